@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what tote needs from Debian's packages (Debian 12) and the embedded engine from npm.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+# Debian cannot pin exact versions forever (point releases replace them): we assert the
+# major.minor we test with in scripts/check-versions.sh.
+packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11-dev
+          libcurl4-openssl-dev librdkafka-dev libcpp-httplib-dev clang libclang-rt-14-dev
+          clang-format postgresql-15 postgresql-client-15 clickhouse-server clickhouse-client
+          nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "tote: installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+"$here/fetch-chdb.sh"

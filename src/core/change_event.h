@@ -1,0 +1,54 @@
+#pragma once
+// The one internal representation of what a decoder makes of a record.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/log_record.h"
+#include "core/source_position.h"
+#include "core/value.h"
+
+namespace tote {
+
+enum class Op : char {
+    Create = 'c',
+    Update = 'u',
+    Delete = 'd',
+    Read = 'r',      // snapshot read
+    Truncate = 't',  // whole table; key is empty
+};
+
+// A row change of one OLTP table.
+struct ChangeEvent {
+    std::string table;  // source table name without schema, e.g. "bets"
+    Op op = Op::Create;
+    std::string key;    // canonical key: compact JSON of the key fields in message order,
+                        // e.g. {"id":5}; empty for a truncate
+    std::optional<RowImage> before;
+    std::optional<RowImage> after;
+    SourcePosition source;
+    uint64_t version = 0;  // pack_version(source)
+    std::vector<std::string> unavailable;  // columns that arrived as the TOAST placeholder
+};
+
+// Debezium transaction metadata (BEGIN/END on <prefix>.transaction).
+struct TxMarker {
+    bool begin = true;
+    uint64_t tx_id = 0;           // the part of transaction id before ':'
+    uint64_t event_count = 0;     // END only
+    int64_t ts_ms = 0;
+};
+
+// A null value after a delete: nothing to land, the offset still advances.
+struct Tombstone {};
+
+// Anything that could not be decoded exactly. Never dropped: it goes to the dead-letter table.
+struct DecodeFailure {
+    std::string reason;  // what failed and what to do, e.g. "decimal 'stake' in double mode ..."
+};
+
+using DecodeResult = std::variant<ChangeEvent, TxMarker, Tombstone, DecodeFailure>;
+
+}  // namespace tote

@@ -1,0 +1,30 @@
+#pragma once
+// One place that talks to a ClickHouse engine: the embedded one (libchdb) or a server (HTTP).
+// The SQL sent through it must run on both ClickHouse 18.16 and the embedded 26.x engine.
+#include <string>
+#include <string_view>
+
+namespace tote {
+
+class ClickHouseConnection {
+public:
+    virtual ~ClickHouseConnection() = default;
+
+    // Runs one statement and returns its output in `format` (TabSeparated by default).
+    // Throws ToteError (Retriable for transport problems, Fatal for SQL errors) whose text
+    // includes the server's message and the start of the statement.
+    virtual std::string query(std::string_view sql, std::string_view format = "TabSeparated") = 0;
+
+    // Inserts RowBinary rows. `columns` lists "name Type" pairs, comma separated, in the order
+    // the rows are encoded; `database_table` is e.g. "tote.land_bets".
+    virtual void insert_row_binary(std::string_view database_table, std::string_view columns,
+                                   std::string_view rows) = 0;
+
+    // e.g. "18.16.1" or "26.5.1.1".
+    virtual std::string server_version() = 0;
+
+    // Short name for messages: "embedded:/path" or "http://127.0.0.1:8123".
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace tote

@@ -1,0 +1,63 @@
+#pragma once
+// The exactly-once landing of a change stream into ClickHouse.
+//
+// Every OLTP table lands as `<database>.land_<table>`, typed from the change events (columns
+// are added as they appear), one row per change, versioned by the source position
+// (ReplacingMergeTree(_version)); deletes land as rows with _deleted = 1; truncates land as
+// versioned markers in `_truncates`. Records that cannot be decoded or landed go to
+// `_dead_letters` with their raw bytes, log position, stage and reason. BEGIN/END markers go to
+// `_transactions`. The consumer's resume position goes to `_offsets` after the data it covers,
+// so a crash at any instant replays at most the last uncommitted batch, whose rows are
+// identical (same key, same version) and collapse in ReplacingMergeTree.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/change_event.h"
+#include "core/log_record.h"
+#include "sink/clickhouse_connection.h"
+#include "source/file_log_reader.h"
+
+namespace tote {
+
+struct WarehouseWriterConfig {
+    std::string database = "tote";
+    std::string consumer = "ingest";  // name under which the resume position is kept
+};
+
+struct WarehouseWriterStats {
+    uint64_t changes = 0;
+    uint64_t dead_letters = 0;
+    uint64_t transactions = 0;
+    uint64_t tombstones = 0;
+    uint64_t commits = 0;
+};
+
+class WarehouseWriter {
+public:
+    WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config);
+    ~WarehouseWriter();
+
+    // The position after the last committed batch; nullopt when the consumer never committed.
+    std::optional<LogPosition> resume_position();
+
+    void add_change(const ChangeEvent& change, const LogRecord& record);
+    void add_transaction(const TxMarker& marker, const LogRecord& record);
+    void add_tombstone(const LogRecord& record);
+    void add_dead_letter(const LogRecord& record, std::string_view stage, std::string_view reason);
+
+    // Writes every buffered row, then the resume position `through`. Returns after both
+    // are durable in the warehouse.
+    void commit(const LogPosition& through);
+
+    size_t buffered_rows() const;
+    const WarehouseWriterStats& stats() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace tote

@@ -1,0 +1,49 @@
+#pragma once
+// Reads the embedded durable log by offset, like a Kafka consumer of one partition.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/log_record.h"
+#include "core/unique_fd.h"
+
+namespace tote {
+
+// Where a consumer resumes: the next offset and the byte where its record starts.
+struct LogPosition {
+    int64_t next_offset = 0;
+    int64_t byte_position = 0;
+    bool operator==(const LogPosition&) const = default;
+};
+
+class FileLogReader {
+public:
+    // Opens DIR/records.log (waits for nothing: a missing log is an error saying to run
+    // `tote simulate` first).
+    explicit FileLogReader(const std::filesystem::path& dir);
+
+    // Positions the reader; verifies that the record there has the expected offset.
+    void seek(const LogPosition& pos);
+
+    // Appends up to max_records complete records to out; returns how many. 0 means the reader
+    // is at the current end of the log (poll again later).
+    size_t poll(std::vector<LogRecord>& out, size_t max_records);
+
+    // Position after the last record returned by poll.
+    LogPosition position() const { return pos_; }
+
+    // Byte size of the log file now (for progress).
+    int64_t file_size() const;
+
+private:
+    bool fill();
+
+    std::filesystem::path path_;
+    UniqueFd fd_;
+    LogPosition pos_;
+    std::string buffer_;   // bytes read from file but not yet decoded
+    size_t buffer_used_ = 0;
+    int64_t read_pos_ = 0;  // file position of buffer_ end
+};
+
+}  // namespace tote

@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "source/file_log_reader.h"
+#include "source/file_log_writer.h"
+
+namespace tote {
+namespace fs = std::filesystem;
+
+class FileLogTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("tote-log-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    fs::path dir_;
+};
+
+TEST_F(FileLogTest, RoundTripsRecordsWithNullKeysAndValues) {
+    {
+        FileLogWriter w(dir_);
+        EXPECT_EQ(w.append("tote.public.bets", Partition{0}, 10, "k1", "v1").value, 0);
+        EXPECT_EQ(w.append("tote.public.bets", Partition{2}, 11, "k2", std::nullopt).value, 1);
+        EXPECT_EQ(w.append("tote.public.x", Partition{0}, 12, std::nullopt, std::string("a\0b", 3)).value, 2);
+    }
+    FileLogReader r(dir_);
+    std::vector<LogRecord> out;
+    ASSERT_EQ(r.poll(out, 100), 3u);
+    EXPECT_EQ(out[0].topic, "tote.public.bets");
+    EXPECT_EQ(*out[0].key, "k1");
+    EXPECT_EQ(*out[0].value, "v1");
+    EXPECT_EQ(out[1].partition.value, 2);
+    EXPECT_FALSE(out[1].value.has_value());
+    EXPECT_FALSE(out[2].key.has_value());
+    EXPECT_EQ(*out[2].value, std::string("a\0b", 3));
+    EXPECT_EQ(out[2].offset.value, 2);
+    EXPECT_EQ(r.position().next_offset, 3);
+    EXPECT_EQ(r.poll(out, 100), 0u);
+}
+
+TEST_F(FileLogTest, ResumesAtAPositionAndSeesAppendsLater) {
+    LogPosition mid;
+    {
+        FileLogWriter w(dir_);
+        for (int i = 0; i < 10; ++i) w.append("t", Partition{0}, i, std::to_string(i), "v");
+    }
+    {
+        FileLogReader r(dir_);
+        std::vector<LogRecord> out;
+        ASSERT_EQ(r.poll(out, 4), 4u);
+        mid = r.position();
+    }
+    FileLogReader r(dir_);
+    r.seek(mid);
+    std::vector<LogRecord> out;
+    ASSERT_EQ(r.poll(out, 100), 6u);
+    EXPECT_EQ(out.front().offset.value, 4);
+    {
+        FileLogWriter w(dir_);
+        EXPECT_EQ(w.next_offset().value, 10);
+        w.append("t", Partition{0}, 99, "10", "v");
+    }
+    out.clear();
+    ASSERT_EQ(r.poll(out, 100), 1u);
+    EXPECT_EQ(out[0].offset.value, 10);
+}
+
+TEST_F(FileLogTest, TornTailIsInvisibleToReadersAndCutByTheNextWriter) {
+    {
+        FileLogWriter w(dir_);
+        w.append("t", Partition{0}, 1, "a", "first");
+        w.append("t", Partition{0}, 2, "b", "second");
+    }
+    auto path = dir_ / "records.log";
+    auto full = fs::file_size(path);
+    fs::resize_file(path, full - 3);  // a writer killed mid-record
+    {
+        FileLogReader r(dir_);
+        std::vector<LogRecord> out;
+        EXPECT_EQ(r.poll(out, 10), 1u);
+        EXPECT_EQ(r.poll(out, 10), 0u);
+    }
+    FileLogWriter w(dir_);
+    EXPECT_EQ(w.next_offset().value, 1);
+    w.append("t", Partition{0}, 3, "c", "third");
+    w.flush();
+    FileLogReader r(dir_);
+    std::vector<LogRecord> out;
+    ASSERT_EQ(r.poll(out, 10), 2u);
+    EXPECT_EQ(*out[1].value, "third");
+}
+
+TEST_F(FileLogTest, SeekToAMismatchedPositionIsFatal) {
+    {
+        FileLogWriter w(dir_);
+        w.append("t", Partition{0}, 1, "a", "first");
+        w.append("t", Partition{0}, 2, "b", "second");
+    }
+    FileLogReader r(dir_);
+    try {
+        r.seek(LogPosition{5, 0});
+        FAIL() << "expected a fatal error";
+    } catch (const ToteError& e) {
+        EXPECT_FALSE(e.retriable());
+        EXPECT_NE(std::string(e.what()).find("offset 5"), std::string::npos);
+    }
+}
+
+TEST_F(FileLogTest, SecondWriterIsRefused) {
+    FileLogWriter w(dir_);
+    EXPECT_THROW(FileLogWriter second(dir_), ToteError);
+}
+
+}  // namespace tote

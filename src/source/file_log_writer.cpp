@@ -14,8 +14,6 @@
 namespace tote {
 namespace {
 
-constexpr size_t kFlushBytes = 1 << 20;
-
 std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
@@ -79,7 +77,6 @@ Offset FileLogWriter::append(std::string_view topic, Partition partition, int64_
     encode_log_record(buffer_, r);
     Offset assigned = next_;
     ++next_.value;
-    if (buffer_.size() >= kFlushBytes) flush();
     return assigned;
 }
 

@@ -19,9 +19,11 @@ public:
     Offset append(std::string_view topic, Partition partition, int64_t timestamp_ms,
                   std::optional<std::string_view> key, std::optional<std::string_view> value);
 
-    // Hands buffered records to the OS (visible to readers). Called automatically when the
-    // buffer grows past its limit.
+    // Hands buffered records to the OS (visible to readers). Never called implicitly, so a
+    // caller that flushes only at transaction boundaries never leaves half a transaction in
+    // the log (a killed writer loses only its unflushed buffer).
     void flush();
+    size_t buffered_bytes() const { return buffer_.size(); }
     // flush() and fsync.
     void sync();
 

@@ -1,0 +1,139 @@
+// tote demo: simulator -> log -> ingest -> embedded warehouse, live, in one process.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/progress_line.h"
+#include "cli/simulator_options.h"
+#include "cli/warehouse_session.h"
+#include "decode/debezium_json_decoder.h"
+#include "pipeline/simulation_runner.h"
+
+namespace tote {
+
+namespace {
+// A small live view of what has landed, read from the warehouse like any dashboard would.
+constexpr const char* kLiveView =
+    "SELECT currency, count() AS bets, sum(stake_minor) AS stake_minor, "
+    "countIf(status = 'open') AS open, countIf(status = 'won') AS won "
+    "FROM tote.land_bets FINAL WHERE _deleted = 0 GROUP BY currency ORDER BY currency";
+}  // namespace
+
+void add_demo_command(CLI::App& app, CliContext& ctx) {
+    struct Options {
+        SimulatorConfig sim;
+        SimulationRunnerConfig run;
+        IngestConfig ingest;
+        int api_port = 0;
+        double duration_s = 0;
+        double view_every_s = 5;
+    };
+    auto opts = std::make_shared<Options>();
+    opts->run.rate = 20000;
+    opts->ingest.follow = true;
+    auto* cmd = app.add_subcommand(
+        "demo",
+        "Run the whole pipeline in one process: simulate a sportsbook, ingest its change stream "
+        "into the embedded warehouse and show rows arriving. Ctrl-C stops cleanly; running it "
+        "again continues where it stopped.");
+    add_simulator_options(*cmd, opts->sim);
+    cmd->add_option("--rate", opts->run.rate, "Simulated change events per second")
+        ->capture_default_str();
+    cmd->add_option("--max-events", opts->run.max_change_events,
+                    "Stop simulating when the log holds this many change events (0 = never)")
+        ->capture_default_str();
+    cmd->add_option("--duration", opts->duration_s, "Stop after this many seconds (0 = Ctrl-C)")
+        ->capture_default_str();
+    cmd->add_option("--view-every", opts->view_every_s,
+                    "Print the live view every this many seconds (0 = never)")
+        ->capture_default_str();
+    cmd->add_option("--api-port", opts->api_port, "Port of the local API (0 = any free port)")
+        ->capture_default_str();
+    cmd->callback([opts, &ctx] {
+        check_or_record_simulator_config(ctx.log_dir(), opts->sim);
+        opts->run.log_dir = ctx.log_dir();
+        opts->run.ground_truth_path = ctx.ground_truth_path();
+        install_stop_handlers();
+        WarehouseSession session(ctx);
+        session.start_api(opts->api_port);
+
+        std::atomic<bool> stop_sim{false}, stop_ingest{false};
+        std::atomic<uint64_t> sim_records{0}, sim_events{0};
+        std::atomic<bool> sim_done{false};
+        std::exception_ptr sim_error, ingest_error;
+        SimulationRunner runner(opts->sim, opts->run);
+        std::thread sim_thread([&] {
+            try {
+                runner.run(stop_sim, [&](const SimulationProgress& p) {
+                    sim_records = p.records;
+                    sim_events = p.change_events;
+                });
+            } catch (...) {
+                sim_error = std::current_exception();
+            }
+            sim_done = true;
+        });
+        // The log folder exists once the runner opened its writer; the reader waits for it.
+        while (!std::filesystem::exists(ctx.log_dir() / "records.log") && !sim_done)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::thread ingest_thread([&] {
+            try {
+                FileLogReader reader(ctx.log_dir());
+                DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
+                IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest);
+                pipeline.run(stop_ingest, [&](const IngestProgress& p) { session.set_progress(p); });
+            } catch (...) {
+                ingest_error = std::current_exception();
+                stop_sim = true;
+            }
+        });
+
+        ProgressLine line;
+        const auto started = std::chrono::steady_clock::now();
+        auto last_view = started;
+        while (!g_stop_requested && !ingest_error && !sim_error) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));  // refresh period
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            IngestProgress p = session.progress();
+            const uint64_t landed = static_cast<uint64_t>(p.next_offset);
+            line.update(fmt::format(
+                "demo {:.0f}s | simulated {} events | log {} | landed {} (lag {}) | {} dead letters",
+                elapsed, with_commas(sim_events), with_commas(sim_records), with_commas(landed),
+                with_commas(sim_records > landed ? sim_records - landed : 0), with_commas(p.dead_letters)));
+            if (opts->view_every_s > 0 &&
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_view).count() >=
+                    opts->view_every_s) {
+                last_view = std::chrono::steady_clock::now();
+                line.finish();
+                try {
+                    std::cout << session.connection().query(kLiveView, "PrettyCompactMonoBlock")
+                              << std::flush;
+                } catch (const std::exception& e) {
+                    fmt::print(stderr, "live view: {}\n", e.what());
+                }
+            }
+            if (opts->duration_s > 0 && elapsed >= opts->duration_s) break;
+            if (sim_done && landed >= sim_records) break;  // --max-events reached and all landed
+        }
+        line.finish();
+        stop_sim = true;
+        sim_thread.join();
+        stop_ingest = true;
+        ingest_thread.join();
+        if (sim_error) std::rethrow_exception(sim_error);
+        if (ingest_error) std::rethrow_exception(ingest_error);
+        IngestProgress p = session.progress();
+        fmt::print(
+            "demo stopped: {} change events simulated, warehouse at offset {} of {}, {} dead letters.\n"
+            "Run `tote reconcile --data-dir {}` to prove the warehouse equals the ledger; run the "
+            "demo again to continue.\n",
+            with_commas(sim_events), with_commas(static_cast<uint64_t>(p.next_offset)),
+            with_commas(sim_records), with_commas(p.dead_letters), ctx.data_dir);
+    });
+}
+
+}  // namespace tote

@@ -1,0 +1,79 @@
+#include "pipeline/ingest_pipeline.h"
+
+#include <thread>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace tote {
+
+IngestPipeline::IngestPipeline(FileLogReader& reader, Decoder& decoder, WarehouseWriter& writer,
+                               IngestConfig config)
+    : reader_(reader), decoder_(decoder), writer_(writer), config_(config) {}
+
+IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
+                                   const std::function<void(const IngestProgress&)>& on_commit) {
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    IngestProgress progress;
+    reader_.seek(writer_.resume_position().value_or(LogPosition{}));
+    progress.next_offset = reader_.position().next_offset;
+
+    std::vector<LogRecord> batch;
+    batch.reserve(config_.batch_records);
+    size_t uncommitted = 0;
+    auto last_commit = Clock::now();
+
+    auto commit = [&] {
+        writer_.commit(reader_.position());
+        const auto& s = writer_.stats();
+        progress.next_offset = reader_.position().next_offset;
+        progress.changes = s.changes;
+        progress.dead_letters = s.dead_letters;
+        progress.commits = s.commits;
+        progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        uncommitted = 0;
+        last_commit = Clock::now();
+        if (on_commit) on_commit(progress);
+    };
+
+    while (!stop.load(std::memory_order_relaxed)) {
+        batch.clear();
+        size_t room = config_.batch_records - uncommitted;
+        size_t got = reader_.poll(batch, room);
+        for (const LogRecord& rec : batch) {
+            DecodeResult result = decoder_.decode(rec);
+            std::visit(
+                [&](auto& r) {
+                    using T = std::decay_t<decltype(r)>;
+                    if constexpr (std::is_same_v<T, ChangeEvent>) {
+                        if (r.source.commit_ts_ms > progress.last_commit_ts_ms)
+                            progress.last_commit_ts_ms = r.source.commit_ts_ms;
+                        writer_.add_change(r, rec);
+                    } else if constexpr (std::is_same_v<T, TxMarker>) {
+                        writer_.add_transaction(r, rec);
+                    } else if constexpr (std::is_same_v<T, Tombstone>) {
+                        writer_.add_tombstone(rec);
+                    } else {
+                        writer_.add_dead_letter(rec, "decode", r.reason);
+                    }
+                },
+                result);
+        }
+        progress.records += got;
+        uncommitted += got;
+        const bool at_end = got < room;
+        const bool due = uncommitted >= config_.batch_records ||
+                         (uncommitted > 0 && Clock::now() - last_commit >= config_.commit_interval);
+        if (due || (at_end && uncommitted > 0)) commit();
+        if (at_end) {
+            if (!config_.follow) break;
+            std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer
+        }
+    }
+    if (uncommitted > 0) commit();
+    progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return progress;
+}
+
+}  // namespace tote

@@ -8,7 +8,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # major.minor we test with in scripts/check-versions.sh.
 packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11-dev
           libcurl4-openssl-dev librdkafka-dev libcpp-httplib-dev clang libclang-rt-14-dev
-          clang-format postgresql-15 postgresql-client-15 clickhouse-server clickhouse-client
+          clang-format pkg-config postgresql-15 postgresql-client-15 clickhouse-server clickhouse-client
           nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

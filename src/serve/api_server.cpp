@@ -7,6 +7,7 @@
 namespace tote {
 
 struct ApiServer::Impl {
+    Impl(ClickHouseConnection& c, std::function<std::string()> s) : conn(c), status(std::move(s)) {}
     ClickHouseConnection& conn;
     std::function<std::string()> status;
     httplib::Server server;
@@ -45,7 +46,7 @@ void answer_query(ClickHouseConnection& conn, const httplib::Request& req, httpl
 }  // namespace
 
 ApiServer::ApiServer(ClickHouseConnection& conn, std::function<std::string()> status)
-    : impl_(std::make_unique<Impl>(Impl{conn, std::move(status), {}, {}})) {
+    : impl_(std::make_unique<Impl>(conn, std::move(status))) {
     auto& s = impl_->server;
     s.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("Ok.\n", "text/plain");

@@ -44,33 +44,73 @@ bool get_bytes(std::string_view& in, int32_t len, std::optional<std::string>& v)
 
 }  // namespace
 
-uint32_t crc32c(std::string_view data) {
+namespace {
+
+uint32_t crc32c_portable(std::string_view data) {
     static const std::array<uint32_t, 256> table = make_crc_table();
     uint32_t c = 0xFFFFFFFFu;
     for (unsigned char ch : data) c = table[(c ^ ch) & 0xFF] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
 }
 
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(std::string_view data) {
+    uint64_t c = 0xFFFFFFFFu;
+    const char* p = data.data();
+    size_t n = data.size();
+    while (n >= 8) {
+        uint64_t v;
+        std::memcpy(&v, p, 8);
+        c = __builtin_ia32_crc32di(c, v);
+        p += 8;
+        n -= 8;
+    }
+    uint32_t c32 = static_cast<uint32_t>(c);
+    while (n-- > 0) c32 = __builtin_ia32_crc32qi(c32, static_cast<unsigned char>(*p++));
+    return c32 ^ 0xFFFFFFFFu;
+}
+#endif
+
+}  // namespace
+
+uint32_t crc32c(std::string_view data) {
+#if defined(__x86_64__)
+    static const bool hw = __builtin_cpu_supports("sse4.2");
+    if (hw) return crc32c_sse42(data);
+#endif
+    return crc32c_portable(data);
+}
+
 void encode_log_record(std::string& out, const LogRecord& r) {
-    std::string payload;
-    payload.reserve(32 + r.topic.size() + (r.key ? r.key->size() : 0) +
-                    (r.value ? r.value->size() : 0));
-    put<int64_t>(payload, r.offset.value);
-    put<int64_t>(payload, r.timestamp_ms);
-    put<int32_t>(payload, r.partition.value);
-    put<uint16_t>(payload, static_cast<uint16_t>(r.topic.size()));
-    payload.append(r.topic);
-    for (const auto* part : {&r.key, &r.value}) {
-        if (*part) {
-            put<int32_t>(payload, static_cast<int32_t>((*part)->size()));
-            payload.append(**part);
+    encode_log_record(out, r.topic, r.partition, r.offset, r.timestamp_ms,
+                      r.key ? std::optional<std::string_view>(*r.key) : std::nullopt,
+                      r.value ? std::optional<std::string_view>(*r.value) : std::nullopt);
+}
+
+void encode_log_record(std::string& out, std::string_view topic, Partition partition, Offset offset,
+                       int64_t timestamp_ms, std::optional<std::string_view> key,
+                       std::optional<std::string_view> value) {
+    const size_t header_at = out.size();
+    put<uint32_t>(out, 0);  // length and checksum, patched below
+    put<uint32_t>(out, 0);
+    const size_t payload_at = out.size();
+    put<int64_t>(out, offset.value);
+    put<int64_t>(out, timestamp_ms);
+    put<int32_t>(out, partition.value);
+    put<uint16_t>(out, static_cast<uint16_t>(topic.size()));
+    out.append(topic);
+    for (const auto& part : {key, value}) {
+        if (part) {
+            put<int32_t>(out, static_cast<int32_t>(part->size()));
+            out.append(*part);
         } else {
-            put<int32_t>(payload, -1);
+            put<int32_t>(out, -1);
         }
     }
-    put<uint32_t>(out, static_cast<uint32_t>(payload.size()));
-    put<uint32_t>(out, crc32c(payload));
-    out.append(payload);
+    const uint32_t len = static_cast<uint32_t>(out.size() - payload_at);
+    const uint32_t crc = crc32c(std::string_view(out).substr(payload_at));
+    std::memcpy(out.data() + header_at, &len, 4);
+    std::memcpy(out.data() + header_at + 4, &crc, 4);
 }
 
 FrameResult decode_log_frame(std::string_view data, LogRecord& out) {

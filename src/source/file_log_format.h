@@ -24,6 +24,9 @@ uint32_t crc32c(std::string_view data);
 
 // Appends one framed record to out.
 void encode_log_record(std::string& out, const LogRecord& r);
+void encode_log_record(std::string& out, std::string_view topic, Partition partition, Offset offset,
+                       int64_t timestamp_ms, std::optional<std::string_view> key,
+                       std::optional<std::string_view> value);
 
 enum class FrameStatus { Ok, Incomplete, Corrupt };
 

@@ -67,14 +67,7 @@ FileLogWriter::FileLogWriter(const std::filesystem::path& dir) : path_(dir / "re
 Offset FileLogWriter::append(std::string_view topic, Partition partition, int64_t timestamp_ms,
                              std::optional<std::string_view> key,
                              std::optional<std::string_view> value) {
-    LogRecord r;
-    r.topic.assign(topic);
-    r.partition = partition;
-    r.offset = next_;
-    r.timestamp_ms = timestamp_ms;
-    if (key) r.key.emplace(*key);
-    if (value) r.value.emplace(*value);
-    encode_log_record(buffer_, r);
+    encode_log_record(buffer_, topic, partition, next_, timestamp_ms, key, value);
     Offset assigned = next_;
     ++next_.value;
     return assigned;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "source/file_log_format.h"
 #include "source/file_log_reader.h"
 #include "source/file_log_writer.h"
 
@@ -117,4 +118,14 @@ TEST_F(FileLogTest, SecondWriterIsRefused) {
     EXPECT_THROW(FileLogWriter second(dir_), ToteError);
 }
 
+}  // namespace tote
+
+namespace tote {
+TEST(Crc32c, KnownCheckValue) {
+    EXPECT_EQ(crc32c("123456789"), 0xE3069283u);
+    EXPECT_EQ(crc32c(""), 0u);
+    // Lengths around the 8-byte stride of the hardware path agree with a bytewise fold.
+    std::string s = "The quick brown fox jumps over the lazy dog";
+    EXPECT_EQ(crc32c(s), 0x22620404u);
+}
 }  // namespace tote

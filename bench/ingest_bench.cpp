@@ -1,0 +1,81 @@
+// Benchmark: simulator log -> decode -> embedded warehouse, in one process.
+// Prints change events per second, CPU seconds per million change events (all threads of the
+// process, the embedded engine's included) and peak RSS. Not a test: it asserts nothing.
+//
+// usage: ingest_bench [change_events=1000000] [batch=100000]
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include "decode/debezium_json_decoder.h"
+#include "pipeline/ingest_pipeline.h"
+#include "pipeline/simulation_runner.h"
+#include "sink/embedded_clickhouse.h"
+#include "sink/migrator.h"
+#include "sink/warehouse_writer.h"
+
+namespace {
+double cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+long peak_rss_mb() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tote;
+    const uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
+    const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100000;
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / fmt::format("tote-bench-{}", ::getpid());
+    fs::remove_all(dir);
+    std::atomic<bool> stop{false};
+
+    SimulationRunnerConfig rc;
+    rc.log_dir = dir / "log";
+    rc.ground_truth_path = dir / "ground_truth.json";
+    rc.max_change_events = events;
+    auto t0 = std::chrono::steady_clock::now();
+    double c0 = cpu_seconds();
+    auto sim = SimulationRunner(SimulatorConfig{}, rc).run(stop);
+    double sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double sim_cpu = cpu_seconds() - c0;
+    long rss_after_sim = peak_rss_mb();
+
+    EmbeddedClickHouse conn(dir / "warehouse");
+    Migrator(conn, "tote").apply();
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    FileLogReader reader(rc.log_dir);
+    DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
+    IngestConfig ic;
+    ic.batch_records = batch;
+    IngestPipeline pipeline(reader, decoder, writer, ic);
+    double c1 = cpu_seconds();
+    auto t1 = std::chrono::steady_clock::now();
+    auto done = pipeline.run(stop);
+    double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    double ingest_cpu = cpu_seconds() - c1;
+
+    fmt::print("machine: {} cores\n", sysconf(_SC_NPROCESSORS_ONLN));
+    fmt::print("simulate: {} change events ({} records) in {:.2f} s = {:.0f} events/s, {:.2f} CPU s/M events, peak RSS {} MB\n",
+               sim.change_events, sim.records, sim_s, static_cast<double>(sim.change_events) / sim_s,
+               sim_cpu / (static_cast<double>(sim.change_events) / 1e6), rss_after_sim);
+    fmt::print("ingest:   {} records ({} changes, {} dead letters, {} commits) in {:.2f} s = {:.0f} change events/s\n",
+               done.records, done.changes, done.dead_letters, done.commits, ingest_s,
+               static_cast<double>(done.changes) / ingest_s);
+    fmt::print("ingest:   {:.2f} CPU s per million change events (all threads), peak RSS {} MB\n",
+               ingest_cpu / (static_cast<double>(done.changes) / 1e6), peak_rss_mb());
+    fs::remove_all(dir);
+    return 0;
+}

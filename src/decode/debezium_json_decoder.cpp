@@ -1,0 +1,707 @@
+#include "decode/debezium_json_decoder.h"
+
+#include <simdjson.h>
+
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "decode/decimal_codec.h"
+
+namespace tote {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+constexpr std::string_view kUnavailable = "__debezium_unavailable_value";
+// The placeholder as Debezium writes it into a bytes column (base64 of the text above).
+constexpr std::string_view kUnavailableBase64 = "X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==";
+constexpr std::string_view kConnectDecimal = "org.apache.kafka.connect.data.Decimal";
+constexpr std::string_view kVariableScaleDecimal = "io.debezium.data.VariableScaleDecimal";
+
+using Error = std::optional<std::string>;
+
+// For lookups whose type was checked just before: the error code cannot be set.
+inline void take(simdjson::error_code) {}
+
+struct ColumnRule {
+    int32_t scale = -1;  // -1: not listed in decimal_scales
+    bool money = false;
+};
+using TableRules = std::map<std::string, ColumnRule, std::less<>>;
+
+struct SchemaField {
+    std::string_view name;
+    std::string_view type;
+    std::string_view logical;  // the Connect schema "name", e.g. io.debezium.time.ZonedTimestamp
+    int32_t scale = 0;         // Decimal only
+};
+
+std::string_view json_type_name(element_type t) {
+    switch (t) {
+        case element_type::ARRAY:
+            return "an array";
+        case element_type::OBJECT:
+            return "an object";
+        case element_type::INT64:
+            return "an integer";
+        case element_type::UINT64:
+            return "an integer above the Int64 range";
+        case element_type::DOUBLE:
+            return "a non-integer number";
+        case element_type::STRING:
+            return "a string";
+        case element_type::BOOL:
+            return "a boolean";
+        case element_type::NULL_VALUE:
+            return "null";
+    }
+    return "unknown";
+}
+
+bool is_null(const element& e) {
+    return e.type() == element_type::NULL_VALUE;
+}
+
+// The field's element, or nullopt when absent.
+std::optional<element> field_of(const object& o, std::string_view key) {
+    element e;
+    if (o.at_key(key).get(e)) return std::nullopt;
+    return e;
+}
+
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s.substr(0, 80)) + "'";
+}
+
+std::string wrong_type(std::string_view what, std::string_view expected, const element& e) {
+    return std::string(what) + " is " + std::string(json_type_name(e.type())) + ", expected " +
+           std::string(expected);
+}
+
+// Key comparison for the envelope's hot loops: size and first byte before memcmp.
+inline bool eq(std::string_view a, std::string_view lit) {
+    return a.size() == lit.size() && a[0] == lit[0] &&
+           std::memcmp(a.data(), lit.data(), a.size()) == 0;
+}
+
+// A required non-negative integer.
+Error read_uint(const std::optional<element>& e, std::string_view path, uint64_t& out) {
+    if (!e || is_null(*e)) return std::string(path) + " missing";
+    auto t = e->type();
+    if (t == element_type::UINT64) {
+        take(e->get_uint64().get(out));
+        return std::nullopt;
+    }
+    if (t != element_type::INT64) return wrong_type(path, "an integer", *e);
+    int64_t v = 0;
+    take(e->get_int64().get(v));
+    if (v < 0) return std::string(path) + " is negative (" + std::to_string(v) + ")";
+    out = static_cast<uint64_t>(v);
+    return std::nullopt;
+}
+
+Error read_int(const std::optional<element>& e, std::string_view path, int64_t& out) {
+    if (!e || is_null(*e)) return std::string(path) + " missing";
+    if (e->type() != element_type::INT64) return wrong_type(path, "an integer", *e);
+    take(e->get_int64().get(out));
+    return std::nullopt;
+}
+
+Error read_string(const std::optional<element>& e, std::string_view path, std::string_view& out) {
+    if (!e || is_null(*e)) return std::string(path) + " missing";
+    if (e->type() != element_type::STRING) return wrong_type(path, "a string", *e);
+    take(e->get_string().get(out));
+    return std::nullopt;
+}
+
+Error read_uint(const object& o, std::string_view key, std::string_view path, uint64_t& out) {
+    return read_uint(field_of(o, key), path, out);
+}
+Error read_int(const object& o, std::string_view key, std::string_view path, int64_t& out) {
+    return read_int(field_of(o, key), path, out);
+}
+Error read_string(const object& o, std::string_view key, std::string_view path,
+                  std::string_view& out) {
+    return read_string(field_of(o, key), path, out);
+}
+
+// True when text is a flat JSON object already in canonical form: no whitespace, keys and
+// string values of printable ASCII without escapes, integers without leading zeros, e.g.
+// {"id":5} or {"bet_id":1,"leg_no":2}. Such a key is used as is, without a parse.
+bool is_canonical_flat_key(std::string_view t) {
+    size_t i = 0, n = t.size();
+    auto plain_string = [&] {
+        if (i >= n || t[i] != '"') return false;
+        for (++i; i < n && t[i] != '"'; ++i) {
+            auto c = static_cast<unsigned char>(t[i]);
+            if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+        }
+        if (i >= n) return false;
+        ++i;
+        return true;
+    };
+    auto integer = [&] {
+        if (i < n && t[i] == '-') ++i;
+        if (i >= n || t[i] < '0' || t[i] > '9') return false;
+        if (t[i] == '0') {
+            ++i;
+            return !(i < n && t[i] >= '0' && t[i] <= '9') &&
+                   !(t[i - 1] == '0' && i >= 2 && t[i - 2] == '-');
+        }
+        size_t start = i;
+        while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+        return i - start <= 18;  // fits Int64 without checking
+    };
+    if (n < 2 || t[0] != '{' || t[n - 1] != '}') return false;
+    i = 1;
+    for (;;) {
+        if (!plain_string()) return false;
+        if (i >= n || t[i++] != ':') return false;
+        if (i < n && t[i] == '"') {
+            if (!plain_string()) return false;
+        } else if (!integer()) {
+            return false;
+        }
+        if (i >= n) return false;
+        if (t[i] == '}') return i + 1 == n;
+        if (t[i++] != ',') return false;
+    }
+}
+
+// {schema, payload} of the JSON converter with schemas.enable=true.
+bool is_schema_envelope(const object& o) {
+    if (o.size() != 2) return false;
+    auto s = field_of(o, "schema");
+    auto p = field_of(o, "payload");
+    return s && p && (s->type() == element_type::OBJECT || is_null(*s));
+}
+
+Error parse_snapshot(const std::optional<element>& e, bool& snapshot) {
+    snapshot = false;
+    if (!e || is_null(*e)) return std::nullopt;
+    if (e->type() == element_type::BOOL) {
+        take(e->get_bool().get(snapshot));
+        return std::nullopt;
+    }
+    if (e->type() != element_type::STRING) return wrong_type("source.snapshot", "a string", *e);
+    std::string_view s;
+    take(e->get_string().get(s));
+    if (s == "false") return std::nullopt;
+    if (s == "true" || s == "first" || s == "last" || s == "first_in_data_collection" ||
+        s == "last_in_data_collection" || s == "incremental") {
+        snapshot = true;
+        return std::nullopt;
+    }
+    return "source.snapshot has the unknown value " + quoted(s);
+}
+
+// Parses the parameters.scale of a Connect Decimal schema.
+Error read_decimal_scale(const object& field_schema, std::string_view column, int32_t& scale) {
+    std::string what = "schema of column " + std::string(column) + ": Decimal parameters.scale";
+    object params;
+    auto p = field_of(field_schema, "parameters");
+    if (!p || p->get_object().get(params)) return what + " missing";
+    std::string_view text;
+    if (auto err = read_string(params, "scale", what, text)) return err;
+    if (text.empty() || text.size() > 2) return what + " " + quoted(text) + " is not in 0..38";
+    int v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return what + " " + quoted(text) + " is not a number";
+        v = v * 10 + (c - '0');
+    }
+    if (v > kMaxDecimalDigits) return what + " " + quoted(text) + " is not in 0..38";
+    scale = v;
+    return std::nullopt;
+}
+
+}  // namespace
+
+class DebeziumJsonDecoder::Impl {
+  public:
+    explicit Impl(const DebeziumDecoderConfig& config) : suffix_(config.transaction_topic_suffix) {
+        auto split = [](const std::string& qualified, std::string& table, std::string& column) {
+            auto dot = qualified.rfind('.');
+            if (dot == std::string::npos) return false;
+            table = qualified.substr(0, dot);
+            column = qualified.substr(dot + 1);
+            return true;
+        };
+        std::string table, column;
+        for (const auto& [name, scale] : config.decimal_scales)
+            if (split(name, table, column)) rules_[table][column].scale = scale;
+        for (const auto& name : config.money_columns)
+            if (split(name, table, column)) rules_[table][column].money = true;
+    }
+
+    DecodeResult decode(const LogRecord& record) {
+        if (!record.value) return Tombstone{};
+        if (!suffix_.empty() && record.topic.size() >= suffix_.size() &&
+            std::string_view(record.topic).substr(record.topic.size() - suffix_.size()) == suffix_)
+            return decode_tx_marker(record);
+        ChangeEvent ev;
+        if (auto err = decode_change(record, ev)) return DecodeFailure{std::move(*err)};
+        return ev;
+    }
+
+  private:
+    // The value's payload object (inside {schema, payload} or the value itself); schema is
+    // set when the envelope carries one.
+    Error open_value(const std::string& text, object& payload, std::optional<object>& schema) {
+        element root;
+        if (auto err = value_parser_.parse(text).get(root))
+            return std::string("value is not valid JSON: ") + simdjson::error_message(err);
+        object top;
+        if (root.get_object().get(top)) return wrong_type("value", "an object", root);
+        if (is_schema_envelope(top)) {
+            element p = *field_of(top, "payload");
+            if (p.get_object().get(payload)) return wrong_type("payload", "an object", p);
+            element s = *field_of(top, "schema");
+            object so;
+            if (!s.get_object().get(so)) schema = so;
+        } else {
+            payload = top;
+        }
+        return std::nullopt;
+    }
+
+    DecodeResult decode_tx_marker(const LogRecord& record) {
+        object payload;
+        std::optional<object> schema;
+        if (auto err = open_value(*record.value, payload, schema))
+            return DecodeFailure{"transaction metadata: " + *err};
+        // A table named "transaction" has a topic with the same suffix: its records carry
+        // op and source, and no status.
+        if (!field_of(payload, "status") && field_of(payload, "op") &&
+            field_of(payload, "source")) {
+            ChangeEvent ev;
+            if (auto err = decode_change(record, ev)) return DecodeFailure{std::move(*err)};
+            return ev;
+        }
+        TxMarker m;
+        std::string_view status, id;
+        if (auto err = read_string(payload, "status", "transaction metadata status", status))
+            return DecodeFailure{*err};
+        if (status == "BEGIN")
+            m.begin = true;
+        else if (status == "END")
+            m.begin = false;
+        else
+            return DecodeFailure{"transaction metadata status " + quoted(status) +
+                                 " is neither BEGIN nor END"};
+        if (auto err = read_string(payload, "id", "transaction metadata id", id))
+            return DecodeFailure{*err};
+        std::string_view tx = id.substr(0, id.find(':'));
+        if (tx.empty() || tx.size() > 19)
+            return DecodeFailure{"transaction id " + quoted(id) +
+                                 " does not start with a numeric txId"};
+        for (char c : tx) {
+            if (c < '0' || c > '9')
+                return DecodeFailure{"transaction id " + quoted(id) +
+                                     " does not start with a numeric txId"};
+            m.tx_id = m.tx_id * 10 + static_cast<uint64_t>(c - '0');
+        }
+        if (!m.begin) {
+            if (auto err = read_uint(payload, "event_count", "END event_count", m.event_count))
+                return DecodeFailure{*err};
+        }
+        if (auto err = read_int(payload, "ts_ms", "transaction metadata ts_ms", m.ts_ms))
+            return DecodeFailure{*err};
+        return m;
+    }
+
+    Error decode_change(const LogRecord& record, ChangeEvent& ev) {
+        object payload;
+        std::optional<object> schema;
+        if (auto err = open_value(*record.value, payload, schema)) return err;
+
+        // One pass over the envelope and its source block (no repeated key lookups).
+        std::optional<element> before, after, src, tx, op_el;
+        for (auto [k, v] : payload) {
+            if (eq(k, "before"))
+                before = v;
+            else if (eq(k, "after"))
+                after = v;
+            else if (eq(k, "source"))
+                src = v;
+            else if (eq(k, "transaction"))
+                tx = v;
+            else if (eq(k, "op"))
+                op_el = v;
+        }
+        std::string_view op;
+        if (auto err = read_string(op_el, "op", op)) return err;
+        if (op.size() != 1 || std::string_view("cudrt").find(op[0]) == std::string_view::npos)
+            return "unknown op " + quoted(op) + " (expected c, u, d, r or t)";
+        ev.op = static_cast<Op>(op[0]);
+
+        if (!src || is_null(*src)) return std::string("source missing");
+        object source;
+        if (src->get_object().get(source)) return wrong_type("source", "an object", *src);
+        std::optional<element> table_el, lsn, txid, ts_ms, snapshot;
+        for (auto [k, v] : source) {
+            if (eq(k, "table"))
+                table_el = v;
+            else if (eq(k, "lsn"))
+                lsn = v;
+            else if (eq(k, "txId"))
+                txid = v;
+            else if (eq(k, "ts_ms"))
+                ts_ms = v;
+            else if (eq(k, "snapshot"))
+                snapshot = v;
+        }
+        std::string_view table;
+        if (auto err = read_string(table_el, "source.table", table)) return err;
+        ev.table.assign(table);
+        if (auto err = read_uint(lsn, "source.lsn", ev.source.lsn)) return err;
+        if (txid && !is_null(*txid))
+            if (auto err = read_uint(txid, "source.txId", ev.source.tx_id)) return err;
+        if (auto err = read_int(ts_ms, "source.ts_ms", ev.source.commit_ts_ms)) return err;
+        if (auto err = parse_snapshot(snapshot, ev.source.snapshot)) return err;
+        if (tx && !is_null(*tx)) {
+            object txo;
+            if (tx->get_object().get(txo)) return wrong_type("transaction", "an object", *tx);
+            if (auto err =
+                    read_uint(txo, "total_order", "transaction.total_order", ev.source.total_order))
+                return err;
+        }
+        auto version = pack_version(ev.source);
+        if (!version)
+            return "source.lsn " + std::to_string(ev.source.lsn) + " (" +
+                   format_lsn(ev.source.lsn) +
+                   ") is above the packable limit 2^47-1 of the row version: see "
+                   "src/core/source_position.h";
+        ev.version = *version;
+
+        if (ev.op != Op::Truncate) {
+            if (!record.key) return "key missing: op " + std::string(op) + " needs the row key";
+            if (auto err = decode_key(*record.key, ev.key)) return err;
+        }
+
+        bool has_before = before && !is_null(*before);
+        bool has_after = after && !is_null(*after);
+        if ((ev.op == Op::Create || ev.op == Op::Read || ev.op == Op::Update) && !has_after)
+            return "after missing for op " + std::string(op);
+        if (ev.op == Op::Delete && !has_before) return std::string("before missing for op d");
+        if (!has_before && !has_after) return std::nullopt;
+
+        const std::vector<SchemaField>* fields = nullptr;
+        if (schema) {
+            if (auto err = read_row_schema(*schema)) return err;
+            fields = &schema_fields_;
+        }
+        auto rules_it = rules_.find(table);
+        const TableRules* rules = rules_it == rules_.end() ? nullptr : &rules_it->second;
+        if (has_before) {
+            object row;
+            if (before->get_object().get(row)) return wrong_type("before", "an object", *before);
+            ev.before.emplace();
+            if (auto err = decode_row(row, "before", fields, rules, ev, *ev.before)) return err;
+        }
+        if (has_after) {
+            object row;
+            if (after->get_object().get(row)) return wrong_type("after", "an object", *after);
+            ev.after.emplace();
+            if (auto err = decode_row(row, "after", fields, rules, ev, *ev.after)) return err;
+        }
+        return std::nullopt;
+    }
+
+    Error decode_key(const std::string& text, std::string& out) {
+        if (is_canonical_flat_key(text)) {
+            out = text;
+            return std::nullopt;
+        }
+        element root;
+        if (auto err = key_parser_.parse(text).get(root))
+            return std::string("key is not valid JSON: ") + simdjson::error_message(err);
+        object top;
+        if (root.get_object().get(top)) return wrong_type("key", "an object", root);
+        if (is_schema_envelope(top)) {
+            element p = *field_of(top, "payload");
+            if (p.get_object().get(top)) return wrong_type("key payload", "an object", p);
+        }
+        if (top.size() == 0) return std::string("key has no fields");
+        out = simdjson::minify(top);
+        return std::nullopt;
+    }
+
+    // Fills schema_fields_ from the "after" (or "before") struct of the value schema.
+    Error read_row_schema(const object& schema) {
+        schema_fields_.clear();
+        auto f = field_of(schema, "fields");
+        array top_fields;
+        if (!f || f->get_array().get(top_fields))
+            return std::string("value schema has no fields array");
+        std::optional<object> row_schema;
+        for (element e : top_fields) {
+            object o;
+            if (e.get_object().get(o)) return std::string("value schema field is not an object");
+            std::string_view name;
+            if (read_string(o, "field", "", name)) continue;
+            if (name == "after" || (name == "before" && !row_schema)) row_schema = o;
+        }
+        if (!row_schema) return std::string("value schema has no before/after struct");
+        array cols;
+        auto c = field_of(*row_schema, "fields");
+        if (!c || c->get_array().get(cols))
+            return std::string("value schema of after has no fields array");
+        for (element e : cols) {
+            object o;
+            if (e.get_object().get(o)) return std::string("value schema column is not an object");
+            SchemaField sf;
+            if (auto err = read_string(o, "field", "value schema column name", sf.name)) return err;
+            if (auto err = read_string(
+                    o, "type", "schema of column " + std::string(sf.name) + ": type", sf.type))
+                return err;
+            if (auto n = field_of(o, "name"); n && n->type() == element_type::STRING)
+                take(n->get_string().get(sf.logical));
+            if (sf.logical == kConnectDecimal)
+                if (auto err = read_decimal_scale(o, sf.name, sf.scale)) return err;
+            schema_fields_.push_back(sf);
+        }
+        return std::nullopt;
+    }
+
+    Error decode_row(const object& row, std::string_view image,
+                     const std::vector<SchemaField>* schema, const TableRules* rules,
+                     ChangeEvent& ev, RowImage& out) {
+        out.fields.reserve(row.size());
+        size_t hint = 0;
+        for (auto [name, value] : row) {
+            Field& f = out.fields.emplace_back();
+            f.name.assign(name);
+            const ColumnRule* rule = nullptr;
+            if (rules) {
+                auto it = rules->find(name);
+                if (it != rules->end()) rule = &it->second;
+            }
+            Error err;
+            if (schema) {
+                const SchemaField* sf = nullptr;
+                if (hint < schema->size() && (*schema)[hint].name == name) {
+                    sf = &(*schema)[hint];
+                } else {
+                    for (const auto& s : *schema)
+                        if (s.name == name) sf = &s;
+                }
+                hint = sf ? static_cast<size_t>(sf - schema->data()) + 1 : hint;
+                if (!sf)
+                    return "column " + ev.table + "." + std::string(name) + " in " +
+                           std::string(image) + " is not in the value schema";
+                err = decode_with_schema(*sf, value, rule, f);
+            } else {
+                err = decode_inferred(value, rule, f);
+            }
+            if (err) {
+                // Money rule violations read "money column bets.stake arrived as ...".
+                constexpr std::string_view kMoney = "money column ";
+                if (std::string_view(*err).substr(0, kMoney.size()) == kMoney)
+                    return std::string(kMoney) + ev.table + "." + std::string(name) + " (" +
+                           std::string(image) + ")" + err->substr(kMoney.size() - 1);
+                return "column " + ev.table + "." + std::string(name) + " in " +
+                       std::string(image) + ": " + *err;
+            }
+            if (std::holds_alternative<UnavailableValue>(f.value)) {
+                bool seen = false;
+                for (const auto& u : ev.unavailable) seen = seen || u == name;
+                if (!seen) ev.unavailable.emplace_back(name);
+            }
+        }
+        return std::nullopt;
+    }
+
+    static Error decode_with_schema(const SchemaField& sf, const element& v, const ColumnRule* rule,
+                                    Field& f) {
+        const auto t = v.type();
+        const bool null = t == element_type::NULL_VALUE;
+        std::string_view type = sf.type;
+        if (type == "int8" || type == "int16" || type == "int32" || type == "int64") {
+            f.type.kind = ColumnKind::Int64;
+            if (null) return std::nullopt;
+            if (t != element_type::INT64)
+                return wrong_type("value", "an integer (schema " + std::string(type) + ")", v);
+            int64_t x = 0;
+            take(v.get_int64().get(x));
+            f.value = x;
+            return std::nullopt;
+        }
+        if (type == "float" || type == "double" || type == "float32" || type == "float64") {
+            if (rule && rule->money)
+                return "money column arrived as a double (decimal.handling.mode=double): not "
+                       "exact; configure the connector with decimal.handling.mode=string or "
+                       "precise";
+            f.type.kind = ColumnKind::Float64;
+            if (null) return std::nullopt;
+            double x = 0;
+            if (t == element_type::STRING || v.get_double().get(x))
+                return wrong_type("value", "a number (schema " + std::string(type) + ")", v);
+            f.value = x;
+            return std::nullopt;
+        }
+        if (type == "boolean") {
+            f.type.kind = ColumnKind::Bool;
+            if (null) return std::nullopt;
+            bool x = false;
+            if (v.get_bool().get(x)) return wrong_type("value", "a boolean", v);
+            f.value = x;
+            return std::nullopt;
+        }
+        if (type == "string") {
+            f.type.kind = ColumnKind::String;
+            if (null) return std::nullopt;
+            std::string_view s;
+            if (v.get_string().get(s)) return wrong_type("value", "a string", v);
+            if (s == kUnavailable)
+                f.value = UnavailableValue{};
+            else
+                f.value = std::string(s);
+            return std::nullopt;
+        }
+        if (type == "bytes") {
+            const bool decimal = sf.logical == kConnectDecimal;
+            if (decimal) f.type = ColumnType{ColumnKind::Decimal, sf.scale};
+            if (null) return std::nullopt;
+            std::string_view s;
+            if (v.get_string().get(s))
+                return wrong_type("value", "a base64 string (schema bytes)", v);
+            if (s == kUnavailableBase64 || s == kUnavailable) {
+                f.value = UnavailableValue{};
+                return std::nullopt;
+            }
+            if (!decimal) {  // bytea: keep the base64 text
+                f.value = std::string(s);
+                return std::nullopt;
+            }
+            Decimal d;
+            if (auto err = decode_connect_decimal(s, sf.scale, d)) return err;
+            f.value = d;
+            return std::nullopt;
+        }
+        if (type == "struct" || type == "array" || type == "map") {
+            f.type.kind = ColumnKind::String;
+            if (null) return std::nullopt;
+            if (type == "struct" && sf.logical == kVariableScaleDecimal) {
+                object o;
+                int64_t scale = 0;
+                std::string_view b64;
+                if (v.get_object().get(o))
+                    return wrong_type("value", "an object (VariableScaleDecimal)", v);
+                if (auto err = read_int(o, "scale", "VariableScaleDecimal scale", scale))
+                    return err;
+                if (auto err = read_string(o, "value", "VariableScaleDecimal value", b64))
+                    return err;
+                if (scale < 0 || scale > kMaxDecimalDigits)
+                    return "VariableScaleDecimal scale " + std::to_string(scale) +
+                           " is not in 0..38";
+                Decimal d;
+                if (auto err = decode_connect_decimal(b64, static_cast<int32_t>(scale), d))
+                    return err;
+                f.value = to_string(d);  // exact text; the scale varies by row
+                return std::nullopt;
+            }
+            f.value = simdjson::minify(v);
+            return std::nullopt;
+        }
+        return "unknown schema type " + quoted(type);
+    }
+
+    static Error decode_inferred(const element& v, const ColumnRule* rule, Field& f) {
+        const bool decimal = rule && rule->scale >= 0;
+        if (decimal) f.type = ColumnType{ColumnKind::Decimal, rule->scale};
+        switch (v.type()) {
+            case element_type::NULL_VALUE:
+                return std::nullopt;
+            case element_type::INT64: {
+                if (decimal)
+                    return wrong_type("value",
+                                      "a base64 precise decimal (listed in decimal_scales)", v);
+                int64_t x = 0;
+                take(v.get_int64().get(x));
+                f.type.kind = ColumnKind::Int64;
+                f.value = x;
+                return std::nullopt;
+            }
+            case element_type::UINT64:
+                return wrong_type("value", "an integer in the Int64 range", v);
+            case element_type::DOUBLE: {
+                if (rule && rule->money)
+                    return "money column arrived as a double (decimal.handling.mode=double): not "
+                           "exact; configure the connector with decimal.handling.mode=string or "
+                           "precise";
+                if (decimal)
+                    return wrong_type("value",
+                                      "a base64 precise decimal (listed in decimal_scales)", v);
+                double x = 0;
+                take(v.get_double().get(x));
+                f.type.kind = ColumnKind::Float64;
+                f.value = x;
+                return std::nullopt;
+            }
+            case element_type::BOOL: {
+                if (decimal)
+                    return wrong_type("value",
+                                      "a base64 precise decimal (listed in decimal_scales)", v);
+                bool x = false;
+                take(v.get_bool().get(x));
+                f.type.kind = ColumnKind::Bool;
+                f.value = x;
+                return std::nullopt;
+            }
+            case element_type::STRING: {
+                std::string_view s;
+                take(v.get_string().get(s));
+                if (s == kUnavailable || (decimal && s == kUnavailableBase64)) {
+                    f.value = UnavailableValue{};
+                    return std::nullopt;
+                }
+                if (decimal) {
+                    Decimal d;
+                    if (auto err = decode_connect_decimal(s, rule->scale, d)) return err;
+                    f.value = d;
+                    return std::nullopt;
+                }
+                if (rule && rule->money && !is_plain_decimal_text(s))
+                    return "money column arrived as " + quoted(s) +
+                           ", which looks like a precise decimal (decimal.handling.mode=precise: "
+                           "base64 of the unscaled value), but the message has no schema, so its "
+                           "scale is unknown: enable value.converter.schemas.enable=true, use "
+                           "decimal.handling.mode=string, or set its scale in the decoder's "
+                           "decimal_scales";
+                f.value = std::string(s);
+                return std::nullopt;
+            }
+            case element_type::ARRAY:
+            case element_type::OBJECT:
+                if (decimal)
+                    return wrong_type("value",
+                                      "a base64 precise decimal (listed in decimal_scales)", v);
+                f.value = simdjson::minify(v);
+                return std::nullopt;
+        }
+        return std::string("unknown JSON type");
+    }
+
+    std::string suffix_;
+    std::map<std::string, TableRules, std::less<>> rules_;
+    simdjson::dom::parser value_parser_;
+    simdjson::dom::parser key_parser_;
+    std::vector<SchemaField> schema_fields_;
+};
+
+DebeziumJsonDecoder::DebeziumJsonDecoder(DebeziumDecoderConfig config)
+    : config_(std::move(config)), impl_(std::make_unique<Impl>(config_)) {}
+DebeziumJsonDecoder::~DebeziumJsonDecoder() = default;
+DebeziumJsonDecoder::DebeziumJsonDecoder(DebeziumJsonDecoder&&) noexcept = default;
+DebeziumJsonDecoder& DebeziumJsonDecoder::operator=(DebeziumJsonDecoder&&) noexcept = default;
+
+DecodeResult DebeziumJsonDecoder::decode(const LogRecord& record) {
+    return impl_->decode(record);
+}
+
+}  // namespace tote

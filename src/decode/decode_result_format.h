@@ -1,0 +1,33 @@
+#pragma once
+// Stable one-line text of a DecodeResult: what the golden tests compare and what a person
+// reads when checking a capture. The layout is part of the golden files: change it only
+// together with them (TOTE_UPDATE_GOLDEN=1).
+//
+//   change table=bets op=c key={"id":3} version=9223372036854775808 lsn=26465864 (0/193D648)
+//          tx=741 order=1 snapshot=false ts=1795601078493
+//          before=- after={id:Int64=3, stake:Decimal(2)=20.00, note:String=null, ...}
+//          unavailable=[note]
+//   txmarker BEGIN tx=741 ts=1795601078493          txmarker END tx=741 events=5 ts=...
+//   tombstone
+//   failure "reason"
+// (all on one line). Strings are JSON-quoted, so the line never breaks.
+#include <string>
+#include <string_view>
+
+#include "core/change_event.h"
+#include "core/value.h"
+
+namespace tote {
+
+// Appends s as a JSON string literal (quotes, backslash and control characters escaped).
+void append_json_string(std::string& out, std::string_view s);
+
+// "Int64", "Float64", "Bool", "String", "Decimal(2)".
+std::string format_column_type(const ColumnType& t);
+
+// A value as text: null, <unavailable>, 12, 1.5, true, "text", -12.50.
+void append_value(std::string& out, const Value& v);
+
+std::string format_decode_result(const DecodeResult& r);
+
+}  // namespace tote

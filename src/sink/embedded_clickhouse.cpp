@@ -1,0 +1,179 @@
+#include "sink/embedded_clickhouse.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/unique_fd.h"
+#include "sink/clickhouse_error.h"
+#include "sink/sql_text.h"
+
+namespace tote {
+namespace {
+
+std::atomic<bool> g_connection_open{false};
+
+// Signals for which libchdb installs handlers (and which chdb_set_signal_handlers_enabled(0)
+// resets to SIG_DFL): the program's own handlers for them are saved and put back.
+constexpr std::array<int, 8> kDeadlySignals = {SIGABRT, SIGSEGV, SIGILL,  SIGBUS,
+                                               SIGSYS,  SIGFPE,  SIGTSTP, SIGTRAP};
+
+// The program's handlers for the deadly signals, saved before the engine starts and put back
+// after it connected (chdb_set_signal_handlers_enabled(0) and chdb_connect reset them).
+class DeadlySignalHandlers {
+  public:
+    DeadlySignalHandlers() {
+        for (size_t i = 0; i < kDeadlySignals.size(); ++i)
+            ::sigaction(kDeadlySignals[i], nullptr, &saved_[i]);
+    }
+    void restore() const {
+        for (size_t i = 0; i < kDeadlySignals.size(); ++i)
+            ::sigaction(kDeadlySignals[i], &saved_[i], nullptr);
+    }
+
+  private:
+    std::array<struct sigaction, kDeadlySignals.size()> saved_{};
+};
+
+void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw ToteError(ErrorClass::Retriable, "cannot write insert batch file " +
+                                                       path.string() + ": " + std::strerror(errno) +
+                                                       " (is the disk full?)");
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace
+
+void EmbeddedClickHouse::ConnectionCloser::operator()(chdb_connection* c) const noexcept {
+    chdb_close_conn(c);
+}
+
+void EmbeddedClickHouse::ResultDeleter::operator()(chdb_result* r) const noexcept {
+    chdb_destroy_query_result(r);
+}
+
+EmbeddedClickHouse::EmbeddedClickHouse(const std::filesystem::path& dir)
+    : dir_(std::filesystem::absolute(dir)), insert_dir_(dir_ / "tmp-insert") {
+    bool expected = false;
+    if (!g_connection_open.compare_exchange_strong(expected, true))
+        throw ToteError(ErrorClass::Fatal,
+                        "the embedded ClickHouse engine is already open in this process (libchdb "
+                        "allows one connection per process): share the existing EmbeddedClickHouse "
+                        "instead of opening " +
+                            dir_.string() + " again");
+    try {
+        std::error_code ec;
+        std::filesystem::create_directories(insert_dir_, ec);
+        if (ec)
+            throw ToteError(ErrorClass::Fatal, "cannot create warehouse folder " +
+                                                   insert_dir_.string() + ": " + ec.message());
+        // Leftovers of a crashed process: batches are re-sent from the log, never from here.
+        for (const auto& entry : std::filesystem::directory_iterator(insert_dir_, ec))
+            std::filesystem::remove(entry.path(), ec);
+
+        DeadlySignalHandlers program_handlers;
+        chdb_set_signal_handlers_enabled(0);
+        std::string path_arg = "--path=" + dir_.string();
+        std::string prog = "tote";
+        std::array<char*, 2> argv = {prog.data(), path_arg.data()};
+        chdb_connection* c = chdb_connect(static_cast<int>(argv.size()), argv.data());
+        program_handlers.restore();
+        if (c == nullptr || *c == nullptr) {
+            if (c) chdb_close_conn(c);
+            throw ToteError(ErrorClass::Fatal,
+                            "warehouse folder " + dir_.string() +
+                                " is in use by another tote process (stop it, or use `tote query` "
+                                "which talks to it)");
+        }
+        conn_.reset(c);
+    } catch (...) {
+        g_connection_open = false;
+        throw;
+    }
+}
+
+EmbeddedClickHouse::~EmbeddedClickHouse() {
+    conn_.reset();
+    g_connection_open = false;
+}
+
+std::string EmbeddedClickHouse::run_locked(std::string_view sql, std::string_view format) {
+    ResultPtr result(chdb_query_n(*conn_, sql.data(), sql.size(), format.data(), format.size()));
+    if (!result)
+        throw ToteError(ErrorClass::Fatal, "embedded ClickHouse (" + dir_.string() +
+                                               ") returned no result for: " + statement_head(sql));
+    if (const char* err = chdb_result_error(result.get()); err != nullptr && *err != '\0') {
+        std::string message = err;
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+            message.pop_back();
+        auto code = clickhouse_error_code(message);
+        ErrorClass cls = code ? classify_clickhouse_code(*code) : ErrorClass::Fatal;
+        throw ToteError(cls, "embedded ClickHouse (" + dir_.string() + ") failed: " + message +
+                                 " -- statement: " + statement_head(sql));
+    }
+    const char* buf = chdb_result_buffer(result.get());
+    size_t len = chdb_result_length(result.get());
+    return buf ? std::string(buf, len) : std::string();
+}
+
+std::string EmbeddedClickHouse::query(std::string_view sql, std::string_view format) {
+    std::lock_guard lock(mutex_);
+    return run_locked(sql, format);
+}
+
+void EmbeddedClickHouse::insert_row_binary(std::string_view database_table,
+                                           std::string_view columns, std::string_view rows) {
+    if (rows.empty()) return;
+    std::vector<ColumnSpec> specs = parse_column_list(columns);
+    std::lock_guard lock(mutex_);
+    std::filesystem::path file = insert_dir_ / ("batch-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(++insert_seq_) + ".rowbinary");
+    struct FileRemover {
+        const std::filesystem::path& p;
+        ~FileRemover() {
+            std::error_code ec;
+            std::filesystem::remove(p, ec);
+        }
+    } remover{file};
+    {
+        UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        if (!fd)
+            throw ToteError(ErrorClass::Fatal, "cannot create insert batch file " + file.string() +
+                                                   ": " + std::strerror(errno));
+        write_all(fd.get(), rows, file);
+    }
+    std::string sql = "INSERT INTO ";
+    sql += database_table;
+    sql += " (";
+    sql += format_column_names(specs);
+    sql += ") SELECT * FROM file(";
+    sql += sql_string(file.string());
+    sql += ", 'RowBinary', ";
+    sql += sql_string(format_column_list(specs));
+    sql += ")";
+    run_locked(sql, "TabSeparated");
+}
+
+std::string EmbeddedClickHouse::server_version() {
+    std::string v = query("SELECT version()");
+    while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+    return v;
+}
+
+std::string EmbeddedClickHouse::describe() const {
+    return "embedded:" + dir_.string();
+}
+
+}  // namespace tote

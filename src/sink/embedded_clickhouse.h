@@ -1,0 +1,64 @@
+#pragma once
+// The embedded ClickHouse engine (libchdb) behind the ClickHouseConnection interface.
+//
+// libchdb allows one live connection per process and locks its data folder against other
+// processes, so: constructing a second EmbeddedClickHouse while one is open in this process
+// throws Fatal; opening a folder that another process holds throws Fatal telling the operator
+// to stop that process or go through it (`tote query`). All calls are serialised by a mutex, so
+// one instance may be shared by threads.
+//
+// libchdb's own handlers for deadly signals are switched off before connecting (the handlers a
+// program installed for SIGSEGV/SIGABRT/... are kept); SIGINT/SIGTERM are never touched by the
+// engine (checked by tests/integration/embedded_sink), so the program's shutdown path works.
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "sink/chdb_api.h"
+#include "sink/clickhouse_connection.h"
+
+namespace tote {
+
+class EmbeddedClickHouse final : public ClickHouseConnection {
+  public:
+    // Opens (creating if needed) the warehouse folder `dir`.
+    explicit EmbeddedClickHouse(const std::filesystem::path& dir);
+    ~EmbeddedClickHouse() override;
+    EmbeddedClickHouse(const EmbeddedClickHouse&) = delete;
+    EmbeddedClickHouse& operator=(const EmbeddedClickHouse&) = delete;
+
+    // Thread-safe.
+    std::string query(std::string_view sql, std::string_view format = "TabSeparated") override;
+
+    // Thread-safe. libchdb cuts binary data inline in the query text, so the rows are written to
+    // a temporary file under DIR/tmp-insert/ and loaded with INSERT ... SELECT FROM file().
+    void insert_row_binary(std::string_view database_table, std::string_view columns,
+                           std::string_view rows) override;
+
+    std::string server_version() override;
+    std::string describe() const override;
+
+    const std::filesystem::path& folder() const { return dir_; }
+
+  private:
+    struct ConnectionCloser {
+        void operator()(chdb_connection* c) const noexcept;
+    };
+    struct ResultDeleter {
+        void operator()(chdb_result* r) const noexcept;
+    };
+    using ResultPtr = std::unique_ptr<chdb_result, ResultDeleter>;
+
+    // Runs one statement; the caller holds mutex_. Throws on error.
+    std::string run_locked(std::string_view sql, std::string_view format);
+
+    std::filesystem::path dir_;
+    std::filesystem::path insert_dir_;
+    std::mutex mutex_;
+    std::unique_ptr<chdb_connection, ConnectionCloser> conn_;
+    uint64_t insert_seq_ = 0;
+};
+
+}  // namespace tote

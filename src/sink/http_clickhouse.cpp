@@ -1,0 +1,142 @@
+#include "sink/http_clickhouse.h"
+
+#include "core/error.h"
+#include "sink/clickhouse_error.h"
+#include "sink/sql_text.h"
+
+namespace tote {
+namespace {
+
+struct SlistDeleter {
+    void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+struct CurlStringDeleter {
+    void operator()(char* p) const noexcept { curl_free(p); }
+};
+
+size_t append_body(char* data, size_t size, size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
+bool transport_retriable(CURLcode rc) {
+    switch (rc) {
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_OPERATION_TIMEDOUT:
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_AGAIN:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Makes libcurl's global initialisation happen once, before the first handle.
+void curl_global_once() {
+    static const bool done = [] {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        return true;
+    }();
+    (void)done;
+}
+
+}  // namespace
+
+HttpClickHouse::HttpClickHouse(HttpClickHouseConfig config) : config_(std::move(config)) {
+    curl_global_once();
+    curl_.reset(curl_easy_init());
+    if (!curl_) throw ToteError(ErrorClass::Fatal, "cannot initialise libcurl");
+    while (!config_.url.empty() && config_.url.back() == '/') config_.url.pop_back();
+}
+
+HttpClickHouse::HttpClickHouse(const std::string& url)
+    : HttpClickHouse([&] {
+          HttpClickHouseConfig c;
+          c.url = url;
+          return c;
+      }()) {}
+
+HttpClickHouse::~HttpClickHouse() = default;
+
+std::string HttpClickHouse::url_encode(std::string_view text) {
+    std::unique_ptr<char, CurlStringDeleter> enc(
+        curl_easy_escape(curl_.get(), text.data(), static_cast<int>(text.size())));
+    if (!enc) throw ToteError(ErrorClass::Fatal, "libcurl could not URL-encode a statement");
+    return enc.get();
+}
+
+std::string HttpClickHouse::post_locked(const std::string& url_query, std::string_view body,
+                                        std::string_view statement) {
+    CURL* c = curl_.get();
+    curl_easy_reset(c);
+    std::string url = config_.url + "/?" + url_query;
+    std::string response;
+    Slist headers(curl_slist_append(nullptr, "Content-Type: application/octet-stream"));
+    if (!headers) throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
+    if (!config_.user.empty()) {
+        curl_slist* h =
+            curl_slist_append(headers.get(), ("X-ClickHouse-User: " + config_.user).c_str());
+        if (h) h = curl_slist_append(h, ("X-ClickHouse-Key: " + config_.password).c_str());
+        if (!h) throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &append_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, config_.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, config_.request_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        throw ToteError(transport_retriable(rc) ? ErrorClass::Retriable : ErrorClass::Fatal,
+                        "ClickHouse at " + config_.url + " unreachable: " + curl_easy_strerror(rc) +
+                            " (is the server running?) -- statement: " + statement_head(statement));
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (status == 200) return response;
+    while (!response.empty() && (response.back() == '\n' || response.back() == ' '))
+        response.pop_back();
+    ErrorClass cls = ErrorClass::Fatal;
+    if (auto code = clickhouse_error_code(response))
+        cls = classify_clickhouse_code(*code);
+    else if (status == 502 || status == 503 || status == 504 || status == 429)
+        cls = ErrorClass::Retriable;
+    throw ToteError(cls, "ClickHouse at " + config_.url + " answered HTTP " +
+                             std::to_string(status) + ": " + response +
+                             " -- statement: " + statement_head(statement));
+}
+
+std::string HttpClickHouse::query(std::string_view sql, std::string_view format) {
+    std::lock_guard lock(mutex_);
+    return post_locked("default_format=" + url_encode(format), sql, sql);
+}
+
+void HttpClickHouse::insert_row_binary(std::string_view database_table, std::string_view columns,
+                                       std::string_view rows) {
+    if (rows.empty()) return;
+    std::string sql = "INSERT INTO ";
+    sql += database_table;
+    sql += " (";
+    sql += format_column_names(parse_column_list(columns));
+    sql += ") FORMAT RowBinary";
+    std::lock_guard lock(mutex_);
+    post_locked("query=" + url_encode(sql), rows, sql);
+}
+
+std::string HttpClickHouse::server_version() {
+    std::string v = query("SELECT version()");
+    while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+    return v;
+}
+
+}  // namespace tote

@@ -1,0 +1,57 @@
+#pragma once
+// A ClickHouse server (18.16 or newer) over its HTTP interface, through libcurl.
+// One keep-alive connection, calls serialised by a mutex (thread-safe).
+//
+// Errors: connection refused, timeouts, resets and HTTP 502/503/504 are Retriable; an
+// exception from the server ("Code: N, ...", HTTP 400/404/500) is Fatal unless N is a
+// busy/overload code (see classify_clickhouse_code); messages include the server's text.
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "sink/clickhouse_connection.h"
+
+namespace tote {
+
+struct HttpClickHouseConfig {
+    std::string url = "http://127.0.0.1:8123";  // scheme, host and port; no path
+    std::string user;                           // empty: the server's default user
+    std::string password;
+    long connect_timeout_ms = 5000;
+    long request_timeout_ms = 300000;  // one statement or insert
+};
+
+class HttpClickHouse final : public ClickHouseConnection {
+  public:
+    explicit HttpClickHouse(HttpClickHouseConfig config);
+    // A server at `url` ("http://host:port") with the default user and timeouts.
+    explicit HttpClickHouse(const std::string& url);
+    ~HttpClickHouse() override;
+    HttpClickHouse(const HttpClickHouse&) = delete;
+    HttpClickHouse& operator=(const HttpClickHouse&) = delete;
+
+    std::string query(std::string_view sql, std::string_view format = "TabSeparated") override;
+    void insert_row_binary(std::string_view database_table, std::string_view columns,
+                           std::string_view rows) override;
+    std::string server_version() override;
+    std::string describe() const override { return config_.url; }
+
+  private:
+    struct CurlDeleter {
+        void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
+    };
+
+    // POSTs `body` to url_query (already encoded); the caller holds mutex_. Throws on failure.
+    std::string post_locked(const std::string& url_query, std::string_view body,
+                            std::string_view statement);
+    std::string url_encode(std::string_view text);
+
+    HttpClickHouseConfig config_;
+    std::mutex mutex_;
+    std::unique_ptr<CURL, CurlDeleter> curl_;
+};
+
+}  // namespace tote

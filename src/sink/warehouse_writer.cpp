@@ -1,0 +1,264 @@
+#include "sink/warehouse_writer.h"
+
+#include <unordered_map>
+
+#include "core/error.h"
+#include "sink/landing_table.h"
+#include "sink/migrator.h"
+#include "sink/row_binary_writer.h"
+#include "sink/sql_text.h"
+#include "sink/warehouse_reader.h"
+
+namespace tote {
+namespace {
+
+struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+constexpr std::string_view kDeadLetterColumns =
+    "topic String, partition Int32, offset Int64, timestamp_ms Int64, key Nullable(String), "
+    "value Nullable(String), stage String, reason String";
+constexpr std::string_view kTransactionColumns =
+    "tx_id UInt64, kind String, event_count UInt64, ts_ms Int64, topic String, partition Int32, "
+    "offset Int64";
+constexpr std::string_view kTruncateColumns =
+    "table_name String, version UInt64, lsn UInt64, tx_id UInt64, ts_ms Int64, offset Int64";
+constexpr std::string_view kOffsetColumns =
+    "consumer String, next_offset Int64, byte_position Int64, version UInt64";
+
+// A bookkeeping table's pending rows.
+struct Batch {
+    RowBinaryWriter rows;
+    size_t count = 0;
+    void clear() {
+        rows.clear();
+        count = 0;
+    }
+};
+
+}  // namespace
+
+struct WarehouseWriter::State {
+    ClickHouseConnection& conn;
+    WarehouseWriterConfig config;
+    std::unordered_map<std::string, std::unique_ptr<LandingTable>, NameHash, std::equal_to<>>
+        tables;
+    LandingTable* last_table = nullptr;
+    Batch dead_letters, transactions, truncates;
+    WarehouseWriterStats stats;
+
+    State(ClickHouseConnection& c, WarehouseWriterConfig cfg) : conn(c), config(std::move(cfg)) {}
+
+    std::string table(std::string_view name) const { return sql_table(config.database, name); }
+
+    // Reads the column sets of every land_ table, so a restarted writer knows them.
+    void load_tables() {
+        auto rows = parse_tsv(
+            conn.query("SELECT table, name, type FROM system.columns WHERE database = " +
+                       sql_string(config.database) + " AND substring(table, 1, 5) = 'land_'"));
+        std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> by_table;
+        for (auto& r : rows)
+            if (r.size() == 3) by_table[r[0]].emplace_back(std::move(r[1]), std::move(r[2]));
+        for (auto& [land_name, columns] : by_table) adopt(land_name.substr(5), columns);
+    }
+
+    LandingTable& adopt(const std::string& source_table,
+                        const std::vector<std::pair<std::string, std::string>>& columns) {
+        auto t = std::make_unique<LandingTable>(config.database, source_table);
+        size_t metadata_seen = 0;
+        for (const auto& [name, type] : columns) {
+            bool is_metadata = false;
+            for (const auto& m : LandingTable::metadata_columns()) {
+                if (m.name != name) continue;
+                is_metadata = true;
+                if (m.type != type)
+                    throw ToteError(ErrorClass::Fatal,
+                                    "landed table " + config.database + "." +
+                                        LandingTable::landing_name(source_table) + " has column " +
+                                        name + " of type " + type + ", tote writes " + m.type +
+                                        ": it was not created by this tote version; land into a "
+                                        "fresh database");
+                ++metadata_seen;
+            }
+            if (!is_metadata) t->add_column({name, type, LandingTable::parse_type(type)});
+        }
+        if (metadata_seen != LandingTable::metadata_columns().size())
+            throw ToteError(ErrorClass::Fatal,
+                            "landed table " + config.database + "." +
+                                LandingTable::landing_name(source_table) +
+                                " lacks some of tote's metadata columns "
+                                "(_key, _version, ...): land into a fresh database");
+        auto& ref = *t;
+        tables[source_table] = std::move(t);
+        last_table = nullptr;
+        return ref;
+    }
+
+    LandingTable& table_for(const ChangeEvent& change) {
+        if (last_table && last_table->source_table() == change.table) return *last_table;
+        auto it = tables.find(change.table);
+        if (it != tables.end()) return *(last_table = it->second.get());
+        // First sight: create it with the columns this change carries.
+        auto t = std::make_unique<LandingTable>(config.database, change.table);
+        auto columns = t->missing_columns(change);
+        conn.query(t->create_sql(columns));
+        // Another writer may have created it first with other columns: trust ClickHouse.
+        std::vector<std::pair<std::string, std::string>> actual;
+        for (auto& r :
+             parse_tsv(conn.query("SELECT name, type FROM system.columns WHERE database = " +
+                                  sql_string(config.database) + " AND table = " +
+                                  sql_string(LandingTable::landing_name(change.table)))))
+            if (r.size() == 2) actual.emplace_back(std::move(r[0]), std::move(r[1]));
+        return *(last_table = &adopt(change.table, actual));
+    }
+
+    void flush_table(LandingTable& t) {
+        if (t.rows() == 0) return;
+        conn.insert_row_binary(t.qualified_name(), t.insert_columns(), t.batch());
+        t.clear_batch();
+    }
+
+    void add_columns(LandingTable& t, const std::vector<LandingTable::Column>& columns) {
+        // The rows already batched have the old column set: write them first.
+        flush_table(t);
+        for (const auto& c : columns) {
+            // 18.16 has no ADD COLUMN IF NOT EXISTS: the column set was read at start; if
+            // another writer added the column meanwhile, ClickHouse refuses and we re-read.
+            try {
+                conn.query(t.add_column_sql(c));
+                t.add_column(c);
+            } catch (const ToteError& e) {
+                if (e.retriable()) throw;
+                auto rows =
+                    parse_tsv(conn.query("SELECT type FROM system.columns WHERE database = " +
+                                         sql_string(config.database) + " AND table = " +
+                                         sql_string(LandingTable::landing_name(t.source_table())) +
+                                         " AND name = " + sql_string(c.name)));
+                if (rows.empty() || rows[0].empty()) throw;
+                t.add_column({c.name, rows[0][0], LandingTable::parse_type(rows[0][0])});
+            }
+        }
+    }
+
+    void dead_letter(const LogRecord& record, std::string_view stage, std::string_view reason) {
+        auto& w = dead_letters.rows;
+        w.string(record.topic);
+        w.int32(record.partition.value);
+        w.int64(record.offset.value);
+        w.int64(record.timestamp_ms);
+        w.nullable_string(record.key);
+        w.nullable_string(record.value);
+        w.string(stage);
+        w.string(reason);
+        ++dead_letters.count;
+        ++stats.dead_letters;
+    }
+
+    void insert(Batch& b, std::string_view name, std::string_view columns) {
+        if (b.count == 0) return;
+        conn.insert_row_binary(table(name), columns, b.rows.data());
+        b.clear();
+    }
+};
+
+WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config)
+    : state_(std::make_unique<State>(conn, std::move(config))) {
+    Migrator(conn, state_->config.database).apply();
+    state_->load_tables();
+}
+
+WarehouseWriter::~WarehouseWriter() = default;
+
+std::optional<LogPosition> WarehouseWriter::resume_position() {
+    return WarehouseReader(state_->conn, state_->config.database)
+        .resume_position(state_->config.consumer);
+}
+
+void WarehouseWriter::add_change(const ChangeEvent& change, const LogRecord& record) {
+    State& s = *state_;
+    if (change.op == Op::Truncate) {
+        auto& w = s.truncates.rows;
+        w.string(change.table);
+        w.uint64(change.version);
+        w.uint64(change.source.lsn);
+        w.uint64(change.source.tx_id);
+        w.int64(change.source.commit_ts_ms);
+        w.int64(record.offset.value);
+        ++s.truncates.count;
+        ++s.stats.changes;
+        return;
+    }
+    LandingTable& t = s.table_for(change);
+    if (auto reason = t.conflict(change)) {
+        s.dead_letter(record, "land", *reason);
+        return;
+    }
+    if (change.after && change.op != Op::Delete) {
+        auto missing = t.missing_columns(change);
+        if (!missing.empty()) {
+            s.add_columns(t, missing);
+            // A new column is typed from the field's schema type: check the value against it.
+            if (auto reason = t.conflict(change)) {
+                s.dead_letter(record, "land", *reason);
+                return;
+            }
+        }
+    }
+    t.append(change, record);
+    ++s.stats.changes;
+}
+
+void WarehouseWriter::add_transaction(const TxMarker& marker, const LogRecord& record) {
+    State& s = *state_;
+    auto& w = s.transactions.rows;
+    w.uint64(marker.tx_id);
+    w.string(marker.begin ? "BEGIN" : "END");
+    w.uint64(marker.event_count);
+    w.int64(marker.ts_ms);
+    w.string(record.topic);
+    w.int32(record.partition.value);
+    w.int64(record.offset.value);
+    ++s.transactions.count;
+    ++s.stats.transactions;
+}
+
+void WarehouseWriter::add_tombstone(const LogRecord&) {
+    ++state_->stats.tombstones;
+}
+
+void WarehouseWriter::add_dead_letter(const LogRecord& record, std::string_view stage,
+                                      std::string_view reason) {
+    state_->dead_letter(record, stage, reason);
+}
+
+void WarehouseWriter::commit(const LogPosition& through) {
+    State& s = *state_;
+    // Data first (each batch is cleared once written, so a retried commit does not write it
+    // twice; a replay after a crash writes identical rows that collapse), the position last.
+    for (auto& [name, t] : s.tables) s.flush_table(*t);
+    s.insert(s.dead_letters, "_dead_letters", kDeadLetterColumns);
+    s.insert(s.transactions, "_transactions", kTransactionColumns);
+    s.insert(s.truncates, "_truncates", kTruncateColumns);
+    RowBinaryWriter offset;
+    offset.string(s.config.consumer);
+    offset.int64(through.next_offset);
+    offset.int64(through.byte_position);
+    offset.uint64(static_cast<uint64_t>(through.next_offset));
+    s.conn.insert_row_binary(s.table("_offsets"), kOffsetColumns, offset.data());
+    ++s.stats.commits;
+}
+
+size_t WarehouseWriter::buffered_rows() const {
+    const State& s = *state_;
+    size_t n = s.dead_letters.count + s.transactions.count + s.truncates.count;
+    for (const auto& [name, t] : s.tables) n += t->rows();
+    return n;
+}
+
+const WarehouseWriterStats& WarehouseWriter::stats() const {
+    return state_->stats;
+}
+
+}  // namespace tote

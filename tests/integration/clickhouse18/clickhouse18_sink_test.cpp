@@ -1,0 +1,159 @@
+// The sink over a real ClickHouse 18.16 server (Debian's clickhouse-server) through HTTP: the
+// same scenario and exact results as the embedded engine's test. The server is started on a free
+// port in a temporary folder by scripts/clickhouse18.sh and stopped at the end.
+// Exit 77 (ctest SKIP) only when clickhouse-server is not installed.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "../embedded_sink/sink_scenario.h"
+#include "core/error.h"
+#include "core/unique_fd.h"
+#include "sink/http_clickhouse.h"
+#include "sink/row_binary_writer.h"
+
+#ifndef TOTE_SOURCE_DIR
+#error "TOTE_SOURCE_DIR must be defined"
+#endif
+
+namespace tote {
+namespace {
+
+std::filesystem::path g_dir;
+int g_port = 0;
+std::unique_ptr<HttpClickHouse> g_server;
+
+// A port p such that p and p+1 are free on 127.0.0.1 now.
+int free_port_pair() {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) continue;
+        socklen_t len = sizeof addr;
+        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len);
+        int port = ntohs(addr.sin_port);
+        if (port >= 65535) continue;
+        UniqueFd next(::socket(AF_INET, SOCK_STREAM, 0));
+        sockaddr_in a2 = addr;
+        a2.sin_port = htons(static_cast<uint16_t>(port + 1));
+        if (::bind(next.get(), reinterpret_cast<sockaddr*>(&a2), sizeof a2) == 0) return port;
+    }
+    return 0;
+}
+
+std::string script() {
+    return std::string(TOTE_SOURCE_DIR) + "/scripts/clickhouse18.sh";
+}
+
+int run_script(const std::string& cmd) {
+    std::string line = script() + " " + cmd + " '" + g_dir.string() + "' " + std::to_string(g_port);
+    int rc = std::system(line.c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
+}
+
+class ServerEnvironment : public ::testing::Environment {
+  public:
+    void SetUp() override {
+        char tmpl[] = "/tmp/tote-ch18-sink-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        g_dir = tmpl;
+        g_port = free_port_pair();
+        ASSERT_NE(g_port, 0) << "no free port pair on 127.0.0.1";
+        ASSERT_EQ(run_script("start"), 0) << "clickhouse 18 did not start; see " << g_dir;
+        g_server = std::make_unique<HttpClickHouse>("http://127.0.0.1:" + std::to_string(g_port));
+    }
+    void TearDown() override {
+        g_server.reset();
+        run_script("stop");
+        std::error_code ec;
+        std::filesystem::remove_all(g_dir, ec);
+    }
+};
+
+TEST(HttpClickHouse, ReportsVersion18) {
+    EXPECT_EQ(g_server->server_version().substr(0, 6), "18.16.");
+}
+
+TEST(HttpClickHouse, ConnectionRefusedIsRetriable) {
+    HttpClickHouse dead("http://127.0.0.1:1");
+    try {
+        dead.query("SELECT 1");
+        FAIL() << "expected an error";
+    } catch (const ToteError& e) {
+        EXPECT_EQ(e.error_class(), ErrorClass::Retriable) << e.what();
+        EXPECT_NE(std::string(e.what()).find("http://127.0.0.1:1 unreachable"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(HttpClickHouse, BinaryRowsArriveIntact) {
+    auto& c = *g_server;
+    c.query("CREATE DATABASE IF NOT EXISTS bin");
+    c.query("CREATE TABLE bin.t (k UInt32, s String) ENGINE = MergeTree ORDER BY k");
+    RowBinaryWriter w;
+    for (uint32_t i = 0; i < 1000; ++i) {
+        w.uint32(i);
+        w.string(std::string("\n\n\0\t\\'", 6) + std::to_string(i));
+    }
+    c.insert_row_binary("bin.t", "k UInt32, s String", w.data());
+    EXPECT_EQ(
+        c.query(
+            "SELECT count(), sum(length(s)), countIf(substring(s, 1, 2) = '\\n\\n') FROM bin.t"),
+        "1000\t8890\t1000\n");
+}
+
+// Figures, not a timed test: run with --gtest_also_run_disabled_tests.
+TEST(HttpClickHouse, DISABLED_MeasureInsertRate) {
+    auto& c = *g_server;
+    c.query("CREATE DATABASE IF NOT EXISTS perf");
+    c.query(
+        "CREATE TABLE IF NOT EXISTS perf.narrow (id UInt64, player Int64, amount Int64, "
+        "currency String) ENGINE = MergeTree ORDER BY id");
+    const size_t n = 1000000;
+    RowBinaryWriter w;
+    w.reserve(n * 32);
+    for (size_t i = 0; i < n; ++i) {
+        w.uint64(i);
+        w.int64(static_cast<int64_t>(i % 5000));
+        w.int64(static_cast<int64_t>(i * 7));
+        w.string("UGX");
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    c.insert_row_binary("perf.narrow", "id UInt64, player Int64, amount Int64, currency String",
+                        w.data());
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << "clickhouse 18.16 insert_row_binary: " << n << " narrow rows (" << w.size() / 1e6
+              << " MB) in " << s << " s = " << n / s << " rows/s\n";
+}
+
+}  // namespace
+
+ClickHouseConnection& scenario_connection() {
+    return *g_server;
+}
+std::string scenario_database_prefix() {
+    return "ch18_";
+}
+
+}  // namespace tote
+
+int main(int argc, char** argv) {
+    if (std::system("command -v clickhouse-server >/dev/null 2>&1 || test -x "
+                    "/usr/sbin/clickhouse-server") != 0) {
+        std::printf("clickhouse-server is not installed: skipping\n");
+        return 77;
+    }
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new tote::ServerEnvironment);
+    return RUN_ALL_TESTS();
+}

@@ -1,0 +1,50 @@
+"""Shared helpers for the integration tests that drive the tote binary."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+class Tote:
+    def __init__(self, binary, data_dir):
+        self.binary = binary
+        self.data_dir = data_dir
+
+    def cmd(self, *args):
+        return [self.binary, "--data-dir", self.data_dir, *args]
+
+    def run(self, *args, check=True):
+        proc = subprocess.run(self.cmd(*args), capture_output=True, text=True)
+        if check and proc.returncode != 0:
+            sys.stderr.write(f"$ {' '.join(self.cmd(*args))}\nexit {proc.returncode}\n"
+                             f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}\n")
+            raise SystemExit(f"command failed: tote {' '.join(args)}")
+        return proc
+
+    def query(self, sql):
+        return self.run("query", sql, "--format", "TabSeparated").stdout
+
+    def ground_truth(self):
+        with open(os.path.join(self.data_dir, "ground_truth.json")) as f:
+            return json.load(f)
+
+
+def temp_data_dir(name):
+    base = os.environ.get("TOTE_TEST_TMP", tempfile.gettempdir())
+    path = tempfile.mkdtemp(prefix=f"tote-{name}-", dir=base)
+    return path
+
+
+def cleanup(path):
+    if os.environ.get("TOTE_KEEP_TEST_DATA"):
+        print(f"kept test data in {path}")
+        return
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def check(condition, message):
+    if not condition:
+        raise SystemExit("FAILED: " + message)
+    print("ok:", message)

@@ -1,0 +1,354 @@
+#include "decode/debezium_json_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "decode/decode_result_format.h"
+#include "decode_test_util.h"
+
+namespace tote {
+namespace {
+
+using test::change;
+using test::decode_all;
+using test::failure;
+using test::read_capture;
+using test::record;
+using test::value_of;
+
+DebeziumDecoderConfig money_config() {
+    DebeziumDecoderConfig c;
+    c.money_columns = {"bets.stake", "bets.payout"};
+    return c;
+}
+
+Decimal dec(__int128 unscaled, int32_t scale) {
+    return Decimal{unscaled, scale};
+}
+
+// A schemas-off envelope with the given op and extra/overridden fields.
+std::string envelope(
+    const std::string& op, const std::string& after = R"({"id":5,"name":"x"})",
+    const std::string& source =
+        R"({"table":"players","lsn":100,"txId":7,"ts_ms":1000,"snapshot":"false"})") {
+    return R"({"before":null,"after":)" + after + R"(,"source":)" + source +
+           R"(,"transaction":{"id":"7:100","total_order":3,"data_collection_order":1},"op":")" +
+           op + R"("})";
+}
+
+TEST(DebeziumJsonDecoder, PrimaryKeyUpdateIsDeleteTombstoneCreateWithDistinctVersions) {
+    DebeziumJsonDecoder d;
+    auto res = decode_all(d, read_capture("debezium/b2_pk_update.jsonl"));
+    ASSERT_EQ(res.size(), 5u);
+    const auto& del = change(res[1]);
+    EXPECT_TRUE(std::holds_alternative<Tombstone>(res[2]));
+    const auto& create = change(res[3]);
+    EXPECT_EQ(del.op, Op::Delete);
+    EXPECT_EQ(del.key, R"({"bet_id":2,"leg_no":1})");
+    EXPECT_EQ(create.op, Op::Create);
+    EXPECT_EQ(create.key, R"({"bet_id":2,"leg_no":9})");
+    EXPECT_EQ(del.source.tx_id, 740u);
+    EXPECT_EQ(create.source.tx_id, 740u);
+    EXPECT_EQ(del.source.lsn, 26465624u);
+    EXPECT_EQ(create.source.lsn, 26465624u);
+    EXPECT_EQ(del.source.total_order, 1u);
+    EXPECT_EQ(create.source.total_order, 2u);
+    EXPECT_NE(del.version, create.version);
+    EXPECT_LT(del.version, create.version);
+    EXPECT_TRUE(del.before.has_value());
+    EXPECT_FALSE(del.after.has_value());
+    EXPECT_EQ(value_of(create.after, "odds"), Value(dec(19100, 4)));
+}
+
+TEST(DebeziumJsonDecoder, SnapshotVersionsRankBelowStreamedChanges) {
+    DebeziumJsonDecoder d;
+    auto snap = decode_all(d, read_capture("debezium/a_snapshot.jsonl"));
+    auto streamed = decode_all(d, read_capture("debezium/b_single_row.jsonl"));
+    ASSERT_EQ(snap.size(), 9u);
+    uint64_t lowest_streamed = UINT64_MAX;
+    for (const auto& r : streamed)
+        if (const auto* e = std::get_if<ChangeEvent>(&r))
+            lowest_streamed = std::min(lowest_streamed, e->version);
+    ASSERT_NE(lowest_streamed, UINT64_MAX);
+    for (const auto& r : snap) {
+        const auto& e = change(r);
+        EXPECT_EQ(e.op, Op::Read);
+        EXPECT_TRUE(e.source.snapshot);  // first, true, last, *_in_data_collection
+        EXPECT_EQ(e.source.lsn, 26465072u);
+        EXPECT_EQ(e.source.total_order, 0u);
+        EXPECT_LT(e.version, lowest_streamed);
+    }
+    // A snapshot read ranks below a streamed change even with a higher LSN.
+    SourcePosition s{.lsn = 1000, .snapshot = true};
+    SourcePosition c{.lsn = 1, .snapshot = false};
+    EXPECT_LT(*pack_version(s), *pack_version(c));
+}
+
+TEST(DebeziumJsonDecoder, ToastPlaceholderBecomesUnavailable) {
+    DebeziumJsonDecoder d;
+    auto res = decode_all(d, read_capture("debezium/g_toast_replica_identity_default.jsonl"));
+    const auto& upd = change(res[4]);
+    EXPECT_EQ(upd.op, Op::Update);
+    EXPECT_TRUE(std::holds_alternative<UnavailableValue>(value_of(upd.after, "note")));
+    EXPECT_EQ(upd.after->find("note")->type.kind, ColumnKind::String);
+    EXPECT_EQ(upd.unavailable, std::vector<std::string>{"note"});
+    EXPECT_EQ(value_of(upd.after, "payout"), Value(dec(1500, 2)));
+    EXPECT_EQ(value_of(upd.after, "status"), Value(std::string("won")));
+    // Other records carry the full text and no unavailable columns.
+    const auto& insert = change(res[1]);
+    EXPECT_TRUE(insert.unavailable.empty());
+    EXPECT_TRUE(std::holds_alternative<std::string>(value_of(insert.after, "note")));
+}
+
+TEST(DebeziumJsonDecoder, TruncateHasEmptyKeyAndDistinctVersionsPerTable) {
+    DebeziumJsonDecoder d;
+    auto res = decode_all(d, read_capture("debezium/f_truncate.jsonl"));
+    const auto& t1 = change(res[4]);
+    EXPECT_EQ(t1.op, Op::Truncate);
+    EXPECT_EQ(t1.table, "bet_legs");
+    EXPECT_EQ(t1.key, "");
+    EXPECT_FALSE(t1.before.has_value());
+    EXPECT_FALSE(t1.after.has_value());
+    const auto& a = change(res[7]);
+    const auto& b = change(res[8]);
+    EXPECT_EQ(a.table, "wallet_tx");
+    EXPECT_EQ(b.table, "bet_legs");
+    EXPECT_EQ(a.source.lsn, b.source.lsn);
+    EXPECT_EQ(a.source.tx_id, b.source.tx_id);
+    EXPECT_NE(a.version, b.version);
+}
+
+TEST(DebeziumJsonDecoder, BeginEndMarkers) {
+    DebeziumJsonDecoder d;
+    auto res = decode_all(d, read_capture("debezium/c_transaction.jsonl"));
+    ASSERT_EQ(res.size(), 7u);
+    const auto& begin = std::get<TxMarker>(res[0]);
+    EXPECT_TRUE(begin.begin);
+    EXPECT_EQ(begin.tx_id, 741u);
+    EXPECT_EQ(begin.event_count, 0u);
+    EXPECT_EQ(begin.ts_ms, 1795601078493);
+    const auto& end = std::get<TxMarker>(res[6]);
+    EXPECT_FALSE(end.begin);
+    EXPECT_EQ(end.tx_id, 741u);
+    EXPECT_EQ(end.event_count, 5u);
+    for (size_t i = 1; i <= 5; ++i) {
+        EXPECT_EQ(change(res[i]).source.tx_id, 741u);
+        EXPECT_EQ(change(res[i]).source.total_order, i);
+    }
+    auto empty = decode_all(d, read_capture("debezium/f_truncate_default.jsonl"));
+    EXPECT_EQ(std::get<TxMarker>(empty[1]).event_count, 0u);
+    EXPECT_FALSE(std::get<TxMarker>(empty[1]).begin);
+    // Schemas off: the same markers.
+    auto off = decode_all(d, read_capture("debezium/e_schemas_enable_false.jsonl"));
+    EXPECT_EQ(std::get<TxMarker>(off[3]).event_count, 2u);
+    EXPECT_EQ(std::get<TxMarker>(off[3]).tx_id, 752u);
+}
+
+TEST(DebeziumJsonDecoder, PreciseDecimalsWithSchemaAreExact) {
+    DebeziumJsonDecoder d(money_config());
+    auto res = decode_all(d, read_capture("debezium/d_decimal_precise.jsonl"));
+    ASSERT_EQ(res.size(), 5u);
+    const auto& zero = change(res[0]);
+    EXPECT_EQ(value_of(zero.after, "stake"), Value(dec(0, 2)));
+    EXPECT_EQ(value_of(zero.after, "total_odds"), Value(dec(10001, 4)));
+    EXPECT_EQ(value_of(zero.after, "payout"), Value(NullValue{}));
+    EXPECT_EQ(zero.after->find("payout")->type, (ColumnType{ColumnKind::Decimal, 2}));
+    const auto& max = change(res[1]);
+    EXPECT_EQ(to_string(std::get<Decimal>(value_of(max.after, "stake"))), "1234567890123456.78");
+    EXPECT_EQ(to_string(std::get<Decimal>(value_of(max.after, "payout"))), "9999999999999999.99");
+    EXPECT_EQ(to_string(std::get<Decimal>(value_of(max.after, "total_odds"))), "999999.9999");
+    const auto& neg = change(res[2]);
+    EXPECT_EQ(value_of(neg.after, "stake"), Value(dec(-550, 2)));
+    EXPECT_EQ(value_of(neg.after, "payout"), Value(dec(-1, 2)));
+    const auto& pad = change(res[3]);
+    EXPECT_EQ(to_string(std::get<Decimal>(value_of(pad.after, "stake"))), "10.10");
+    EXPECT_EQ(to_string(std::get<Decimal>(value_of(pad.after, "total_odds"))), "2.0000");
+    EXPECT_EQ(to_string(std::get<Decimal>(value_of(pad.after, "payout"))), "0.50");
+}
+
+TEST(DebeziumJsonDecoder, StringModeDecimalsStayText) {
+    DebeziumJsonDecoder d(money_config());
+    auto res = decode_all(d, read_capture("debezium/d_decimal_string.jsonl"));
+    EXPECT_EQ(value_of(change(res[1]).after, "stake"), Value(std::string("1234567890123456.78")));
+    EXPECT_EQ(value_of(change(res[2]).after, "payout"), Value(std::string("-0.01")));
+}
+
+TEST(DebeziumJsonDecoder, DoubleModeMoneyColumnsAreDeadLettered) {
+    DebeziumJsonDecoder strict(money_config());
+    for (const auto& r : decode_all(strict, read_capture("debezium/d_decimal_double.jsonl"))) {
+        auto reason = failure(r);
+        EXPECT_NE(reason.find("money column bets.stake (after) arrived as a double "
+                              "(decimal.handling.mode=double): not exact; configure the "
+                              "connector with decimal.handling.mode=string or precise"),
+                  std::string::npos)
+            << reason;
+    }
+    // Not configured as money: a double is a Float64 (total_odds here).
+    DebeziumJsonDecoder lax;
+    auto res = decode_all(lax, read_capture("debezium/d_decimal_double.jsonl"));
+    EXPECT_EQ(value_of(change(res[1]).after, "stake"), Value(1.2345678901234568E15));
+    EXPECT_EQ(value_of(change(res[0]).after, "total_odds"), Value(1.0001));
+}
+
+TEST(DebeziumJsonDecoder, PreciseDecimalWithoutSchemaNeedsAScale) {
+    auto records = read_capture("debezium/e_schemas_enable_false.jsonl");
+    const LogRecord& bet = records[2];
+    DebeziumJsonDecoder strict(money_config());
+    auto reason = failure(strict.decode(bet));
+    EXPECT_NE(reason.find("money column bets.stake (after) arrived as 'Awk='"), std::string::npos)
+        << reason;
+    EXPECT_NE(reason.find("scale is unknown"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("decimal_scales"), std::string::npos) << reason;
+
+    DebeziumJsonDecoder lax;  // not configured: a base64 string is just a String
+    EXPECT_EQ(value_of(change(lax.decode(bet)).after, "stake"), Value(std::string("Awk=")));
+
+    DebeziumDecoderConfig c = money_config();
+    c.decimal_scales = {{"bets.stake", 2}, {"bets.payout", 2}, {"bets.total_odds", 4}};
+    DebeziumJsonDecoder scaled(c);
+    auto scaled_result = scaled.decode(bet);
+    const auto& e = change(scaled_result);
+    EXPECT_EQ(value_of(e.after, "stake"), Value(dec(777, 2)));
+    EXPECT_EQ(e.after->find("stake")->type, (ColumnType{ColumnKind::Decimal, 2}));
+}
+
+TEST(DebeziumJsonDecoder, SchemasOnAndOffGiveTheSameEvents) {
+    DebeziumDecoderConfig c;
+    c.decimal_scales = {{"bets.stake", 2}, {"bets.payout", 2}, {"bets.total_odds", 4}};
+    DebeziumJsonDecoder d(c);
+    auto on = decode_all(d, read_capture("debezium/e_schemas_enable_true.jsonl"));
+    auto off = decode_all(d, read_capture("debezium/e_schemas_enable_false.jsonl"));
+    ASSERT_EQ(on.size(), off.size());
+    // Without a schema a null's type is unknown (String); everything else is identical.
+    auto text = [](const DecodeResult& r) {
+        return std::regex_replace(format_decode_result(r), std::regex(":[A-Za-z0-9()]+=null"),
+                                  ":?=null");
+    };
+    for (size_t i = 0; i < on.size(); ++i) EXPECT_EQ(text(on[i]), text(off[i])) << "record " << i;
+}
+
+TEST(DebeziumJsonDecoder, CanonicalKey) {
+    DebeziumJsonDecoder d;
+    auto e = change(
+        d.decode(record("p.public.players", R"({ "bet_id" : 1,  "leg_no" : 2 })", envelope("c"))));
+    EXPECT_EQ(e.key, R"({"bet_id":1,"leg_no":2})");
+    e = change(d.decode(record("p.public.players",
+                               R"({"schema":{"type":"struct","fields":[]},"payload":{"id":5}})",
+                               envelope("c"))));
+    EXPECT_EQ(e.key, R"({"id":5})");
+    // Keys that are not already canonical go through the parser and are minified.
+    auto key_of = [&](const std::string& k) {
+        auto r = d.decode(record("p.public.players", k, envelope("c")));
+        return std::holds_alternative<ChangeEvent>(r)
+                   ? std::get<ChangeEvent>(r).key
+                   : "failure: " + std::get<DecodeFailure>(r).reason;
+    };
+    EXPECT_EQ(key_of(R"({"id":-0})"), R"({"id":0})");
+    EXPECT_EQ(key_of(R"({"id":-12,"s":"a"})"), R"({"id":-12,"s":"a"})");
+    EXPECT_EQ(key_of(R"({"s":"a\"b"})"), R"({"s":"a\"b"})");
+    EXPECT_EQ(key_of(R"({"id":007})").rfind("failure: key is not valid JSON", 0), 0u);
+    EXPECT_EQ(key_of(R"({"id":5,})").rfind("failure: key is not valid JSON", 0), 0u);
+    EXPECT_EQ(key_of("{}"), "failure: key has no fields");
+    EXPECT_EQ(e.table, "players");
+    EXPECT_EQ(e.source.lsn, 100u);
+    EXPECT_EQ(e.source.tx_id, 7u);
+    EXPECT_EQ(e.source.total_order, 3u);
+    EXPECT_EQ(e.source.commit_ts_ms, 1000);
+    EXPECT_FALSE(e.source.snapshot);
+    EXPECT_EQ(e.version, *pack_version(e.source));
+}
+
+TEST(DebeziumJsonDecoder, InferredTypesWithoutSchema) {
+    DebeziumJsonDecoder d;
+    auto e = change(d.decode(record(
+        "p.public.players", R"({"id":5})",
+        envelope(
+            "c",
+            R"({"id":5,"f":1.5,"b":true,"s":"x","n":null,"o":{"a": [1, 2]},"t":"__debezium_unavailable_value"})"))));
+    const auto& f = e.after->fields;
+    ASSERT_EQ(f.size(), 7u);
+    EXPECT_EQ(f[0], (Field{"id", {ColumnKind::Int64}, int64_t{5}}));
+    EXPECT_EQ(f[1], (Field{"f", {ColumnKind::Float64}, 1.5}));
+    EXPECT_EQ(f[2], (Field{"b", {ColumnKind::Bool}, true}));
+    EXPECT_EQ(f[3], (Field{"s", {ColumnKind::String}, std::string("x")}));
+    EXPECT_EQ(f[4], (Field{"n", {ColumnKind::String}, NullValue{}}));
+    EXPECT_EQ(f[5], (Field{"o", {ColumnKind::String}, std::string(R"({"a":[1,2]})")}));
+    EXPECT_EQ(f[6], (Field{"t", {ColumnKind::String}, UnavailableValue{}}));
+    EXPECT_EQ(e.unavailable, std::vector<std::string>{"t"});
+}
+
+TEST(DebeziumJsonDecoder, TableNamedTransactionIsNotMetadata) {
+    DebeziumJsonDecoder d;
+    auto res = d.decode(record("tote.public.transaction", R"({"id":5})", envelope("c")));
+    EXPECT_EQ(change(res).key, R"({"id":5})");
+}
+
+TEST(DebeziumJsonDecoder, NullValueIsTombstone) {
+    DebeziumJsonDecoder d;
+    EXPECT_TRUE(std::holds_alternative<Tombstone>(
+        d.decode(record("p.public.players", R"({"id":1})", std::nullopt))));
+}
+
+TEST(DebeziumJsonDecoder, MalformedInputsGiveSpecificReasons) {
+    DebeziumJsonDecoder d;
+    const std::string key = R"({"id":5})";
+    auto reason = [&](std::optional<std::string> k, std::string v,
+                      std::string topic = "p.public.players") {
+        return failure(d.decode(record(topic, std::move(k), std::move(v))));
+    };
+    std::string good = envelope("c");
+    EXPECT_EQ(reason(key, good.substr(0, good.size() / 2)).rfind("value is not valid JSON", 0), 0u);
+    EXPECT_EQ(reason(key, "[1,2]"), "value is an array, expected an object");
+    EXPECT_EQ(reason(key, R"({"before":null,"after":{"id":1},"source":{}})"), "op missing");
+    EXPECT_EQ(reason(key, R"({"op":5,"source":{}})"), "op is an integer, expected a string");
+    EXPECT_EQ(reason(key, envelope("x")), "unknown op 'x' (expected c, u, d, r or t)");
+    EXPECT_EQ(reason(key, R"({"op":"c","after":{"id":1}})"), "source missing");
+    EXPECT_EQ(reason(key, R"({"op":"c","after":{"id":1},"source":[]})"),
+              "source is an array, expected an object");
+    EXPECT_EQ(reason(key, envelope("c", R"({"id":1})", R"({"lsn":1,"ts_ms":1})")),
+              "source.table missing");
+    EXPECT_EQ(reason(key, envelope("c", R"({"id":1})", R"({"table":"t","lsn":"1","ts_ms":1})")),
+              "source.lsn is a string, expected an integer");
+    EXPECT_EQ(reason(key, envelope("c", R"({"id":1})", R"({"table":"t","lsn":1})")),
+              "source.ts_ms missing");
+    EXPECT_EQ(reason(key, envelope("c", R"({"id":1})",
+                                   R"({"table":"t","lsn":1,"ts_ms":1,"snapshot":"maybe"})")),
+              "source.snapshot has the unknown value 'maybe'");
+    EXPECT_EQ(reason(key, envelope("c", R"({"id":1})",
+                                   R"({"table":"t","lsn":140737488355328,"ts_ms":1})")),
+              "source.lsn 140737488355328 (8000/0) is above the packable limit 2^47-1 of the row "
+              "version: see src/core/source_position.h");
+    EXPECT_EQ(reason(std::nullopt, good), "key missing: op c needs the row key");
+    EXPECT_EQ(reason("{id:5", good).rfind("key is not valid JSON", 0), 0u);
+    EXPECT_EQ(reason("5", good), "key is an integer, expected an object");
+    EXPECT_EQ(reason(key, envelope("c", "7")), "after is an integer, expected an object");
+    EXPECT_EQ(reason(key, envelope("c", "null")), "after missing for op c");
+    EXPECT_EQ(reason(key, envelope("d", "null")), "before missing for op d");
+    EXPECT_EQ(reason(key, R"({"status":"MIDDLE","id":"1:2","ts_ms":1})", "p.transaction"),
+              "transaction metadata status 'MIDDLE' is neither BEGIN nor END");
+    EXPECT_EQ(reason(key, R"({"status":"END","id":"1:2","ts_ms":1})", "p.transaction"),
+              "END event_count missing");
+    EXPECT_EQ(reason(key, R"({"status":"BEGIN","id":"gtid:2","ts_ms":1})", "p.transaction"),
+              "transaction id 'gtid:2' does not start with a numeric txId");
+    // Schema says int64 but the value is a string.
+    std::string with_schema =
+        R"({"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int64","field":"id"}]}]},"payload":)" +
+        envelope("c", R"({"id":"5"})") + "}";
+    EXPECT_EQ(reason(key, with_schema),
+              "column players.id in after: value is a string, expected an integer (schema int64)");
+    std::string bad_decimal =
+        R"({"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"},"field":"id"}]}]},"payload":)" +
+        envelope("c", R"({"id":"not base64!"})") + "}";
+    EXPECT_EQ(
+        reason(key, bad_decimal),
+        "column players.id in after: 'not base64!' is not base64 of a decimal's unscaled value");
+    std::string unknown_column =
+        R"({"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int64","field":"id"}]}]},"payload":)" +
+        envelope("c", R"({"id":5,"extra":1})") + "}";
+    EXPECT_EQ(reason(key, unknown_column),
+              "column players.extra in after is not in the value schema");
+}
+
+}  // namespace
+}  // namespace tote

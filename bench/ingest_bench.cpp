@@ -16,7 +16,6 @@
 #include "pipeline/ingest_pipeline.h"
 #include "pipeline/simulation_runner.h"
 #include "sink/embedded_clickhouse.h"
-#include "sink/migrator.h"
 #include "sink/warehouse_writer.h"
 
 namespace {
@@ -54,7 +53,6 @@ int main(int argc, char** argv) {
     long rss_after_sim = peak_rss_mb();
 
     EmbeddedClickHouse conn(dir / "warehouse");
-    Migrator(conn, "tote").apply();
     WarehouseWriter writer(conn, WarehouseWriterConfig{});
     FileLogReader reader(rc.log_dir);
     DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
@@ -68,12 +66,16 @@ int main(int argc, char** argv) {
     double ingest_cpu = cpu_seconds() - c1;
 
     fmt::print("machine: {} cores\n", sysconf(_SC_NPROCESSORS_ONLN));
-    fmt::print("simulate: {} change events ({} records) in {:.2f} s = {:.0f} events/s, {:.2f} CPU s/M events, peak RSS {} MB\n",
-               sim.change_events, sim.records, sim_s, static_cast<double>(sim.change_events) / sim_s,
-               sim_cpu / (static_cast<double>(sim.change_events) / 1e6), rss_after_sim);
-    fmt::print("ingest:   {} records ({} changes, {} dead letters, {} commits) in {:.2f} s = {:.0f} change events/s\n",
-               done.records, done.changes, done.dead_letters, done.commits, ingest_s,
-               static_cast<double>(done.changes) / ingest_s);
+    fmt::print(
+        "simulate: {} change events ({} records) in {:.2f} s = {:.0f} events/s, {:.2f} CPU s/M "
+        "events, peak RSS {} MB\n",
+        sim.change_events, sim.records, sim_s, static_cast<double>(sim.change_events) / sim_s,
+        sim_cpu / (static_cast<double>(sim.change_events) / 1e6), rss_after_sim);
+    fmt::print(
+        "ingest:   {} records ({} changes, {} dead letters, {} commits) in {:.2f} s = {:.0f} "
+        "change events/s\n",
+        done.records, done.changes, done.dead_letters, done.commits, ingest_s,
+        static_cast<double>(done.changes) / ingest_s);
     fmt::print("ingest:   {:.2f} CPU s per million change events (all threads), peak RSS {} MB\n",
                ingest_cpu / (static_cast<double>(done.changes) / 1e6), peak_rss_mb());
     fs::remove_all(dir);

@@ -10,5 +10,7 @@ case "$kind" in
                                            -DCMAKE_CXX_COMPILER=clang++) ;;
   *) echo "usage: $0 [release|sanitize|fuzz]" >&2; exit 2 ;;
 esac
+targets=()
+[ "$kind" = fuzz ] && targets=(--target fuzz_debezium_decoder fuzz_maxwell_decoder fuzz_jsonl_record_reader fuzz_log_frame)
 cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+cmake --build "$dir" -j "$(nproc)" "${targets[@]}"

@@ -12,7 +12,9 @@ namespace tote {
 std::atomic<bool> g_stop_requested{false};
 
 namespace {
-extern "C" void on_stop_signal(int) { g_stop_requested.store(true); }
+extern "C" void on_stop_signal(int) {
+    g_stop_requested.store(true);
+}
 
 std::string read_api_url(const CliContext& ctx) {
     std::ifstream in(ctx.api_url_path());

@@ -84,7 +84,8 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                 FileLogReader reader(ctx.log_dir());
                 DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
                 IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest);
-                pipeline.run(stop_ingest, [&](const IngestProgress& p) { session.set_progress(p); });
+                pipeline.run(stop_ingest,
+                             [&](const IngestProgress& p) { session.set_progress(p); });
             } catch (...) {
                 ingest_error = std::current_exception();
                 stop_sim = true;
@@ -101,12 +102,14 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
             IngestProgress p = session.progress();
             const uint64_t landed = static_cast<uint64_t>(p.next_offset);
             line.update(fmt::format(
-                "demo {:.0f}s | simulated {} events | log {} | landed {} (lag {}) | {} dead letters",
+                "demo {:.0f}s | simulated {} events | log {} | landed {} (lag {}) | {} dead "
+                "letters",
                 elapsed, with_commas(sim_events), with_commas(sim_records), with_commas(landed),
-                with_commas(sim_records > landed ? sim_records - landed : 0), with_commas(p.dead_letters)));
+                with_commas(sim_records > landed ? sim_records - landed : 0),
+                with_commas(p.dead_letters)));
             if (opts->view_every_s > 0 &&
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_view).count() >=
-                    opts->view_every_s) {
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_view)
+                        .count() >= opts->view_every_s) {
                 last_view = std::chrono::steady_clock::now();
                 line.finish();
                 try {
@@ -128,7 +131,8 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         if (ingest_error) std::rethrow_exception(ingest_error);
         IngestProgress p = session.progress();
         fmt::print(
-            "demo stopped: {} change events simulated, warehouse at offset {} of {}, {} dead letters.\n"
+            "demo stopped: {} change events simulated, warehouse at offset {} of {}, {} dead "
+            "letters.\n"
             "Run `tote reconcile --data-dir {}` to prove the warehouse equals the ledger; run the "
             "demo again to continue.\n",
             with_commas(sim_events), with_commas(static_cast<uint64_t>(p.next_offset)),

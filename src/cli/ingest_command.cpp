@@ -15,8 +15,9 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
-        "ingest", "Land the change stream of the embedded log into the warehouse, exactly once.\n"
-                  "Resumes from the position stored in the warehouse; safe to kill at any time.");
+        "ingest",
+        "Land the change stream of the embedded log into the warehouse, exactly once.\n"
+        "Resumes from the position stored in the warehouse; safe to kill at any time.");
     cmd->add_flag("--follow", opts->ingest.follow,
                   "Keep waiting for new records at the end of the log (stop with Ctrl-C)");
     cmd->add_option("--batch", opts->ingest.batch_records, "Records per commit at most")
@@ -34,15 +35,18 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         ProgressLine line;
         auto done = pipeline.run(g_stop_requested, [&](const IngestProgress& p) {
             session.set_progress(p);
-            line.update(fmt::format("ingest: offset {} | {} changes | {} dead letters | {:.0f} records/s",
-                                    with_commas(static_cast<uint64_t>(p.next_offset)),
-                                    with_commas(p.changes), with_commas(p.dead_letters),
-                                    p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0));
+            line.update(
+                fmt::format("ingest: offset {} | {} changes | {} dead letters | {:.0f} records/s",
+                            with_commas(static_cast<uint64_t>(p.next_offset)),
+                            with_commas(p.changes), with_commas(p.dead_letters),
+                            p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0));
         });
         line.finish();
-        fmt::print("ingested {} records ({} changes, {} dead letters) in {:.1f} s; warehouse at offset {}\n",
-                   with_commas(done.records), with_commas(done.changes), with_commas(done.dead_letters),
-                   done.seconds, with_commas(static_cast<uint64_t>(done.next_offset)));
+        fmt::print(
+            "ingested {} records ({} changes, {} dead letters) in {:.1f} s; warehouse at offset "
+            "{}\n",
+            with_commas(done.records), with_commas(done.changes), with_commas(done.dead_letters),
+            done.seconds, with_commas(static_cast<uint64_t>(done.next_offset)));
     });
 }
 

@@ -14,12 +14,15 @@ void add_query_command(CLI::App& app, CliContext& ctx) {
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
-        "query", "Run one SQL statement on the warehouse and print the result.\n"
-                 "While `tote demo` or `tote ingest --follow` holds the warehouse, the query goes "
-                 "through that process's local API.");
-    cmd->add_option("sql", opts->sql, "The statement, e.g. \"SELECT count() FROM tote.land_bets FINAL\"")
+        "query",
+        "Run one SQL statement on the warehouse and print the result.\n"
+        "While `tote demo` or `tote ingest --follow` holds the warehouse, the query goes "
+        "through that process's local API.");
+    cmd->add_option("sql", opts->sql,
+                    "The statement, e.g. \"SELECT count() FROM tote.land_bets FINAL\"")
         ->required();
-    cmd->add_option("--format", opts->format, "ClickHouse output format (TabSeparated, CSV, JSON, ...)")
+    cmd->add_option("--format", opts->format,
+                    "ClickHouse output format (TabSeparated, CSV, JSON, ...)")
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         auto conn = open_for_reading(ctx);

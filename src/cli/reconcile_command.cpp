@@ -14,7 +14,8 @@ ExpectedState expected_from(const GroundTruth& truth) {
     for (const auto& f : truth.ledger)
         e.ledger[LedgerKey{f.day, f.currency, f.type}] =
             LedgerFigures{static_cast<uint64_t>(f.count), f.sum_minor};
-    for (const auto& [table, rows] : truth.table_rows) e.live_rows[table] = static_cast<uint64_t>(rows);
+    for (const auto& [table, rows] : truth.table_rows)
+        e.live_rows[table] = static_cast<uint64_t>(rows);
     return e;
 }
 }  // namespace
@@ -26,9 +27,11 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         "Compare the warehouse with the simulator's ground truth (its OLTP state), as of the "
         "truth's log offset: ledger counts and sums per day x currency x type to the minor unit, "
         "live rows per table, no key landed twice. Exit 0 when exact, 1 with a diff otherwise.");
-    cmd->add_option("--ground-truth", *truth_path, "Ground truth file (default DATA/ground_truth.json)");
+    cmd->add_option("--ground-truth", *truth_path,
+                    "Ground truth file (default DATA/ground_truth.json)");
     cmd->callback([truth_path, &ctx] {
-        auto path = truth_path->empty() ? ctx.ground_truth_path() : std::filesystem::path(*truth_path);
+        auto path =
+            truth_path->empty() ? ctx.ground_truth_path() : std::filesystem::path(*truth_path);
         GroundTruth truth = read_ground_truth(path);
         auto conn = open_for_reading(ctx);
         Reconciler reconciler(*conn, ctx.database, LedgerMapping{});

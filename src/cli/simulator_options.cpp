@@ -26,7 +26,8 @@ void add_simulator_options(CLI::App& cmd, SimulatorConfig& c) {
     cmd.add_option("--decimal-mode", c.decimal_mode, "Decimal encoding: string or precise")
         ->check(CLI::IsMember({"string", "precise"}))
         ->capture_default_str();
-    cmd.add_option("--topic-prefix", c.topic_prefix, "Debezium topic prefix")->capture_default_str();
+    cmd.add_option("--topic-prefix", c.topic_prefix, "Debezium topic prefix")
+        ->capture_default_str();
 }
 
 namespace {
@@ -59,8 +60,8 @@ void check_or_record_simulator_config(const std::filesystem::path& log_dir,
     while (std::getline(a, la) && std::getline(b, lb)) {
         if (la != lb)
             throw ToteError(ErrorClass::Fatal,
-                            "the log in " + log_dir.string() + " was made with " + la +
-                                ", not " + lb +
+                            "the log in " + log_dir.string() + " was made with " + la + ", not " +
+                                lb +
                                 ": continue it with the same flags, or use another --data-dir");
     }
     throw ToteError(ErrorClass::Fatal, "simulator configuration differs from " + path.string());

@@ -5,14 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sink/migrator.h"
-
 namespace tote {
 
 WarehouseSession::WarehouseSession(const CliContext& ctx) : ctx_(ctx) {
     std::filesystem::create_directories(ctx.data_dir);
-    conn_ = open_for_writing(ctx);
-    Migrator(*conn_, ctx.database).apply();
+    conn_ = open_for_writing(ctx);  // WarehouseWriter applies pending migrations
     WarehouseWriterConfig wc;
     wc.database = ctx.database;
     writer_ = std::make_unique<WarehouseWriter>(*conn_, wc);

@@ -24,20 +24,20 @@ enum class Op : char {
 struct ChangeEvent {
     std::string table;  // source table name without schema, e.g. "bets"
     Op op = Op::Create;
-    std::string key;    // canonical key: compact JSON of the key fields in message order,
-                        // e.g. {"id":5}; empty for a truncate
+    std::string key;  // canonical key: compact JSON of the key fields in message order,
+                      // e.g. {"id":5}; empty for a truncate
     std::optional<RowImage> before;
     std::optional<RowImage> after;
     SourcePosition source;
-    uint64_t version = 0;  // pack_version(source)
+    uint64_t version = 0;                  // pack_version(source)
     std::vector<std::string> unavailable;  // columns that arrived as the TOAST placeholder
 };
 
 // Debezium transaction metadata (BEGIN/END on <prefix>.transaction).
 struct TxMarker {
     bool begin = true;
-    uint64_t tx_id = 0;           // the part of transaction id before ':'
-    uint64_t event_count = 0;     // END only
+    uint64_t tx_id = 0;        // the part of transaction id before ':'
+    uint64_t event_count = 0;  // END only
     int64_t ts_ms = 0;
 };
 

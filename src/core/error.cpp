@@ -4,8 +4,10 @@ namespace tote {
 
 const char* to_string(ErrorClass c) {
     switch (c) {
-        case ErrorClass::Retriable: return "retriable";
-        case ErrorClass::Fatal: return "fatal";
+        case ErrorClass::Retriable:
+            return "retriable";
+        case ErrorClass::Fatal:
+            return "fatal";
     }
     return "unknown";
 }

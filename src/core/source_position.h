@@ -18,11 +18,11 @@
 namespace tote {
 
 struct SourcePosition {
-    uint64_t lsn = 0;           // source.lsn
-    uint64_t tx_id = 0;         // source.txId (0 when absent)
-    uint64_t total_order = 0;   // transaction.total_order (0 when no transaction block)
-    bool snapshot = false;      // source.snapshot is anything but "false"/absent
-    int64_t commit_ts_ms = 0;   // source.ts_ms: the commit time in the OLTP
+    uint64_t lsn = 0;          // source.lsn
+    uint64_t tx_id = 0;        // source.txId (0 when absent)
+    uint64_t total_order = 0;  // transaction.total_order (0 when no transaction block)
+    bool snapshot = false;     // source.snapshot is anything but "false"/absent
+    int64_t commit_ts_ms = 0;  // source.ts_ms: the commit time in the OLTP
     bool operator==(const SourcePosition&) const = default;
 };
 

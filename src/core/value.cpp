@@ -21,11 +21,16 @@ std::string to_string(const Decimal& d) {
 
 std::string clickhouse_type(const ColumnType& t) {
     switch (t.kind) {
-        case ColumnKind::Int64: return "Nullable(Int64)";
-        case ColumnKind::Float64: return "Nullable(Float64)";
-        case ColumnKind::Bool: return "Nullable(UInt8)";
-        case ColumnKind::String: return "Nullable(String)";
-        case ColumnKind::Decimal: return "Nullable(Decimal(38, " + std::to_string(t.scale) + "))";
+        case ColumnKind::Int64:
+            return "Nullable(Int64)";
+        case ColumnKind::Float64:
+            return "Nullable(Float64)";
+        case ColumnKind::Bool:
+            return "Nullable(UInt8)";
+        case ColumnKind::String:
+            return "Nullable(String)";
+        case ColumnKind::Decimal:
+            return "Nullable(Decimal(38, " + std::to_string(t.scale) + "))";
     }
     return "Nullable(String)";
 }

@@ -26,7 +26,8 @@ struct Decimal {
 // Exact text of a decimal, e.g. {-1234, 2} -> "-12.34".
 std::string to_string(const Decimal& d);
 
-using Value = std::variant<NullValue, int64_t, double, bool, std::string, Decimal, UnavailableValue>;
+using Value =
+    std::variant<NullValue, int64_t, double, bool, std::string, Decimal, UnavailableValue>;
 
 // The landing type a value asks for. Timestamps arrive as ISO-8601 text and land as String.
 enum class ColumnKind { Int64, Float64, Bool, String, Decimal };

@@ -222,7 +222,7 @@ Error read_decimal_scale(const object& field_schema, std::string_view column, in
 }  // namespace
 
 class DebeziumJsonDecoder::Impl {
-  public:
+public:
     explicit Impl(const DebeziumDecoderConfig& config) : suffix_(config.transaction_topic_suffix) {
         auto split = [](const std::string& qualified, std::string& table, std::string& column) {
             auto dot = qualified.rfind('.');
@@ -248,7 +248,7 @@ class DebeziumJsonDecoder::Impl {
         return ev;
     }
 
-  private:
+private:
     // The value's payload object (inside {schema, payload} or the value itself); schema is
     // set when the envelope carries one.
     Error open_value(const std::string& text, object& payload, std::optional<object>& schema) {

@@ -32,7 +32,7 @@ struct DebeziumDecoderConfig {
 };
 
 class DebeziumJsonDecoder final : public Decoder {
-  public:
+public:
     explicit DebeziumJsonDecoder(DebeziumDecoderConfig config = {});
     ~DebeziumJsonDecoder() override;
     DebeziumJsonDecoder(DebeziumJsonDecoder&&) noexcept;
@@ -44,7 +44,7 @@ class DebeziumJsonDecoder final : public Decoder {
 
     const DebeziumDecoderConfig& config() const { return config_; }
 
-  private:
+private:
     class Impl;
     DebeziumDecoderConfig config_;
     std::unique_ptr<Impl> impl_;

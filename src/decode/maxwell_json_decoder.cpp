@@ -94,7 +94,7 @@ void append_key_value(std::string& out, const Value& v) {
 }  // namespace
 
 class MaxwellJsonDecoder::Impl {
-  public:
+public:
     explicit Impl(const MaxwellDecoderConfig& config) : config_(config) {
         auto split = [](const std::string& qualified, std::string& table, std::string& column) {
             auto dot = qualified.rfind('.');
@@ -136,7 +136,7 @@ class MaxwellJsonDecoder::Impl {
         return ev;
     }
 
-  private:
+private:
     Error decode_root(od::object& root, ChangeEvent& ev, bool& no_op) {
         std::string_view type;
         if (auto err = find_string(root, "type", type, true)) return err;

@@ -32,7 +32,7 @@ struct MaxwellDecoderConfig {
 };
 
 class MaxwellJsonDecoder final : public Decoder {
-  public:
+public:
     explicit MaxwellJsonDecoder(MaxwellDecoderConfig config = {});
     ~MaxwellJsonDecoder() override;
     MaxwellJsonDecoder(MaxwellJsonDecoder&&) noexcept;
@@ -43,7 +43,7 @@ class MaxwellJsonDecoder final : public Decoder {
 
     const MaxwellDecoderConfig& config() const { return config_; }
 
-  private:
+private:
     class Impl;
     MaxwellDecoderConfig config_;
     std::unique_ptr<Impl> impl_;

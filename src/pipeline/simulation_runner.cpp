@@ -17,7 +17,8 @@ void SimulationRunner::write_truth(FileLogWriter& writer) {
 }
 
 SimulationProgress SimulationRunner::run(
-    const std::atomic<bool>& stop, const std::function<void(const SimulationProgress&)>& on_progress) {
+    const std::atomic<bool>& stop,
+    const std::function<void(const SimulationProgress&)>& on_progress) {
     using Clock = std::chrono::steady_clock;
     FileLogWriter writer(config_.log_dir);
     // The log ends at a transaction boundary (we flush only there), so regenerating exactly

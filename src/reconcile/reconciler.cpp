@@ -19,7 +19,8 @@ std::vector<std::vector<std::string>> parse_tsv(const std::string& text) {
         size_t start = 0;
         while (true) {
             size_t tab = line.find('\t', start);
-            cells.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+            cells.push_back(
+                line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
             if (tab == std::string::npos) break;
             start = tab + 1;
         }
@@ -37,17 +38,23 @@ std::string quote(const std::string& s) {
     return out + "'";
 }
 
-std::string describe(const LedgerKey& k) { return k.day + " " + k.currency + " " + k.type; }
+std::string describe(const LedgerKey& k) {
+    return k.day + " " + k.currency + " " + k.type;
+}
 
 }  // namespace
 
 Reconciler::Reconciler(ClickHouseConnection& conn, std::string database, LedgerMapping ledger,
                        std::string consumer)
-    : conn_(conn), db_(std::move(database)), ledger_(std::move(ledger)), consumer_(std::move(consumer)) {}
+    : conn_(conn),
+      db_(std::move(database)),
+      ledger_(std::move(ledger)),
+      consumer_(std::move(consumer)) {}
 
 bool Reconciler::table_exists(const std::string& table) {
-    auto out = conn_.query(fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = {}",
-                                       quote(db_), quote("land_" + table)));
+    auto out = conn_.query(
+        fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = {}",
+                    quote(db_), quote("land_" + table)));
     return out.rfind("1", 0) == 0;
 }
 
@@ -77,7 +84,8 @@ std::map<LedgerKey, LedgerFigures> Reconciler::ledger_as_of(int64_t offset) {
         "GROUP BY day, currency, type ORDER BY day, currency, type",
         latest_rows_sql(db_, m.table, columns, offset));
     for (auto& row : parse_tsv(conn_.query(sql))) {
-        if (row.size() != 5) throw ToteError(ErrorClass::Fatal, "unexpected ledger query result shape");
+        if (row.size() != 5)
+            throw ToteError(ErrorClass::Fatal, "unexpected ledger query result shape");
         out[LedgerKey{row[0], row[1], row[2]}] =
             LedgerFigures{std::stoull(row[3]), std::stoll(row[4])};
     }
@@ -86,8 +94,8 @@ std::map<LedgerKey, LedgerFigures> Reconciler::ledger_as_of(int64_t offset) {
 
 uint64_t Reconciler::live_rows_as_of(const std::string& table, int64_t offset) {
     if (!table_exists(table)) return 0;
-    auto out = conn_.query(fmt::format("SELECT count() FROM ({}) AS latest",
-                                       latest_rows_sql(db_, table, "", offset)));
+    auto out = conn_.query(
+        fmt::format("SELECT count() FROM ({}) AS latest", latest_rows_sql(db_, table, "", offset)));
     return std::stoull(out);
 }
 
@@ -98,7 +106,8 @@ ReconcileReport Reconciler::run(const ExpectedState& expected) {
     report.warehouse_offset = pos.empty() ? 0 : std::stoll(pos[0][0]);
     if (report.warehouse_offset < expected.log_offset) {
         report.differences.push_back(fmt::format(
-            "ingest is behind: the warehouse holds the log up to offset {}, the expected state is at "
+            "ingest is behind: the warehouse holds the log up to offset {}, the expected state is "
+            "at "
             "offset {}; run `tote ingest` (or wait for the running one) and reconcile again",
             report.warehouse_offset, expected.log_offset));
         return report;
@@ -114,11 +123,13 @@ ReconcileReport Reconciler::run(const ExpectedState& expected) {
         auto a = actual.count(k) ? actual.at(k) : LedgerFigures{};
         ++report.ledger_rows_checked;
         if (e != a)
-            report.differences.push_back(fmt::format(
-                "ledger {}: expected {} rows summing {} minor units, warehouse has {} rows summing {} "
-                "(difference {} rows, {} minor units)",
-                describe(k), e.count, e.sum_minor, a.count, a.sum_minor,
-                static_cast<int64_t>(a.count) - static_cast<int64_t>(e.count), a.sum_minor - e.sum_minor));
+            report.differences.push_back(
+                fmt::format("ledger {}: expected {} rows summing {} minor units, warehouse has {} "
+                            "rows summing {} "
+                            "(difference {} rows, {} minor units)",
+                            describe(k), e.count, e.sum_minor, a.count, a.sum_minor,
+                            static_cast<int64_t>(a.count) - static_cast<int64_t>(e.count),
+                            a.sum_minor - e.sum_minor));
     }
 
     // Live rows per table.
@@ -127,27 +138,29 @@ ReconcileReport Reconciler::run(const ExpectedState& expected) {
         uint64_t have = live_rows_as_of(table, expected.log_offset);
         if (have != rows)
             report.differences.push_back(fmt::format(
-                "table {}: expected {} live rows, warehouse has {} (difference {})", table, rows, have,
-                static_cast<int64_t>(have) - static_cast<int64_t>(rows)));
+                "table {}: expected {} live rows, warehouse has {} (difference {})", table, rows,
+                have, static_cast<int64_t>(have) - static_cast<int64_t>(rows)));
     }
 
     // No key may survive twice in the latest state of any landed table.
-    auto tables = parse_tsv(conn_.query(fmt::format(
-        "SELECT name FROM system.tables WHERE database = {} AND name LIKE 'land\\\\_%' ORDER BY name",
-        quote(db_))));
+    auto tables =
+        parse_tsv(conn_.query(fmt::format("SELECT name FROM system.tables WHERE database = {} AND "
+                                          "name LIKE 'land\\\\_%' ORDER BY name",
+                                          quote(db_))));
     for (auto& row : tables) {
-        auto dup = conn_.query(fmt::format(
-            "SELECT count() - uniqExact(_key) FROM {}.{} FINAL", db_, row[0]));
+        auto dup = conn_.query(
+            fmt::format("SELECT count() - uniqExact(_key) FROM {}.{} FINAL", db_, row[0]));
         if (std::stoll(dup) != 0)
             report.differences.push_back(
                 fmt::format("table {}: {} keys appear more than once after FINAL", row[0], dup));
     }
 
-    auto dl = conn_.query(fmt::format("SELECT count() FROM {}._dead_letters FINAL WHERE offset < {}",
-                                      db_, expected.log_offset));
-    report.notes.push_back(fmt::format("{} records are in the dead-letter table (`tote query \"SELECT "
-                                       "offset, stage, reason FROM {}._dead_letters FINAL\"`)",
-                                       std::stoull(dl), db_));
+    auto dl = conn_.query(fmt::format(
+        "SELECT count() FROM {}._dead_letters FINAL WHERE offset < {}", db_, expected.log_offset));
+    report.notes.push_back(
+        fmt::format("{} records are in the dead-letter table (`tote query \"SELECT "
+                    "offset, stage, reason FROM {}._dead_letters FINAL\"`)",
+                    std::stoull(dl), db_));
     return report;
 }
 

@@ -21,9 +21,10 @@ void answer_query(ClickHouseConnection& conn, const httplib::Request& req, httpl
     if (req.method == "POST" && !req.body.empty()) {
         if (!sql.empty()) {
             res.status = 400;
-            res.set_content("tote API: data in the body of a query (inserts) is not supported; "
-                            "send the statement alone\n",
-                            "text/plain");
+            res.set_content(
+                "tote API: data in the body of a query (inserts) is not supported; "
+                "send the statement alone\n",
+                "text/plain");
             return;
         }
         sql = req.body;
@@ -83,6 +84,8 @@ void ApiServer::stop() {
     }
 }
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer() {
+    stop();
+}
 
 }  // namespace tote

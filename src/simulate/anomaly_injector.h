@@ -32,7 +32,7 @@ struct Anomaly {
 };
 
 class AnomalyInjector {
-  public:
+public:
     AnomalyInjector(uint64_t seed, double rate) : rng_(seed ^ 0xA11CE5EEDull), rate_(rate) {}
 
     // Called once per bet placement: the kind to inject into this bet, if any.
@@ -47,7 +47,7 @@ class AnomalyInjector {
     }
     const std::vector<Anomaly>& anomalies() const { return anomalies_; }
 
-  private:
+private:
     Rng rng_;
     double rate_;
     std::vector<Anomaly> anomalies_;

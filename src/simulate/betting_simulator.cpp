@@ -1065,6 +1065,7 @@ GroundTruth BettingSimulator::ground_truth() const {
     g.log_offset = static_cast<int64_t>(records_emitted());
     g.records_emitted = records_emitted();
     g.change_events_emitted = change_events_emitted();
+    g.redelivered_change_events = emitter_.redelivered_change_events();
     append_timestamp(g.sim_time, now_us_);
     return g;
 }

@@ -22,7 +22,7 @@ namespace tote {
 class FileLogWriter;
 
 class BettingSimulator {
-  public:
+public:
     explicit BettingSimulator(SimulatorConfig config);
 
     // Emits the next OLTP transaction (or snapshot chunk) and any re-delivery that follows it;
@@ -41,7 +41,7 @@ class BettingSimulator {
     const OltpState& state() const { return state_; }
     int64_t now_us() const { return now_us_; }
 
-  private:
+private:
     enum class TaskKind : uint8_t {
         EventStart,
         EventFinish,

@@ -11,7 +11,7 @@
 namespace tote {
 
 class CatalogueBuilder {
-  public:
+public:
     // Sports (football dominant) and their competitions.
     static void build_sports(OltpState& state);
     // A new scheduled event in a slot, with markets and selections; returns its id.
@@ -28,7 +28,7 @@ class CatalogueBuilder {
     // Moves a market's prices a little (new odds on every selection).
     static void reprice_market(OltpState& state, Rng& rng, Market& m);
 
-  private:
+private:
     static void price(OltpState& state, Market& m, const std::vector<double>& probs, double margin);
     static void football_results(OltpState& state, Event& e);
 };

@@ -499,6 +499,7 @@ size_t DebeziumEmitter::redeliver(size_t transactions) {
             bool is_change = r.topic != kTableCount && r.has_value;
             write(r.topic, ts_ms, r.has_key ? &r.key : nullptr, r.has_value ? &r.value : nullptr,
                   is_change);
+            if (is_change) ++redelivered_changes_;
             ++appended;
         }
     }

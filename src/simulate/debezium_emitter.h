@@ -19,7 +19,7 @@ namespace tote {
 class FileLogWriter;
 
 class DebeziumEmitter {
-  public:
+public:
     explicit DebeziumEmitter(const SimulatorConfig& config);
 
     // Where records go; nullptr = generate and count only (fast-forward).
@@ -44,12 +44,14 @@ class DebeziumEmitter {
 
     uint64_t records_emitted() const { return records_; }
     uint64_t change_events_emitted() const { return change_events_; }
+    // Change events appended again by redeliver() (a subset of change_events_emitted()).
+    uint64_t redelivered_change_events() const { return redelivered_changes_; }
     int64_t last_commit_us() const { return commit_us_; }
 
     static constexpr std::string_view kToastPlaceholder = "__debezium_unavailable_value";
     static constexpr size_t kHistoryTransactions = 64;
 
-  private:
+private:
     struct StoredRecord {
         uint8_t topic = 0;  // table index, or kTableCount for the transaction topic
         bool has_key = false, has_value = false;
@@ -92,6 +94,7 @@ class DebeziumEmitter {
     std::array<uint8_t, kTableCount> appearance_{};
     uint8_t tables_seen_ = 0;
     uint64_t records_ = 0, change_events_ = 0, tx_count_ = 0;
+    uint64_t redelivered_changes_ = 0;
 
     std::vector<StoredTx> history_;
     size_t history_next_ = 0, history_size_ = 0;

@@ -136,6 +136,8 @@ void write_ground_truth(const GroundTruth& t, const std::filesystem::path& path)
     o += ",\n  ";
     put_num(o, "change_events_emitted", static_cast<int64_t>(t.change_events_emitted));
     o += ",\n  ";
+    put_num(o, "redelivered_change_events", static_cast<int64_t>(t.redelivered_change_events));
+    o += ",\n  ";
     put_str(o, "sim_time", t.sim_time);
     o += ",\n  \"table_rows\": {";
     bool first = true;
@@ -204,6 +206,7 @@ GroundTruth read_ground_truth(const std::filesystem::path& path) {
         t.log_offset = root["log_offset"].get_int64();
         t.records_emitted = root["records_emitted"].get_uint64();
         t.change_events_emitted = root["change_events_emitted"].get_uint64();
+        t.redelivered_change_events = root["redelivered_change_events"].get_uint64();
         t.sim_time = std::string(root["sim_time"].get_string().value());
         for (auto [k, v] : root["table_rows"].get_object())
             t.table_rows[std::string(k)] = v.get_int64();

@@ -32,9 +32,10 @@ struct GroundTruth {
     int64_t log_offset = 0;  // writer's next offset after the last complete transaction
     uint64_t records_emitted = 0;
     uint64_t change_events_emitted = 0;
-    std::string sim_time;                        // simulated clock at log_offset
-    std::map<std::string, int64_t> table_rows;   // live rows per table
-    std::vector<LedgerFigure> ledger;            // per day × currency × type, every status
+    uint64_t redelivered_change_events = 0;     // re-deliveries among them (Debezium after a crash)
+    std::string sim_time;                       // simulated clock at log_offset
+    std::map<std::string, int64_t> table_rows;  // live rows per table
+    std::vector<LedgerFigure> ledger;           // per day × currency × type, every status
     std::vector<LedgerFigure> ledger_by_status;  // per day × currency × type × status
     std::vector<Anomaly> anomalies;
 

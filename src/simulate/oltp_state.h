@@ -169,7 +169,7 @@ struct OddsStagingRow {
 };
 
 class OltpState {
-  public:
+public:
     std::vector<Sport> sports;
     std::vector<Competition> competitions;
     std::vector<Event> events;

@@ -11,7 +11,7 @@
 namespace tote {
 
 class PayoutCalculator {
-  public:
+public:
     // Rounded product of 4-decimal odds (each ×10^4), as ×10^4.
     static int64_t product_e4(const std::vector<int64_t>& odds_e4) {
         unsigned __int128 num = 1;

@@ -7,7 +7,7 @@
 namespace tote {
 
 class Rng {
-  public:
+public:
     explicit Rng(uint64_t seed) {
         uint64_t x = seed;
         for (auto& s : s_) s = splitmix64(x);
@@ -45,7 +45,7 @@ class Rng {
     bool chance(double p) { return uniform() < p; }
     double exponential(double mean) { return -mean * std::log1p(-uniform()); }
 
-  private:
+private:
     static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     uint64_t s_[4];
 };

@@ -18,7 +18,7 @@ struct Cell {
 };
 
 class RowCells {
-  public:
+public:
     explicit RowCells(TableId table = TableId::Sports) : table_(table) {}
     void reset(TableId table) {
         table_ = table;
@@ -40,7 +40,7 @@ class RowCells {
     const Cell& operator[](size_t i) const { return cells_[i]; }
     Cell& operator[](size_t i) { return cells_[i]; }
 
-  private:
+private:
     RowCells& push(const Cell& c) {
         cells_[n_++] = c;
         return *this;

@@ -8,7 +8,7 @@ namespace tote {
 namespace {
 
 class Batch {
-  public:
+public:
     Batch(std::ostream& out, TableId table) : out_(out), def_(table_def(table)) {}
     ~Batch() { flush(); }
     void add(const RowCells& row) {
@@ -68,7 +68,7 @@ class Batch {
         rows_ = 0;
     }
 
-  private:
+private:
     std::ostream& out_;
     const TableDef& def_;
     std::string buf_;

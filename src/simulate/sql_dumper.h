@@ -8,7 +8,7 @@
 namespace tote {
 
 class SqlDumper {
-  public:
+public:
     // Every live row of every table, in batches of multi-row INSERTs, inside one transaction.
     static void write_inserts(const OltpState& state, std::ostream& out);
 };

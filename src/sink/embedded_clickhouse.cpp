@@ -27,7 +27,7 @@ constexpr std::array<int, 8> kDeadlySignals = {SIGABRT, SIGSEGV, SIGILL,  SIGBUS
 // The program's handlers for the deadly signals, saved before the engine starts and put back
 // after it connected (chdb_set_signal_handlers_enabled(0) and chdb_connect reset them).
 class DeadlySignalHandlers {
-  public:
+public:
     DeadlySignalHandlers() {
         for (size_t i = 0; i < kDeadlySignals.size(); ++i)
             ::sigaction(kDeadlySignals[i], nullptr, &saved_[i]);
@@ -37,7 +37,7 @@ class DeadlySignalHandlers {
             ::sigaction(kDeadlySignals[i], &saved_[i], nullptr);
     }
 
-  private:
+private:
     std::array<struct sigaction, kDeadlySignals.size()> saved_{};
 };
 

@@ -22,7 +22,7 @@
 namespace tote {
 
 class EmbeddedClickHouse final : public ClickHouseConnection {
-  public:
+public:
     // Opens (creating if needed) the warehouse folder `dir`.
     explicit EmbeddedClickHouse(const std::filesystem::path& dir);
     ~EmbeddedClickHouse() override;
@@ -42,7 +42,7 @@ class EmbeddedClickHouse final : public ClickHouseConnection {
 
     const std::filesystem::path& folder() const { return dir_; }
 
-  private:
+private:
     struct ConnectionCloser {
         void operator()(chdb_connection* c) const noexcept;
     };

@@ -25,7 +25,7 @@ struct HttpClickHouseConfig {
 };
 
 class HttpClickHouse final : public ClickHouseConnection {
-  public:
+public:
     explicit HttpClickHouse(HttpClickHouseConfig config);
     // A server at `url` ("http://host:port") with the default user and timeouts.
     explicit HttpClickHouse(const std::string& url);
@@ -39,7 +39,7 @@ class HttpClickHouse final : public ClickHouseConnection {
     std::string server_version() override;
     std::string describe() const override { return config_.url; }
 
-  private:
+private:
     struct CurlDeleter {
         void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
     };

@@ -26,7 +26,7 @@
 namespace tote {
 
 class LandingTable {
-  public:
+public:
     struct Column {
         std::string name;
         std::string clickhouse_type;  // as ClickHouse reports it
@@ -76,7 +76,7 @@ class LandingTable {
         rows_ = 0;
     }
 
-  private:
+private:
     // Index of the data column `name`, or npos. Uses the previous row's field order first.
     size_t column_index(std::string_view name, size_t field_position) const;
     void encode_value(const Column& column, const Value& value);

@@ -28,7 +28,7 @@ struct MigrationReport {
 };
 
 class Migrator {
-  public:
+public:
     Migrator(ClickHouseConnection& conn, std::string database,
              std::vector<Migration> migrations = warehouse_migrations());
 
@@ -44,7 +44,7 @@ class Migrator {
     // A template with {db} replaced.
     static std::string render(const std::string& statement, const std::string& database);
 
-  private:
+private:
     ClickHouseConnection& conn_;
     std::string database_;
     std::vector<Migration> migrations_;

@@ -17,7 +17,7 @@ static_assert(std::endian::native == std::endian::little,
               "RowBinary encoding assumes little-endian");
 
 class RowBinaryWriter {
-  public:
+public:
     void uint8(uint8_t v) { buf_.push_back(static_cast<char>(v)); }
     void uint32(uint32_t v) { raw(&v, sizeof v); }
     void uint64(uint64_t v) { raw(&v, sizeof v); }
@@ -60,7 +60,7 @@ class RowBinaryWriter {
     // Undo a partly written row: shrink back to an earlier size().
     void truncate(size_t n) { buf_.resize(n); }
 
-  private:
+private:
     void raw(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
 
     std::string buf_;

@@ -13,7 +13,7 @@
 namespace tote {
 
 class WarehouseReader {
-  public:
+public:
     WarehouseReader(ClickHouseConnection& conn, std::string database = "tote");
 
     // Source table names that have a land_ table, sorted.
@@ -33,7 +33,7 @@ class WarehouseReader {
     // The committed resume position of `consumer`.
     std::optional<LogPosition> resume_position(std::string_view consumer);
 
-  private:
+private:
     uint64_t count(const std::string& sql);
 
     ClickHouseConnection& conn_;

@@ -41,7 +41,7 @@ private:
     std::filesystem::path path_;
     UniqueFd fd_;
     LogPosition pos_;
-    std::string buffer_;   // bytes read from file but not yet decoded
+    std::string buffer_;  // bytes read from file but not yet decoded
     size_t buffer_used_ = 0;
     int64_t read_pos_ = 0;  // file position of buffer_ end
 };

@@ -14,7 +14,9 @@
 namespace tote {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 }  // namespace
 
@@ -25,10 +27,12 @@ FileLogWriter::FileLogWriter(const std::filesystem::path& dir) : path_(dir / "re
         throw ToteError(ErrorClass::Fatal,
                         "cannot create log folder " + dir.string() + ": " + ec.message());
     fd_ = UniqueFd(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (!fd_) throw ToteError(ErrorClass::Fatal, "cannot open " + path_.string() + ": " + errno_text());
+    if (!fd_)
+        throw ToteError(ErrorClass::Fatal, "cannot open " + path_.string() + ": " + errno_text());
     if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0)
-        throw ToteError(ErrorClass::Fatal, "log " + path_.string() +
-                                               " is being written by another process (stop it first)");
+        throw ToteError(
+            ErrorClass::Fatal,
+            "log " + path_.string() + " is being written by another process (stop it first)");
     // Find the end of the last complete record.
     off_t size = ::lseek(fd_.get(), 0, SEEK_END);
     std::vector<char> chunk(8 << 20);
@@ -37,7 +41,9 @@ FileLogWriter::FileLogWriter(const std::filesystem::path& dir) : path_(dir / "re
     LogRecord rec;
     while (read_pos < size) {
         ssize_t n = ::pread(fd_.get(), chunk.data(), chunk.size(), read_pos);
-        if (n <= 0) throw ToteError(ErrorClass::Fatal, "cannot read " + path_.string() + ": " + errno_text());
+        if (n <= 0)
+            throw ToteError(ErrorClass::Fatal,
+                            "cannot read " + path_.string() + ": " + errno_text());
         read_pos += n;
         pending.append(chunk.data(), static_cast<size_t>(n));
         size_t used = 0;
@@ -47,8 +53,8 @@ FileLogWriter::FileLogWriter(const std::filesystem::path& dir) : path_(dir / "re
             if (rec.offset.value != next_.value)
                 throw ToteError(ErrorClass::Fatal, path_.string() + ": record at byte " +
                                                        std::to_string(valid_end) + " has offset " +
-                                                       std::to_string(rec.offset.value) + ", expected " +
-                                                       std::to_string(next_.value));
+                                                       std::to_string(rec.offset.value) +
+                                                       ", expected " + std::to_string(next_.value));
             used += fr.frame_size;
             valid_end += static_cast<off_t>(fr.frame_size);
             ++next_.value;
@@ -79,7 +85,8 @@ void FileLogWriter::flush() {
         ssize_t n = ::write(fd_.get(), buffer_.data() + done, buffer_.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw ToteError(ErrorClass::Retriable, "cannot write " + path_.string() + ": " + errno_text());
+            throw ToteError(ErrorClass::Retriable,
+                            "cannot write " + path_.string() + ": " + errno_text());
         }
         done += static_cast<size_t>(n);
     }
@@ -89,7 +96,8 @@ void FileLogWriter::flush() {
 void FileLogWriter::sync() {
     flush();
     if (::fdatasync(fd_.get()) != 0)
-        throw ToteError(ErrorClass::Retriable, "cannot sync " + path_.string() + ": " + errno_text());
+        throw ToteError(ErrorClass::Retriable,
+                        "cannot sync " + path_.string() + ": " + errno_text());
 }
 
 FileLogWriter::~FileLogWriter() {

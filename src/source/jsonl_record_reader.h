@@ -15,7 +15,7 @@
 namespace tote {
 
 class JsonlRecordReader {
-  public:
+public:
     enum class Status { Record, Malformed, End };
 
     // Opens path; throws ToteError (Fatal) when it cannot be opened.
@@ -35,7 +35,7 @@ class JsonlRecordReader {
     // Parses one line. Returns an empty string on success, else what is wrong with it.
     static std::string parse_line(std::string_view line, LogRecord& out);
 
-  private:
+private:
     std::string path_;
     std::ifstream in_;
     std::string line_;

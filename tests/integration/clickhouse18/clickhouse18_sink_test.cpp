@@ -62,7 +62,7 @@ int run_script(const std::string& cmd) {
 }
 
 class ServerEnvironment : public ::testing::Environment {
-  public:
+public:
     void SetUp() override {
         char tmpl[] = "/tmp/tote-ch18-sink-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);

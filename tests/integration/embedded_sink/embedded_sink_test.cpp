@@ -41,7 +41,7 @@ void on_sigsegv(int) {
 }
 
 class EngineEnvironment : public ::testing::Environment {
-  public:
+public:
     void SetUp() override {
         // The program's own handlers, installed before the engine starts (as tote does).
         struct sigaction sa {};

@@ -50,7 +50,7 @@ element payload(element e) {
 }
 
 class SimulatedLog : public ::testing::Test {
-  protected:
+protected:
     static void SetUpTestSuite() {
         dir_ = new std::filesystem::path(temp_dir("shape"));
         SimulatorConfig cfg = small_config(60000);

@@ -14,7 +14,7 @@
 namespace tote {
 
 class FakeConnection : public ClickHouseConnection {
-  public:
+public:
     struct Insert {
         std::string table, columns, rows;
     };

@@ -118,7 +118,7 @@ TEST(LandingTable, EncodesOneRowExactly) {
     ChangeEvent c = bet(Op::Update, Decimal{-1234, 2}, UnavailableValue{});
     c.unavailable = {"note"};
     LogRecord r{"tote.public.bets", Partition{3}, Offset{9}, 0, std::string("k"), std::string("v")};
-    LandingTable t = table_with_columns(c);
+    LandingTable t = table_with_columns(bet(Op::Create, Decimal{1, 2}));
     t.append(c, r);
     std::string expect;
     expect += bytes({8}) + "{\"id\":5}";
@@ -167,13 +167,19 @@ TEST(LandingTable, FieldsInAnyOrderLandInTheirColumns) {
 TEST(LandingTable, MissingColumnsAreTypedFromTheField) {
     LandingTable t = table_with_columns(bet(Op::Create, Decimal{1, 2}));
     ChangeEvent c = bet(Op::Create, Decimal{1, 2});
-    c.after->fields.push_back(field("odds", ColumnType{ColumnKind::Decimal, 4}, NullValue{}));
+    c.after->fields.push_back(field("odds", ColumnType{ColumnKind::Decimal, 4}, Decimal{25000, 4}));
+    c.after->fields.push_back(field("later", kStr, NullValue{}));
+    // A null says nothing about a column's type (schemas off infer String): "later" is created
+    // by its first non-null value, and lands as NULL meanwhile.
     auto missing = t.missing_columns(c);
     ASSERT_EQ(missing.size(), 1u);
     EXPECT_EQ(missing[0].name, "odds");
     EXPECT_EQ(missing[0].clickhouse_type, "Nullable(Decimal(38, 4))");
     LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt};
     EXPECT_THROW(t.append(c, r), ToteError);  // precondition: add the column first
+    t.add_column(missing[0]);
+    EXPECT_NO_THROW(t.append(c, r));
+    EXPECT_EQ(t.rows(), 1u);
 }
 
 }  // namespace

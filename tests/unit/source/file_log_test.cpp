@@ -15,8 +15,9 @@ namespace fs = std::filesystem;
 class FileLogTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("tote-log-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        dir_ = fs::temp_directory_path() /
+               ("tote-log-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
     }
     void TearDown() override { fs::remove_all(dir_); }
@@ -28,7 +29,9 @@ TEST_F(FileLogTest, RoundTripsRecordsWithNullKeysAndValues) {
         FileLogWriter w(dir_);
         EXPECT_EQ(w.append("tote.public.bets", Partition{0}, 10, "k1", "v1").value, 0);
         EXPECT_EQ(w.append("tote.public.bets", Partition{2}, 11, "k2", std::nullopt).value, 1);
-        EXPECT_EQ(w.append("tote.public.x", Partition{0}, 12, std::nullopt, std::string("a\0b", 3)).value, 2);
+        EXPECT_EQ(
+            w.append("tote.public.x", Partition{0}, 12, std::nullopt, std::string("a\0b", 3)).value,
+            2);
     }
     FileLogReader r(dir_);
     std::vector<LogRecord> out;

@@ -9,11 +9,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11-dev
           libcurl4-openssl-dev librdkafka-dev libcpp-httplib-dev clang libclang-rt-14-dev
           clang-format pkg-config postgresql-15 postgresql-client-15 clickhouse-server clickhouse-client
-          nodejs npm)
+          python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the embedded engine; the machine's own Node.js (20) is used when present.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "tote: installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -35,7 +35,7 @@ long peak_rss_mb() {
 int main(int argc, char** argv) {
     using namespace tote;
     const uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
-    const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100000;
+    const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 250000;
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / fmt::format("tote-bench-{}", ::getpid());
     fs::remove_all(dir);

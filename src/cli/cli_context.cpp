@@ -32,18 +32,20 @@ void install_stop_handlers() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
+std::optional<std::string> running_api_url(const CliContext& ctx) {
+    std::string url = read_api_url(ctx);
+    if (url.empty()) return std::nullopt;
+    try {
+        HttpClickHouse(url).query("SELECT 1");
+        return url;
+    } catch (const ToteError&) {
+        return std::nullopt;  // a stale api.url from a process that died
+    }
+}
+
 std::unique_ptr<ClickHouseConnection> open_for_reading(const CliContext& ctx) {
     if (!ctx.clickhouse_url.empty()) return std::make_unique<HttpClickHouse>(ctx.clickhouse_url);
-    std::string url = read_api_url(ctx);
-    if (!url.empty()) {
-        auto api = std::make_unique<HttpClickHouse>(url);
-        try {
-            api->query("SELECT 1");
-            return api;
-        } catch (const ToteError&) {
-            // A stale api.url from a process that died: open the warehouse ourselves.
-        }
-    }
+    if (auto url = running_api_url(ctx)) return std::make_unique<HttpClickHouse>(*url);
     return std::make_unique<EmbeddedClickHouse>(ctx.warehouse_dir());
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sink/clickhouse_connection.h"
@@ -30,6 +31,9 @@ struct CliContext {
 // Set by SIGINT/SIGTERM; long-running commands poll it.
 extern std::atomic<bool> g_stop_requested;
 void install_stop_handlers();
+
+// The URL of the local API of the tote process holding the warehouse, if one answers.
+std::optional<std::string> running_api_url(const CliContext& ctx);
 
 // A connection for reading: --clickhouse-url, else the running tote process's API (if one
 // holds the warehouse), else the embedded warehouse opened by this process.

@@ -58,13 +58,35 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         opts->run.ground_truth_path = ctx.ground_truth_path();
         install_stop_handlers();
         WarehouseSession session(ctx);
-        session.start_api(opts->api_port);
-
         std::atomic<bool> stop_sim{false}, stop_ingest{false};
         std::atomic<uint64_t> sim_records{0}, sim_events{0};
-        std::atomic<bool> sim_done{false};
+        std::atomic<bool> sim_done{false}, ingest_failed{false};
         std::exception_ptr sim_error, ingest_error;
         SimulationRunner runner(opts->sim, opts->run);
+        // POST /checkpoint: pause the simulator at a transaction boundary (it writes the ground
+        // truth there), wait until the warehouse has landed that point, answer its offset; so
+        // `tote reconcile` is exact while the demo runs. POST /resume lets it go on.
+        session.start_api(opts->api_port, [&](ApiServer& api) {
+            api.on_post("/checkpoint", [&]() -> std::pair<int, std::string> {
+                auto at = runner.pause(std::chrono::seconds(10));
+                const int64_t offset = at ? *at : static_cast<int64_t>(sim_records.load());
+                if (!at && !sim_done)
+                    return {503, "{\"error\":\"the simulator did not pause; try again\"}"};
+                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+                while (session.progress().durable_offset < offset) {
+                    if (ingest_failed || std::chrono::steady_clock::now() > deadline) {
+                        runner.resume();
+                        return {503, "{\"error\":\"ingest did not reach the checkpoint\"}"};
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // poll progress
+                }
+                return {200, fmt::format("{{\"log_offset\":{}}}", offset)};
+            });
+            api.on_post("/resume", [&]() -> std::pair<int, std::string> {
+                runner.resume();
+                return {200, "{}"};
+            });
+        });
         std::thread sim_thread([&] {
             try {
                 runner.run(stop_sim, [&](const SimulationProgress& p) {
@@ -88,6 +110,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                              [&](const IngestProgress& p) { session.set_progress(p); });
             } catch (...) {
                 ingest_error = std::current_exception();
+                ingest_failed = true;
                 stop_sim = true;
             }
         });
@@ -100,7 +123,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
             const double elapsed =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             IngestProgress p = session.progress();
-            const uint64_t landed = static_cast<uint64_t>(p.next_offset);
+            const uint64_t landed = static_cast<uint64_t>(p.durable_offset);
             line.update(fmt::format(
                 "demo {:.0f}s | simulated {} events | log {} | landed {} (lag {}) | {} dead "
                 "letters",
@@ -125,6 +148,13 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         line.finish();
         stop_sim = true;
         sim_thread.join();
+        // Let ingest land what the simulator wrote, so a stopped demo is a consistent point
+        // (bounded: a stuck ingest does not hold the exit forever).
+        const auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!ingest_failed &&
+               static_cast<uint64_t>(session.progress().durable_offset) < sim_records.load() &&
+               std::chrono::steady_clock::now() < drain_until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll progress
         stop_ingest = true;
         ingest_thread.join();
         if (sim_error) std::rethrow_exception(sim_error);
@@ -135,7 +165,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
             "letters.\n"
             "Run `tote reconcile --data-dir {}` to prove the warehouse equals the ledger; run the "
             "demo again to continue.\n",
-            with_commas(sim_events), with_commas(static_cast<uint64_t>(p.next_offset)),
+            with_commas(sim_events), with_commas(static_cast<uint64_t>(p.durable_offset)),
             with_commas(sim_records), with_commas(p.dead_letters), ctx.data_dir);
     });
 }

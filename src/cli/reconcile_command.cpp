@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "reconcile/reconciler.h"
+#include "serve/api_client.h"
 #include "simulate/ground_truth.h"
 
 namespace tote {
@@ -32,6 +33,19 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
     cmd->callback([truth_path, &ctx] {
         auto path =
             truth_path->empty() ? ctx.ground_truth_path() : std::filesystem::path(*truth_path);
+        // A running demo is paused at a transaction boundary for the duration of the check,
+        // with its ground truth written for exactly that point and landed in the warehouse.
+        std::optional<ApiClient> running;
+        if (ctx.clickhouse_url.empty() && truth_path->empty())
+            if (auto url = running_api_url(ctx)) running.emplace(*url);
+        struct Resume {
+            std::optional<ApiClient>& api;
+            bool paused = false;
+            ~Resume() {
+                if (paused) api->resume();
+            }
+        } resume{running};
+        if (running && running->checkpoint()) resume.paused = true;
         GroundTruth truth = read_ground_truth(path);
         auto conn = open_for_reading(ctx);
         Reconciler reconciler(*conn, ctx.database, LedgerMapping{});

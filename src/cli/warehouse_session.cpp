@@ -15,8 +15,9 @@ WarehouseSession::WarehouseSession(const CliContext& ctx) : ctx_(ctx) {
     writer_ = std::make_unique<WarehouseWriter>(*conn_, wc);
 }
 
-void WarehouseSession::start_api(int port) {
+void WarehouseSession::start_api(int port, const std::function<void(ApiServer&)>& configure) {
     api_ = std::make_unique<ApiServer>(*conn_, [this] { return status_json(); });
+    if (configure) configure(*api_);
     std::string url = api_->start(port);
     auto tmp = ctx_.api_url_path();
     tmp += ".tmp";
@@ -46,10 +47,11 @@ IngestProgress WarehouseSession::progress() const {
 std::string WarehouseSession::status_json() const {
     IngestProgress p = progress();
     return fmt::format(
-        "{{\"next_offset\":{},\"records\":{},\"changes\":{},\"dead_letters\":{},\"commits\":{},"
+        "{{\"next_offset\":{},\"durable_offset\":{},\"records\":{},\"changes\":{},\"dead_letters\":"
+        "{},\"commits\":{},"
         "\"last_commit_ts_ms\":{},\"seconds\":{:.3f}}}",
-        p.next_offset, p.records, p.changes, p.dead_letters, p.commits, p.last_commit_ts_ms,
-        p.seconds);
+        p.next_offset, p.durable_offset, p.records, p.changes, p.dead_letters, p.commits,
+        p.last_commit_ts_ms, p.seconds);
 }
 
 }  // namespace tote

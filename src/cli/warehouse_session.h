@@ -2,6 +2,7 @@
 // What a command that owns the warehouse holds for its whole run: the connection, the
 // migrated schema, the writer and (optionally) the local API that others query through.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,7 +21,8 @@ public:
     ~WarehouseSession();
 
     // Serves the local API on 127.0.0.1:port and publishes its URL in DATA/api.url.
-    void start_api(int port);
+    // `configure` may add endpoints before the server starts.
+    void start_api(int port, const std::function<void(ApiServer&)>& configure = {});
 
     ClickHouseConnection& connection() { return *conn_; }
     WarehouseWriter& writer() { return *writer_; }

@@ -18,14 +18,23 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     IngestProgress progress;
     reader_.seek(writer_.resume_position().value_or(LogPosition{}));
     progress.next_offset = reader_.position().next_offset;
+    progress.durable_offset = progress.next_offset;
 
     std::vector<LogRecord> batch;
     batch.reserve(config_.batch_records);
     size_t uncommitted = 0;
     auto last_commit = Clock::now();
 
-    auto commit = [&] {
-        writer_.commit(reader_.position());
+    // Commits run in the background while the next batch is decoded; the position of each
+    // becomes durable only after its data (see WarehouseWriter::commit_async).
+    auto commit = [&](bool wait) {
+        const int64_t previous = progress.next_offset;
+        writer_.commit_async(reader_.position());  // returns once the previous one is durable
+        progress.durable_offset = previous;
+        if (wait) {
+            writer_.wait();
+            progress.durable_offset = reader_.position().next_offset;
+        }
         const auto& s = writer_.stats();
         progress.next_offset = reader_.position().next_offset;
         progress.changes = s.changes;
@@ -65,13 +74,16 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         const bool at_end = got < room;
         const bool due = uncommitted >= config_.batch_records ||
                          (uncommitted > 0 && Clock::now() - last_commit >= config_.commit_interval);
-        if (due || (at_end && uncommitted > 0)) commit();
+        // Caught up with the log: commit and wait, so the newest changes are visible at once.
+        if (due || (at_end && uncommitted > 0)) commit(at_end);
         if (at_end) {
             if (!config_.follow) break;
             std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer
         }
     }
-    if (uncommitted > 0) commit();
+    if (uncommitted > 0) commit(true);
+    writer_.wait();
+    progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return progress;
 }

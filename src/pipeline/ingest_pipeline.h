@@ -12,15 +12,16 @@
 namespace tote {
 
 struct IngestConfig {
-    size_t batch_records = 100000;                   // commit at least every this many records
+    size_t batch_records = 250000;                   // commit at least every this many records
     std::chrono::milliseconds commit_interval{200};  // ... or this often when records arrive
     bool follow = false;  // false: stop at the end of the log; true: wait for more until stopped
     std::chrono::milliseconds idle_wait{20};  // how long to wait at the end of the log
 };
 
 struct IngestProgress {
-    int64_t next_offset = 0;  // committed position
-    uint64_t records = 0;     // records read in this run
+    int64_t next_offset = 0;     // position of the newest commit issued
+    int64_t durable_offset = 0;  // position durable in the warehouse (data and offset written)
+    uint64_t records = 0;        // records read in this run
     uint64_t changes = 0;
     uint64_t dead_letters = 0;
     uint64_t commits = 0;

@@ -4,8 +4,11 @@
 // truth file current.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <optional>
 
 #include "simulate/betting_simulator.h"
 #include "source/file_log_writer.h"
@@ -36,8 +39,26 @@ public:
     SimulationProgress run(const std::atomic<bool>& stop,
                            const std::function<void(const SimulationProgress&)>& on_progress = {});
 
+    // Asks a running run() to pause at the next transaction boundary, write the ground truth
+    // for that point and wait. Returns the log offset it paused at (the truth's offset), or
+    // nullopt if run() did not pause within the timeout (not running, or finished).
+    // The pause ends with resume(), or by itself after `lease` so a lost caller cannot stall
+    // the workload forever.
+    std::optional<int64_t> pause(std::chrono::milliseconds timeout,
+                                 std::chrono::milliseconds lease = std::chrono::seconds(120));
+    void resume();
+
 private:
     void write_truth(FileLogWriter& writer);
+    void honour_pause(FileLogWriter& writer, const std::atomic<bool>& stop);
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool pause_requested_ = false;
+    bool paused_ = false;
+    bool running_ = false;
+    int64_t paused_at_ = 0;
+    std::chrono::steady_clock::time_point lease_until_{};
 
     BettingSimulator sim_;
     SimulationRunnerConfig config_;

@@ -1,8 +1,9 @@
 #pragma once
 // Proves that the warehouse equals an expected state, exactly: ledger counts and sums per
 // day x currency x type to the minor unit, live rows per table, no key landed twice.
-// Reads "as of" the expected state's log offset (argMax over rows below it), so it also works
-// while ingest keeps landing newer changes.
+// The warehouse must have landed exactly up to the expected state's offset: background merges
+// keep only the newest version of each key, so an earlier state cannot be rebuilt exactly once
+// newer changes have landed. (A running `tote demo` pauses at a checkpoint for the check.)
 #include <string>
 #include <vector>
 

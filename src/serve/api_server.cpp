@@ -62,6 +62,16 @@ ApiServer::ApiServer(ClickHouseConnection& conn, std::function<std::string()> st
     s.Post("/", query);
 }
 
+void ApiServer::on_post(const std::string& path,
+                        std::function<std::pair<int, std::string>()> handler) {
+    impl_->server.Post(
+        path, [handler = std::move(handler)](const httplib::Request&, httplib::Response& res) {
+            auto [status, body] = handler();
+            res.status = status;
+            res.set_content(body, "application/json");
+        });
+}
+
 std::string ApiServer::start(int port) {
     auto& s = impl_->server;
     int bound = port;

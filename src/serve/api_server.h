@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "sink/clickhouse_connection.h"
 
@@ -18,6 +19,9 @@ public:
     // status() is called for GET /status and must return a JSON object.
     ApiServer(ClickHouseConnection& conn, std::function<std::string()> status);
     ~ApiServer();
+
+    // Adds POST `path` (before start()): the handler returns an HTTP status and a JSON body.
+    void on_post(const std::string& path, std::function<std::pair<int, std::string>()> handler);
 
     // Starts serving on 127.0.0.1:port (0 = any free port) in a background thread; returns
     // the base URL, e.g. "http://127.0.0.1:40123".

@@ -206,7 +206,8 @@ GroundTruth read_ground_truth(const std::filesystem::path& path) {
         t.log_offset = root["log_offset"].get_int64();
         t.records_emitted = root["records_emitted"].get_uint64();
         t.change_events_emitted = root["change_events_emitted"].get_uint64();
-        t.redelivered_change_events = root["redelivered_change_events"].get_uint64();
+        if (auto r = root["redelivered_change_events"]; !r.error())
+            t.redelivered_change_events = r.get_uint64();
         t.sim_time = std::string(root["sim_time"].get_string().value());
         for (auto [k, v] : root["table_rows"].get_object())
             t.table_rows[std::string(k)] = v.get_int64();

@@ -1,6 +1,7 @@
 #include "sink/embedded_clickhouse.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <array>
@@ -138,22 +139,15 @@ void EmbeddedClickHouse::insert_row_binary(std::string_view database_table,
     if (rows.empty()) return;
     std::vector<ColumnSpec> specs = parse_column_list(columns);
     std::lock_guard lock(mutex_);
-    std::filesystem::path file = insert_dir_ / ("batch-" + std::to_string(::getpid()) + "-" +
-                                                std::to_string(++insert_seq_) + ".rowbinary");
-    struct FileRemover {
-        const std::filesystem::path& p;
-        ~FileRemover() {
-            std::error_code ec;
-            std::filesystem::remove(p, ec);
-        }
-    } remover{file};
-    {
-        UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-        if (!fd)
-            throw ToteError(ErrorClass::Fatal, "cannot create insert batch file " + file.string() +
-                                                   ": " + std::strerror(errno));
-        write_all(fd.get(), rows, file);
-    }
+    // The rows go to an anonymous in-memory file (no inode on disk to allocate and delete per
+    // insert) that the engine reads through /proc/self/fd.
+    UniqueFd fd(::memfd_create("tote-insert", MFD_CLOEXEC));
+    if (!fd)
+        throw ToteError(
+            ErrorClass::Retriable,
+            std::string("cannot create an in-memory insert buffer: ") + std::strerror(errno));
+    std::filesystem::path file = "/proc/self/fd/" + std::to_string(fd.get());
+    write_all(fd.get(), rows, file);
     std::string sql = "INSERT INTO ";
     sql += database_table;
     sql += " (";

@@ -75,6 +75,11 @@ public:
         batch_.clear();
         rows_ = 0;
     }
+    // Hands over the batch's bytes (for a commit that runs in the background) and starts empty.
+    std::string take_batch() {
+        rows_ = 0;
+        return batch_.take();
+    }
 
 private:
     // Index of the data column `name`, or npos. Uses the previous row's field order first.

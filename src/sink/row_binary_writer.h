@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tote {
@@ -56,6 +57,8 @@ public:
     const std::string& data() const { return buf_; }
     size_t size() const { return buf_.size(); }
     void clear() { buf_.clear(); }
+    // Hands over the encoded bytes and starts empty.
+    std::string take() { return std::exchange(buf_, std::string()); }
     void reserve(size_t n) { buf_.reserve(n); }
     // Undo a partly written row: shrink back to an earlier size().
     void truncate(size_t n) { buf_.resize(n); }

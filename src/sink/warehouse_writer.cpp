@@ -1,5 +1,9 @@
 #include "sink/warehouse_writer.h"
 
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -28,6 +32,13 @@ constexpr std::string_view kTruncateColumns =
 constexpr std::string_view kOffsetColumns =
     "consumer String, next_offset Int64, byte_position Int64, version UInt64";
 
+// One INSERT of a commit, with its rows handed over from the batches.
+struct PendingInsert {
+    std::string table;
+    std::string columns;
+    std::string rows;
+};
+
 // A bookkeeping table's pending rows.
 struct Batch {
     RowBinaryWriter rows;
@@ -49,7 +60,60 @@ struct WarehouseWriter::State {
     Batch dead_letters, transactions, truncates;
     WarehouseWriterStats stats;
 
+    // The background committer: at most one commit (a list of inserts, the position last).
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<PendingInsert> in_flight;
+    bool busy = false;
+    bool quit = false;
+    std::exception_ptr failure;
+    std::thread committer;
+
     State(ClickHouseConnection& c, WarehouseWriterConfig cfg) : conn(c), config(std::move(cfg)) {}
+
+    ~State() {
+        {
+            std::lock_guard lock(mu);
+            quit = true;
+        }
+        cv.notify_all();
+        if (committer.joinable()) committer.join();
+    }
+
+    void run_committer() {
+        std::unique_lock lock(mu);
+        while (true) {
+            cv.wait(lock, [&] { return busy || quit; });
+            if (!busy) return;  // quit with nothing in flight
+            std::vector<PendingInsert> work = std::move(in_flight);
+            lock.unlock();
+            std::exception_ptr error;
+            try {
+                for (const auto& ins : work)
+                    conn.insert_row_binary(ins.table, ins.columns, ins.rows);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            lock.lock();
+            failure = error;
+            busy = false;
+            cv.notify_all();
+        }
+    }
+
+    // Waits until no commit is in flight; rethrows the failure of the last one.
+    void wait_idle() {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !busy; });
+        if (failure) std::rethrow_exception(std::exchange(failure, nullptr));
+    }
+
+    void take(Batch& b, std::string_view name, std::string_view columns,
+              std::vector<PendingInsert>& out) {
+        if (b.count == 0) return;
+        out.push_back({table(name), std::string(columns), b.rows.take()});
+        b.count = 0;
+    }
 
     std::string table(std::string_view name) const { return sql_table(config.database, name); }
 
@@ -155,12 +219,6 @@ struct WarehouseWriter::State {
         ++dead_letters.count;
         ++stats.dead_letters;
     }
-
-    void insert(Batch& b, std::string_view name, std::string_view columns) {
-        if (b.count == 0) return;
-        conn.insert_row_binary(table(name), columns, b.rows.data());
-        b.clear();
-    }
 };
 
 WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config)
@@ -234,20 +292,40 @@ void WarehouseWriter::add_dead_letter(const LogRecord& record, std::string_view 
 }
 
 void WarehouseWriter::commit(const LogPosition& through) {
+    commit_async(through);
+    wait();
+}
+
+void WarehouseWriter::commit_async(const LogPosition& through) {
     State& s = *state_;
-    // Data first (each batch is cleared once written, so a retried commit does not write it
-    // twice; a replay after a crash writes identical rows that collapse), the position last.
-    for (auto& [name, t] : s.tables) s.flush_table(*t);
-    s.insert(s.dead_letters, "_dead_letters", kDeadLetterColumns);
-    s.insert(s.transactions, "_transactions", kTransactionColumns);
-    s.insert(s.truncates, "_truncates", kTruncateColumns);
+    s.wait_idle();
+    // Data first, the position last: the committer runs the inserts in this order. A crash
+    // before the position is written replays the batch; its rows are identical and collapse.
+    std::vector<PendingInsert> work;
+    for (auto& [name, t] : s.tables)
+        if (t->rows() > 0)
+            work.push_back({t->qualified_name(), t->insert_columns(), t->take_batch()});
+    s.take(s.dead_letters, "_dead_letters", kDeadLetterColumns, work);
+    s.take(s.transactions, "_transactions", kTransactionColumns, work);
+    s.take(s.truncates, "_truncates", kTruncateColumns, work);
     RowBinaryWriter offset;
     offset.string(s.config.consumer);
     offset.int64(through.next_offset);
     offset.int64(through.byte_position);
     offset.uint64(static_cast<uint64_t>(through.next_offset));
-    s.conn.insert_row_binary(s.table("_offsets"), kOffsetColumns, offset.data());
+    work.push_back({s.table("_offsets"), std::string(kOffsetColumns), offset.take()});
     ++s.stats.commits;
+    if (!s.committer.joinable()) s.committer = std::thread([&s] { s.run_committer(); });
+    {
+        std::lock_guard lock(s.mu);
+        s.in_flight = std::move(work);
+        s.busy = true;
+    }
+    s.cv.notify_all();
+}
+
+void WarehouseWriter::wait() {
+    state_->wait_idle();
 }
 
 size_t WarehouseWriter::buffered_rows() const {

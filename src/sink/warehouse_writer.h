@@ -52,6 +52,14 @@ public:
     // are durable in the warehouse.
     void commit(const LogPosition& through);
 
+    // Like commit(), but the inserts run on a background thread while the caller goes on
+    // adding rows (decoding and encoding overlap the engine's work). At most one commit is in
+    // flight: the next commit_async() or wait() first waits for it and rethrows its error, so
+    // positions become durable in order, each after the data it covers.
+    void commit_async(const LogPosition& through);
+    // Waits for the commit in flight (if any); rethrows its error.
+    void wait();
+
     size_t buffered_rows() const;
     const WarehouseWriterStats& stats() const;
 

@@ -1,0 +1,26 @@
+#pragma once
+// Calls the tote-specific endpoints of a running tote process's local API (the ClickHouse
+// subset is reached through HttpClickHouse).
+#include <optional>
+#include <string>
+
+namespace tote {
+
+class ApiClient {
+public:
+    explicit ApiClient(std::string base_url);
+
+    // POST /checkpoint: the process pauses its simulator at a transaction boundary, writes the
+    // ground truth for that point and waits until the warehouse has landed it. Returns the log
+    // offset, or nullopt when the process has no simulator (e.g. `tote ingest --follow`).
+    // Throws ToteError when the process answers with an error.
+    std::optional<int64_t> checkpoint();
+    // POST /resume: lets the simulator continue.
+    void resume();
+
+private:
+    std::string host_;
+    int port_ = 0;
+};
+
+}  // namespace tote

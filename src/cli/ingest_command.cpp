@@ -12,6 +12,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         IngestConfig ingest;
         int api_port = 0;
+        std::string consumer = "ingest";
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -22,12 +23,16 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                   "Keep waiting for new records at the end of the log (stop with Ctrl-C)");
     cmd->add_option("--batch", opts->ingest.batch_records, "Records per commit at most")
         ->capture_default_str();
+    cmd->add_option("--consumer", opts->consumer,
+                    "Name of the resume position in the warehouse; a new name re-reads the log "
+                    "from the start (rows collapse by source position)")
+        ->capture_default_str();
     cmd->add_option("--api-port", opts->api_port,
                     "With --follow: port of the local API (0 = any free port)")
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         install_stop_handlers();
-        WarehouseSession session(ctx);
+        WarehouseSession session(ctx, opts->consumer);
         if (opts->ingest.follow) session.start_api(opts->api_port);
         FileLogReader reader(ctx.log_dir());
         DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};

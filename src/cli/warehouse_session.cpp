@@ -7,11 +7,13 @@
 
 namespace tote {
 
-WarehouseSession::WarehouseSession(const CliContext& ctx) : ctx_(ctx) {
+WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& consumer)
+    : ctx_(ctx) {
     std::filesystem::create_directories(ctx.data_dir);
     conn_ = open_for_writing(ctx);  // WarehouseWriter applies pending migrations
     WarehouseWriterConfig wc;
     wc.database = ctx.database;
+    wc.consumer = consumer;
     writer_ = std::make_unique<WarehouseWriter>(*conn_, wc);
 }
 

@@ -17,7 +17,8 @@ namespace tote {
 class WarehouseSession {
 public:
     // Opens the warehouse for writing and applies pending migrations.
-    explicit WarehouseSession(const CliContext& ctx);
+    // `consumer` names the resume position kept in the warehouse.
+    explicit WarehouseSession(const CliContext& ctx, const std::string& consumer = "ingest");
     ~WarehouseSession();
 
     // Serves the local API on 127.0.0.1:port and publishes its URL in DATA/api.url.

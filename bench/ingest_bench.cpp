@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
         "change events/s\n",
         done.records, done.changes, done.dead_letters, done.commits, ingest_s,
         static_cast<double>(done.changes) / ingest_s);
+    fmt::print("ingest:   {:.2f} s of it waiting for the engine (decode+encode thread idle)\n",
+               done.seconds_waiting);
     fmt::print("ingest:   {:.2f} CPU s per million change events (all threads), peak RSS {} MB\n",
                ingest_cpu / (static_cast<double>(done.changes) / 1e6), peak_rss_mb());
     fs::remove_all(dir);

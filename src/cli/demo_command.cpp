@@ -11,6 +11,7 @@
 #include "cli/warehouse_session.h"
 #include "decode/debezium_json_decoder.h"
 #include "pipeline/simulation_runner.h"
+#include "source/file_log_reader.h"
 
 namespace tote {
 

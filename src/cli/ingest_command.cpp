@@ -2,9 +2,11 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/decoder_options.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
-#include "decode/debezium_json_decoder.h"
+#include "source/file_log_reader.h"
+#include "source/jsonl_file_source.h"
 
 namespace tote {
 
@@ -12,7 +14,9 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         IngestConfig ingest;
         int api_port = 0;
-        std::string consumer = "ingest";
+        std::string consumer;
+        std::string jsonl;
+        DecoderOptions decoder;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -23,19 +27,32 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                   "Keep waiting for new records at the end of the log (stop with Ctrl-C)");
     cmd->add_option("--batch", opts->ingest.batch_records, "Records per commit at most")
         ->capture_default_str();
-    cmd->add_option("--consumer", opts->consumer,
-                    "Name of the resume position in the warehouse; a new name re-reads the log "
-                    "from the start (rows collapse by source position)")
-        ->capture_default_str();
+    cmd->add_option(
+        "--consumer", opts->consumer,
+        "Name of the resume position in the warehouse (default: ingest, or jsonl for "
+        "--jsonl); a new name re-reads from the start (rows collapse by source position)");
+    cmd->add_option(
+           "--jsonl", opts->jsonl,
+           "Read Kafka records captured as JSON lines (as in shared/real-debezium) instead "
+           "of the embedded log")
+        ->check(CLI::ExistingFile);
+    add_decoder_options(*cmd, opts->decoder);
     cmd->add_option("--api-port", opts->api_port,
                     "With --follow: port of the local API (0 = any free port)")
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         install_stop_handlers();
-        WarehouseSession session(ctx, opts->consumer);
+        const std::string consumer =
+            !opts->consumer.empty() ? opts->consumer : (opts->jsonl.empty() ? "ingest" : "jsonl");
+        DebeziumJsonDecoder decoder{opts->decoder.config()};
+        WarehouseSession session(ctx, consumer);
         if (opts->ingest.follow) session.start_api(opts->api_port);
-        FileLogReader reader(ctx.log_dir());
-        DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
+        std::unique_ptr<RecordSource> source;
+        if (opts->jsonl.empty())
+            source = std::make_unique<FileLogReader>(ctx.log_dir());
+        else
+            source = std::make_unique<JsonlFileSource>(opts->jsonl);
+        RecordSource& reader = *source;
         IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest);
         ProgressLine line;
         auto done = pipeline.run(g_stop_requested, [&](const IngestProgress& p) {

@@ -23,6 +23,8 @@ struct LogRecord {
     int64_t timestamp_ms = 0;
     std::optional<std::string> key;    // exact bytes; nullopt = null key (truncate)
     std::optional<std::string> value;  // exact bytes; nullopt = tombstone
+    std::string source_error;          // set when the source could not read the record itself
+                                       // (value then holds the raw bytes it could not read)
 };
 
 // "topic/partition/offset" for error messages.

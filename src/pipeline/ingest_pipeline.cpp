@@ -7,7 +7,7 @@
 
 namespace tote {
 
-IngestPipeline::IngestPipeline(FileLogReader& reader, Decoder& decoder, WarehouseWriter& writer,
+IngestPipeline::IngestPipeline(RecordSource& reader, Decoder& decoder, WarehouseWriter& writer,
                                IngestConfig config)
     : reader_(reader), decoder_(decoder), writer_(writer), config_(config) {}
 
@@ -51,6 +51,10 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         size_t room = config_.batch_records - uncommitted;
         size_t got = reader_.poll(batch, room);
         for (const LogRecord& rec : batch) {
+            if (!rec.source_error.empty()) {  // the source could not even read it
+                writer_.add_dead_letter(rec, "source", rec.source_error);
+                continue;
+            }
             DecodeResult result = decoder_.decode(rec);
             std::visit(
                 [&](auto& r) {
@@ -85,6 +89,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     writer_.wait();
     progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    progress.seconds_waiting = writer_.stats().seconds_waiting;
     return progress;
 }
 

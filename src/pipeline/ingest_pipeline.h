@@ -7,7 +7,7 @@
 
 #include "decode/decoder.h"
 #include "sink/warehouse_writer.h"
-#include "source/file_log_reader.h"
+#include "source/record_source.h"
 
 namespace tote {
 
@@ -27,11 +27,12 @@ struct IngestProgress {
     uint64_t commits = 0;
     int64_t last_commit_ts_ms = 0;  // OLTP commit time of the newest landed change
     double seconds = 0;
+    double seconds_waiting = 0;  // of which waiting for the warehouse engine
 };
 
 class IngestPipeline {
 public:
-    IngestPipeline(FileLogReader& reader, Decoder& decoder, WarehouseWriter& writer,
+    IngestPipeline(RecordSource& reader, Decoder& decoder, WarehouseWriter& writer,
                    IngestConfig config);
 
     // Runs until the end of the log (follow = false) or until `stop` becomes true. Calls
@@ -40,7 +41,7 @@ public:
                        const std::function<void(const IngestProgress&)>& on_commit = {});
 
 private:
-    FileLogReader& reader_;
+    RecordSource& reader_;
     Decoder& decoder_;
     WarehouseWriter& writer_;
     IngestConfig config_;

@@ -1,5 +1,6 @@
 #include "sink/warehouse_writer.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -103,8 +104,11 @@ struct WarehouseWriter::State {
 
     // Waits until no commit is in flight; rethrows the failure of the last one.
     void wait_idle() {
+        const auto started = std::chrono::steady_clock::now();
         std::unique_lock lock(mu);
         cv.wait(lock, [&] { return !busy; });
+        stats.seconds_waiting +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (failure) std::rethrow_exception(std::exchange(failure, nullptr));
     }
 

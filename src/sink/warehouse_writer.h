@@ -18,7 +18,7 @@
 #include "core/change_event.h"
 #include "core/log_record.h"
 #include "sink/clickhouse_connection.h"
-#include "source/file_log_reader.h"
+#include "source/record_source.h"
 
 namespace tote {
 
@@ -33,6 +33,7 @@ struct WarehouseWriterStats {
     uint64_t transactions = 0;
     uint64_t tombstones = 0;
     uint64_t commits = 0;
+    double seconds_waiting = 0;  // time callers spent waiting for the engine (backpressure)
 };
 
 class WarehouseWriter {

@@ -6,31 +6,26 @@
 
 #include "core/log_record.h"
 #include "core/unique_fd.h"
+#include "source/record_source.h"
 
 namespace tote {
 
-// Where a consumer resumes: the next offset and the byte where its record starts.
-struct LogPosition {
-    int64_t next_offset = 0;
-    int64_t byte_position = 0;
-    bool operator==(const LogPosition&) const = default;
-};
-
-class FileLogReader {
+class FileLogReader final : public RecordSource {
 public:
     // Opens DIR/records.log (waits for nothing: a missing log is an error saying to run
     // `tote simulate` first).
     explicit FileLogReader(const std::filesystem::path& dir);
 
     // Positions the reader; verifies that the record there has the expected offset.
-    void seek(const LogPosition& pos);
+    void seek(const LogPosition& pos) override;
 
     // Appends up to max_records complete records to out; returns how many. 0 means the reader
     // is at the current end of the log (poll again later).
-    size_t poll(std::vector<LogRecord>& out, size_t max_records);
+    size_t poll(std::vector<LogRecord>& out, size_t max_records) override;
 
     // Position after the last record returned by poll.
-    LogPosition position() const { return pos_; }
+    LogPosition position() const override { return pos_; }
+    std::string describe() const override { return path_.string(); }
 
     // Byte size of the log file now (for progress).
     int64_t file_size() const;

@@ -31,6 +31,8 @@ public:
     // 1-based number of the line last returned by next().
     int64_t line_number() const { return line_number_; }
     const std::string& path() const { return path_; }
+    // The raw text of the line last returned by next() (for dead-lettering a malformed one).
+    const std::string& last_line() const { return line_; }
 
     // Parses one line. Returns an empty string on success, else what is wrong with it.
     static std::string parse_line(std::string_view line, LogRecord& out);

@@ -1,0 +1,33 @@
+#pragma once
+// Where the ingest pipeline reads records from: the embedded log, a captured JSON-lines file,
+// and (deployed) a Kafka consumer. Positions are offsets plus a byte position where the source
+// has one, so a consumer resumes exactly where its last commit ended.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/log_record.h"
+
+namespace tote {
+
+struct LogPosition {
+    int64_t next_offset = 0;
+    int64_t byte_position = 0;
+    bool operator==(const LogPosition&) const = default;
+};
+
+class RecordSource {
+public:
+    virtual ~RecordSource() = default;
+    // Positions the source; a position that does not fit the source is a Fatal ToteError.
+    virtual void seek(const LogPosition& pos) = 0;
+    // Appends up to max_records records to out; returns how many. 0 = at the current end.
+    // A record the source could not read carries LogRecord::source_error and its raw bytes in
+    // value: the pipeline dead-letters it.
+    virtual size_t poll(std::vector<LogRecord>& out, size_t max_records) = 0;
+    // Position after the last record returned by poll.
+    virtual LogPosition position() const = 0;
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace tote

@@ -17,6 +17,7 @@
 #include "pipeline/simulation_runner.h"
 #include "sink/embedded_clickhouse.h"
 #include "sink/warehouse_writer.h"
+#include "source/file_log_reader.h"
 
 namespace {
 double cpu_seconds() {

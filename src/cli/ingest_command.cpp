@@ -44,7 +44,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         install_stop_handlers();
         const std::string consumer =
             !opts->consumer.empty() ? opts->consumer : (opts->jsonl.empty() ? "ingest" : "jsonl");
-        DebeziumJsonDecoder decoder{opts->decoder.config()};
+        std::unique_ptr<Decoder> decoder_ptr = opts->decoder.make_decoder();
+        Decoder& decoder = *decoder_ptr;
         WarehouseSession session(ctx, consumer);
         if (opts->ingest.follow) session.start_api(opts->api_port);
         std::unique_ptr<RecordSource> source;

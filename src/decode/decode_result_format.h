@@ -12,15 +12,14 @@
 //   failure "reason"
 // (all on one line). Strings are JSON-quoted, so the line never breaks.
 #include <string>
+
 #include <string_view>
+#include "core/json_escape.h"
 
 #include "core/change_event.h"
 #include "core/value.h"
 
 namespace tote {
-
-// Appends s as a JSON string literal (quotes, backslash and control characters escaped).
-void append_json_string(std::string& out, std::string_view s);
 
 // "Int64", "Float64", "Bool", "String", "Decimal(2)".
 std::string format_column_type(const ColumnType& t);

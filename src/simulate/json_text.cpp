@@ -130,25 +130,6 @@ void append_decimal_base64(std::string& out, int64_t unscaled) {
     }
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-    out.push_back('"');
-    for (char c : s) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(c);
-        } else if (u < 0x20) {
-            static const char* hex = "0123456789abcdef";
-            out.append("\\u00");
-            out.push_back(hex[u >> 4]);
-            out.push_back(hex[u & 15]);
-        } else {
-            out.push_back(c);
-        }
-    }
-    out.push_back('"');
-}
-
 int64_t parse_timestamp_us(std::string_view t) {
     auto fail = [&]() -> int64_t {
         throw ToteError(ErrorClass::Fatal, "bad timestamp '" + std::string(t) +

@@ -4,7 +4,9 @@
 // base64), JSON string escaping. Appends to a caller-owned buffer to avoid heap churn.
 #include <cstdint>
 #include <string>
+
 #include <string_view>
+#include "core/json_escape.h"
 
 namespace tote {
 
@@ -17,8 +19,6 @@ void append_date(std::string& out, int64_t epoch_days);
 void append_decimal(std::string& out, int64_t unscaled, int scale);
 // Base64 of the minimal big-endian two's-complement bytes of unscaled (Kafka Connect Decimal).
 void append_decimal_base64(std::string& out, int64_t unscaled);
-// A JSON string literal with quotes, escaping ", \ and control characters.
-void append_json_string(std::string& out, std::string_view s);
 
 // Days since 1970-01-01 of a proleptic Gregorian date, and back.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -129,6 +129,18 @@ def main():
                                    "WHERE note = '__debezium_unavailable_value'").strip())
                 check(n == 0, f"{name}: the TOAST placeholder never lands as if it were the text")
 
+        # Maxwell (MySQL) JSON through the same pipeline, composite key from configuration.
+        maxwell = os.path.join(golden, "..", "maxwell", "maxwell_basic.jsonl")
+        out = tote.run("--database", "cap_maxwell", "ingest", "--format", "maxwell", "--jsonl", maxwell,
+                       "--primary-key", "bet_legs=bet_id,leg_no").stdout
+        check(out.startswith("ingested 8 records (8 changes, 0 dead letters)"), f"maxwell: {out.strip()}")
+        legs = tote.query("SELECT _key FROM cap_maxwell.land_bet_legs FINAL WHERE _deleted = 0 ORDER BY _key")
+        check(legs.split() == ['{"bet_id":21,"leg_no":1}', '{"bet_id":21,"leg_no":9}'],
+              f"maxwell: bet legs keyed by (bet_id, leg_no): {legs.split()}")
+        bets = tote.query("SELECT _key, _deleted FROM cap_maxwell.land_bets FINAL ORDER BY _key")
+        check(bets.split() == ['{"id":21}', "0", '{"id":22}', "1"],
+              f"maxwell: bet 21 live, bet 22 deleted and kept as a delete: {bets.split()}")
+
         # Broken input: never a crash, never lost.
         bad = os.path.join(tote.data_dir, "broken.jsonl")
         good = records(os.path.join(golden, "b_single_row.jsonl"))[0]

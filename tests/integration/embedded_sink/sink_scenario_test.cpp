@@ -59,7 +59,7 @@ std::vector<Input> scenario() {
     auto rec = [&](std::string topic, std::optional<std::string> key,
                    std::optional<std::string> value) {
         return LogRecord{std::move(topic),       Partition{0},   Offset{offset++},
-                         1764000000000 + offset, std::move(key), std::move(value)};
+                         1764000000000 + offset, std::move(key), std::move(value), {}};
     };
     auto change = [&](ChangeEvent e) {
         std::string topic = "tote.public." + e.table;
@@ -315,7 +315,7 @@ TEST(SinkScenario, DISABLED_MeasureLandingRate) {
                    {"placed_at", kStr, std::string("2026-11-25T10:00:00.000000Z")},
                    {"note", kStr, NullValue{}}}));
     }
-    LogRecord rec{"tote.public.bets", Partition{0}, Offset{0}, 0, std::nullopt, std::nullopt};
+    LogRecord rec{"tote.public.bets", Partition{0}, Offset{0}, 0, std::nullopt, std::nullopt, {}};
     double encode_s = 0, commit_s = 0;
     for (size_t done = 0; done < n; done += batch) {
         auto t0 = std::chrono::steady_clock::now();

@@ -117,7 +117,7 @@ std::string le64(uint64_t v) {
 TEST(LandingTable, EncodesOneRowExactly) {
     ChangeEvent c = bet(Op::Update, Decimal{-1234, 2}, UnavailableValue{});
     c.unavailable = {"note"};
-    LogRecord r{"tote.public.bets", Partition{3}, Offset{9}, 0, std::string("k"), std::string("v")};
+    LogRecord r{"tote.public.bets", Partition{3}, Offset{9}, 0, std::string("k"), std::string("v"), {}};
     LandingTable t = table_with_columns(bet(Op::Create, Decimal{1, 2}));
     t.append(c, r);
     std::string expect;
@@ -139,7 +139,7 @@ TEST(LandingTable, EncodesOneRowExactly) {
 
 TEST(LandingTable, DeleteKeepsTheRowWithoutBusinessValues) {
     LandingTable t = table_with_columns(bet(Op::Create, Decimal{1, 2}));
-    LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt};
+    LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt, {}};
     t.append(bet(Op::Delete, Decimal{999, 2}), r);
     const std::string& b = t.batch();
     // _key(9) _version(8) _op(2) then _deleted = 1.
@@ -150,7 +150,7 @@ TEST(LandingTable, DeleteKeepsTheRowWithoutBusinessValues) {
 
 TEST(LandingTable, FieldsInAnyOrderLandInTheirColumns) {
     LandingTable t = table_with_columns(bet(Op::Create, Decimal{1, 2}));
-    LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt};
+    LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt, {}};
     ChangeEvent a = bet(Op::Create, Decimal{1, 2}, std::string("n"));
     ChangeEvent b = a;
     std::reverse(b.after->fields.begin(), b.after->fields.end());
@@ -175,7 +175,7 @@ TEST(LandingTable, MissingColumnsAreTypedFromTheField) {
     ASSERT_EQ(missing.size(), 1u);
     EXPECT_EQ(missing[0].name, "odds");
     EXPECT_EQ(missing[0].clickhouse_type, "Nullable(Decimal(38, 4))");
-    LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt};
+    LogRecord r{"t", Partition{0}, Offset{1}, 0, std::nullopt, std::nullopt, {}};
     EXPECT_THROW(t.append(c, r), ToteError);  // precondition: add the column first
     t.add_column(missing[0]);
     EXPECT_NO_THROW(t.append(c, r));

@@ -7,8 +7,7 @@
 
 namespace tote {
 
-WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& consumer)
-    : ctx_(ctx) {
+WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& consumer) : ctx_(ctx) {
     std::filesystem::create_directories(ctx.data_dir);
     conn_ = open_for_writing(ctx);  // WarehouseWriter applies pending migrations
     WarehouseWriterConfig wc;

@@ -83,10 +83,21 @@ std::string wrong_type(std::string_view what, std::string_view expected, const e
            std::string(expected);
 }
 
-// Key comparison for the envelope's hot loops: size and first byte before memcmp.
-inline bool eq(std::string_view a, std::string_view lit) {
-    return a.size() == lit.size() && a[0] == lit[0] &&
-           std::memcmp(a.data(), lit.data(), a.size()) == 0;
+// Key comparison for the envelope's hot loops: size and first byte before a memcmp of a
+// compile-time length (inlined, no library call).
+template <size_t N>
+inline bool eq(std::string_view a, const char (&lit)[N]) {
+    constexpr size_t n = N - 1;
+    return a.size() == n && a[0] == lit[0] && std::memcmp(a.data(), lit, n) == 0;
+}
+
+// Sets a value to text, reusing the string the value already holds (no allocation when its
+// capacity suffices).
+inline void set_text(Value& v, std::string_view s) {
+    if (auto* p = std::get_if<std::string>(&v))
+        p->assign(s);
+    else
+        v.emplace<std::string>(s);
 }
 
 // A required non-negative integer.
@@ -238,17 +249,49 @@ public:
             if (split(name, table, column)) rules_[table][column].money = true;
     }
 
-    DecodeResult decode(const LogRecord& record) {
-        if (!record.value) return Tombstone{};
+    void decode_into(const LogRecord& record, DecodeResult& out) {
+        if (!record.value) return put(out, Tombstone{});
         if (!suffix_.empty() && record.topic.size() >= suffix_.size() &&
             std::string_view(record.topic).substr(record.topic.size() - suffix_.size()) == suffix_)
-            return decode_tx_marker(record);
-        ChangeEvent ev;
-        if (auto err = decode_change(record, ev)) return DecodeFailure{std::move(*err)};
-        return ev;
+            return decode_tx_marker(record, out);
+        decode_change_into(record, out);
     }
 
 private:
+    // `out` as an empty ChangeEvent, built from the storage of the previous change (the one
+    // `out` holds, else the one kept in spare_) so its strings and vectors are reused.
+    ChangeEvent& change_in(DecodeResult& out) {
+        ChangeEvent* ev = std::get_if<ChangeEvent>(&out);
+        if (!ev) ev = &out.emplace<ChangeEvent>(std::move(spare_));
+        ev->table.clear();
+        ev->op = Op::Create;
+        ev->key.clear();
+        if (ev->before) {
+            spare_before_ = std::move(*ev->before);
+            ev->before.reset();
+        }
+        if (ev->after) {
+            spare_after_ = std::move(*ev->after);
+            ev->after.reset();
+        }
+        ev->source = SourcePosition{};
+        ev->version = 0;
+        ev->unavailable.clear();
+        return *ev;
+    }
+
+    // Stores a non-change result, keeping the storage of a change `out` held for later.
+    template <class T>
+    void put(DecodeResult& out, T&& value) {
+        if (auto* ev = std::get_if<ChangeEvent>(&out)) spare_ = std::move(*ev);
+        out = std::forward<T>(value);
+    }
+
+    void decode_change_into(const LogRecord& record, DecodeResult& out) {
+        ChangeEvent& ev = change_in(out);
+        if (auto err = decode_change(record, ev)) put(out, DecodeFailure{std::move(*err)});
+    }
+
     // The value's payload object (inside {schema, payload} or the value itself); schema is
     // set when the envelope carries one.
     Error open_value(const std::string& text, object& payload, std::optional<object>& schema) {
@@ -269,49 +312,47 @@ private:
         return std::nullopt;
     }
 
-    DecodeResult decode_tx_marker(const LogRecord& record) {
+    void decode_tx_marker(const LogRecord& record, DecodeResult& out) {
         object payload;
         std::optional<object> schema;
         if (auto err = open_value(*record.value, payload, schema))
-            return DecodeFailure{"transaction metadata: " + *err};
+            return put(out, DecodeFailure{"transaction metadata: " + *err});
         // A table named "transaction" has a topic with the same suffix: its records carry
         // op and source, and no status.
         if (!field_of(payload, "status") && field_of(payload, "op") &&
             field_of(payload, "source")) {
-            ChangeEvent ev;
-            if (auto err = decode_change(record, ev)) return DecodeFailure{std::move(*err)};
-            return ev;
+            return decode_change_into(record, out);
         }
         TxMarker m;
         std::string_view status, id;
         if (auto err = read_string(payload, "status", "transaction metadata status", status))
-            return DecodeFailure{*err};
+            return put(out, DecodeFailure{*err});
         if (status == "BEGIN")
             m.begin = true;
         else if (status == "END")
             m.begin = false;
         else
-            return DecodeFailure{"transaction metadata status " + quoted(status) +
-                                 " is neither BEGIN nor END"};
+            return put(out, DecodeFailure{"transaction metadata status " + quoted(status) +
+                                          " is neither BEGIN nor END"});
         if (auto err = read_string(payload, "id", "transaction metadata id", id))
-            return DecodeFailure{*err};
+            return put(out, DecodeFailure{*err});
         std::string_view tx = id.substr(0, id.find(':'));
         if (tx.empty() || tx.size() > 19)
-            return DecodeFailure{"transaction id " + quoted(id) +
-                                 " does not start with a numeric txId"};
+            return put(out, DecodeFailure{"transaction id " + quoted(id) +
+                                          " does not start with a numeric txId"});
         for (char c : tx) {
             if (c < '0' || c > '9')
-                return DecodeFailure{"transaction id " + quoted(id) +
-                                     " does not start with a numeric txId"};
+                return put(out, DecodeFailure{"transaction id " + quoted(id) +
+                                              " does not start with a numeric txId"});
             m.tx_id = m.tx_id * 10 + static_cast<uint64_t>(c - '0');
         }
         if (!m.begin) {
             if (auto err = read_uint(payload, "event_count", "END event_count", m.event_count))
-                return DecodeFailure{*err};
+                return put(out, DecodeFailure{*err});
         }
         if (auto err = read_int(payload, "ts_ms", "transaction metadata ts_ms", m.ts_ms))
-            return DecodeFailure{*err};
-        return m;
+            return put(out, DecodeFailure{*err});
+        put(out, m);
     }
 
     Error decode_change(const LogRecord& record, ChangeEvent& ev) {
@@ -400,13 +441,13 @@ private:
         if (has_before) {
             object row;
             if (before->get_object().get(row)) return wrong_type("before", "an object", *before);
-            ev.before.emplace();
+            ev.before.emplace(std::move(spare_before_));
             if (auto err = decode_row(row, "before", fields, rules, ev, *ev.before)) return err;
         }
         if (has_after) {
             object row;
             if (after->get_object().get(row)) return wrong_type("after", "an object", *after);
-            ev.after.emplace();
+            ev.after.emplace(std::move(spare_after_));
             if (auto err = decode_row(row, "after", fields, rules, ev, *ev.after)) return err;
         }
         return std::nullopt;
@@ -471,11 +512,18 @@ private:
     Error decode_row(const object& row, std::string_view image,
                      const std::vector<SchemaField>* schema, const TableRules* rules,
                      ChangeEvent& ev, RowImage& out) {
-        out.fields.reserve(row.size());
+        // Fields are overwritten in place (their strings keep their capacity), then the tail
+        // left from a longer earlier row is cut.
+        auto& fields = out.fields;
+        fields.reserve(row.size());
+        size_t used = 0;
         size_t hint = 0;
         for (auto [name, value] : row) {
-            Field& f = out.fields.emplace_back();
+            if (used == fields.size()) fields.emplace_back();
+            Field& f = fields[used++];
             f.name.assign(name);
+            f.type = ColumnType{};
+            if (value.type() == element_type::NULL_VALUE) f.value = NullValue{};
             const ColumnRule* rule = nullptr;
             if (rules) {
                 auto it = rules->find(name);
@@ -513,6 +561,7 @@ private:
                 if (!seen) ev.unavailable.emplace_back(name);
             }
         }
+        fields.resize(used);
         return std::nullopt;
     }
 
@@ -560,7 +609,7 @@ private:
             if (s == kUnavailable)
                 f.value = UnavailableValue{};
             else
-                f.value = std::string(s);
+                set_text(f.value, s);
             return std::nullopt;
         }
         if (type == "bytes") {
@@ -575,7 +624,7 @@ private:
                 return std::nullopt;
             }
             if (!decimal) {  // bytea: keep the base64 text
-                f.value = std::string(s);
+                set_text(f.value, s);
                 return std::nullopt;
             }
             Decimal d;
@@ -673,7 +722,7 @@ private:
                            "scale is unknown: enable value.converter.schemas.enable=true, use "
                            "decimal.handling.mode=string, or set its scale in the decoder's "
                            "decimal_scales";
-                f.value = std::string(s);
+                set_text(f.value, s);
                 return std::nullopt;
             }
             case element_type::ARRAY:
@@ -692,6 +741,9 @@ private:
     simdjson::dom::parser value_parser_;
     simdjson::dom::parser key_parser_;
     std::vector<SchemaField> schema_fields_;
+    // Storage of earlier results, reused by decode_into (see change_in).
+    ChangeEvent spare_;
+    RowImage spare_before_, spare_after_;
 };
 
 DebeziumJsonDecoder::DebeziumJsonDecoder(DebeziumDecoderConfig config)
@@ -701,7 +753,13 @@ DebeziumJsonDecoder::DebeziumJsonDecoder(DebeziumJsonDecoder&&) noexcept = defau
 DebeziumJsonDecoder& DebeziumJsonDecoder::operator=(DebeziumJsonDecoder&&) noexcept = default;
 
 DecodeResult DebeziumJsonDecoder::decode(const LogRecord& record) {
-    return impl_->decode(record);
+    DecodeResult result;
+    impl_->decode_into(record, result);
+    return result;
+}
+
+void DebeziumJsonDecoder::decode_into(const LogRecord& record, DecodeResult& result) {
+    impl_->decode_into(record, result);
 }
 
 }  // namespace tote

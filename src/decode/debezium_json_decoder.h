@@ -41,6 +41,9 @@ public:
     // Never throws for bad input. Not thread-safe (it reuses its JSON parsers): use one
     // decoder per thread.
     DecodeResult decode(const LogRecord& record) override;
+    // Same outcome as decode(), reusing the strings and vectors `result` holds from an earlier
+    // call (and those of the last change it decoded): no per-record allocations once warm.
+    void decode_into(const LogRecord& record, DecodeResult& result) override;
 
     const DebeziumDecoderConfig& config() const { return config_; }
 

@@ -10,6 +10,13 @@ class Decoder {
 public:
     virtual ~Decoder() = default;
     virtual DecodeResult decode(const LogRecord& record) = 0;
+
+    // Same outcome as `result = decode(record)`, but a decoder may reuse the storage `result`
+    // holds from an earlier call (its strings and vectors): the ingest loop's hot path keeps
+    // one result alive across records to save the per-record allocations.
+    virtual void decode_into(const LogRecord& record, DecodeResult& result) {
+        result = decode(record);
+    }
 };
 
 }  // namespace tote

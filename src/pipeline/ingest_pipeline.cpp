@@ -1,5 +1,6 @@
 #include "pipeline/ingest_pipeline.h"
 
+#include <algorithm>
 #include <thread>
 #include <type_traits>
 #include <variant>
@@ -22,6 +23,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
 
     std::vector<LogRecord> batch;
     batch.reserve(config_.batch_records);
+    DecodeResult result;  // reused across records: the decoder keeps its storage
     size_t uncommitted = 0;
     auto last_commit = Clock::now();
 
@@ -47,31 +49,39 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     };
 
     while (!stop.load(std::memory_order_relaxed)) {
-        batch.clear();
         size_t room = config_.batch_records - uncommitted;
-        size_t got = reader_.poll(batch, room);
-        for (const LogRecord& rec : batch) {
-            if (!rec.source_error.empty()) {  // the source could not even read it
-                writer_.add_dead_letter(rec, "source", rec.source_error);
-                continue;
+        size_t got = 0;
+        bool short_chunk = false;
+        // Poll in cache-sized chunks (the same commit points as one poll of `room`).
+        while (got < room && !short_chunk) {
+            batch.clear();
+            size_t want = std::min<size_t>(room - got, 4096);
+            size_t n = reader_.poll(batch, want);
+            got += n;
+            short_chunk = n < want;
+            for (const LogRecord& rec : batch) {
+                if (!rec.source_error.empty()) {  // the source could not even read it
+                    writer_.add_dead_letter(rec, "source", rec.source_error);
+                    continue;
+                }
+                decoder_.decode_into(rec, result);
+                std::visit(
+                    [&](auto& r) {
+                        using T = std::decay_t<decltype(r)>;
+                        if constexpr (std::is_same_v<T, ChangeEvent>) {
+                            if (r.source.commit_ts_ms > progress.last_commit_ts_ms)
+                                progress.last_commit_ts_ms = r.source.commit_ts_ms;
+                            writer_.add_change(r, rec);
+                        } else if constexpr (std::is_same_v<T, TxMarker>) {
+                            writer_.add_transaction(r, rec);
+                        } else if constexpr (std::is_same_v<T, Tombstone>) {
+                            writer_.add_tombstone(rec);
+                        } else {
+                            writer_.add_dead_letter(rec, "decode", r.reason);
+                        }
+                    },
+                    result);
             }
-            DecodeResult result = decoder_.decode(rec);
-            std::visit(
-                [&](auto& r) {
-                    using T = std::decay_t<decltype(r)>;
-                    if constexpr (std::is_same_v<T, ChangeEvent>) {
-                        if (r.source.commit_ts_ms > progress.last_commit_ts_ms)
-                            progress.last_commit_ts_ms = r.source.commit_ts_ms;
-                        writer_.add_change(r, rec);
-                    } else if constexpr (std::is_same_v<T, TxMarker>) {
-                        writer_.add_transaction(r, rec);
-                    } else if constexpr (std::is_same_v<T, Tombstone>) {
-                        writer_.add_tombstone(rec);
-                    } else {
-                        writer_.add_dead_letter(rec, "decode", r.reason);
-                    }
-                },
-                result);
         }
         progress.records += got;
         uncommitted += got;

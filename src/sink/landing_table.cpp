@@ -5,8 +5,6 @@
 namespace tote {
 namespace {
 
-constexpr size_t npos = static_cast<size_t>(-1);
-
 const char* op_text(Op op) {
     switch (op) {
         case Op::Create:
@@ -127,11 +125,28 @@ void LandingTable::add_column(Column column) {
     slots_.resize(columns_.size(), nullptr);
 }
 
+const std::vector<size_t>& LandingTable::resolve(const ChangeEvent& change) const {
+    resolved_.clear();
+    if (change.after) {
+        const auto& fields = change.after->fields;
+        resolved_.resize(fields.size());
+        for (size_t i = 0; i < fields.size(); ++i) resolved_[i] = column_index(fields[i].name, i);
+    }
+    return resolved_;
+}
+
 std::vector<LandingTable::Column> LandingTable::missing_columns(const ChangeEvent& change) const {
+    return missing_columns(change, resolve(change));
+}
+
+std::vector<LandingTable::Column> LandingTable::missing_columns(
+    const ChangeEvent& change, const std::vector<size_t>& columns) const {
     std::vector<Column> out;
     if (!change.after) return out;
-    for (const auto& f : change.after->fields) {
-        if (index_.find(f.name) != index_.end()) continue;
+    const auto& fields = change.after->fields;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const Field& f = fields[i];
+        if (columns[i] != npos) continue;
         // A null says nothing about the column's type when the message has no schema (it is
         // inferred as String): the column is created by the first non-null value.
         if (std::holds_alternative<NullValue>(f.value) ||
@@ -157,6 +172,11 @@ size_t LandingTable::column_index(std::string_view name, size_t field_position) 
 }
 
 std::optional<std::string> LandingTable::conflict(const ChangeEvent& change) const {
+    return conflict(change, resolve(change));
+}
+
+std::optional<std::string> LandingTable::conflict(const ChangeEvent& change,
+                                                  const std::vector<size_t>& columns) const {
     if (!change.after || change.op == Op::Delete) return std::nullopt;
     const auto& fields = change.after->fields;
     for (size_t i = 0; i < fields.size(); ++i) {
@@ -164,7 +184,7 @@ std::optional<std::string> LandingTable::conflict(const ChangeEvent& change) con
         if (std::holds_alternative<NullValue>(f.value) ||
             std::holds_alternative<UnavailableValue>(f.value))
             continue;
-        size_t idx = column_index(f.name, i);
+        size_t idx = columns[i];
         if (idx == npos) continue;
         const Column& col = columns_[idx];
         bool fits = false;
@@ -254,6 +274,11 @@ void LandingTable::encode_value(const Column& column, const Value& value) {
 }
 
 void LandingTable::append(const ChangeEvent& change, const LogRecord& record) {
+    append(change, record, resolve(change));
+}
+
+void LandingTable::append(const ChangeEvent& change, const LogRecord& record,
+                          const std::vector<size_t>& columns) {
     const bool deleted = change.op == Op::Delete;
     batch_.string(change.key);
     batch_.uint64(change.version);
@@ -273,7 +298,7 @@ void LandingTable::append(const ChangeEvent& change, const LogRecord& record) {
     if (!deleted && change.after) {
         const auto& fields = change.after->fields;
         for (size_t i = 0; i < fields.size(); ++i) {
-            size_t idx = column_index(fields[i].name, i);
+            size_t idx = columns[i];
             if (idx == npos && (std::holds_alternative<NullValue>(fields[i].value) ||
                                 std::holds_alternative<UnavailableValue>(fields[i].value)))
                 continue;  // no column yet (see missing_columns): NULL

@@ -67,6 +67,18 @@ public:
     // conflict() is nullopt.
     void append(const ChangeEvent& change, const LogRecord& record);
 
+    // The hot path resolves a change's fields to columns once for the three steps above:
+    // resolve() gives, per field of the after image, its data column index (npos: none yet);
+    // the result is valid until the next resolve() or add_column().
+    static constexpr size_t npos = static_cast<size_t>(-1);
+    const std::vector<size_t>& resolve(const ChangeEvent& change) const;
+    std::vector<Column> missing_columns(const ChangeEvent& change,
+                                        const std::vector<size_t>& columns) const;
+    std::optional<std::string> conflict(const ChangeEvent& change,
+                                        const std::vector<size_t>& columns) const;
+    void append(const ChangeEvent& change, const LogRecord& record,
+                const std::vector<size_t>& columns);
+
     size_t rows() const { return rows_; }
     const std::string& batch() const { return batch_.data(); }
     // "name Type, ..." of the batch, in encoding order (metadata then data columns).
@@ -97,6 +109,7 @@ private:
     std::vector<Column> columns_;
     std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
     mutable std::vector<size_t> last_order_;  // field position -> column index of the last row
+    mutable std::vector<size_t> resolved_;    // resolve()'s result
     std::vector<const Field*> slots_;         // per data column, the field of the current row
     RowBinaryWriter batch_;
     size_t rows_ = 0;

@@ -253,22 +253,25 @@ void WarehouseWriter::add_change(const ChangeEvent& change, const LogRecord& rec
         return;
     }
     LandingTable& t = s.table_for(change);
-    if (auto reason = t.conflict(change)) {
+    // The fields are resolved to columns once for the checks and the append.
+    const std::vector<size_t>* columns = &t.resolve(change);
+    if (auto reason = t.conflict(change, *columns)) {
         s.dead_letter(record, "land", *reason);
         return;
     }
     if (change.after && change.op != Op::Delete) {
-        auto missing = t.missing_columns(change);
+        auto missing = t.missing_columns(change, *columns);
         if (!missing.empty()) {
             s.add_columns(t, missing);
+            columns = &t.resolve(change);
             // A new column is typed from the field's schema type: check the value against it.
-            if (auto reason = t.conflict(change)) {
+            if (auto reason = t.conflict(change, *columns)) {
                 s.dead_letter(record, "land", *reason);
                 return;
             }
         }
     }
-    t.append(change, record);
+    t.append(change, record, *columns);
     ++s.stats.changes;
 }
 

@@ -58,8 +58,13 @@ std::vector<Input> scenario() {
     int64_t offset = 0;
     auto rec = [&](std::string topic, std::optional<std::string> key,
                    std::optional<std::string> value) {
-        return LogRecord{std::move(topic),       Partition{0},   Offset{offset++},
-                         1764000000000 + offset, std::move(key), std::move(value), {}};
+        return LogRecord{std::move(topic),
+                         Partition{0},
+                         Offset{offset++},
+                         1764000000000 + offset,
+                         std::move(key),
+                         std::move(value),
+                         {}};
     };
     auto change = [&](ChangeEvent e) {
         std::string topic = "tote.public." + e.table;

@@ -117,7 +117,8 @@ std::string le64(uint64_t v) {
 TEST(LandingTable, EncodesOneRowExactly) {
     ChangeEvent c = bet(Op::Update, Decimal{-1234, 2}, UnavailableValue{});
     c.unavailable = {"note"};
-    LogRecord r{"tote.public.bets", Partition{3}, Offset{9}, 0, std::string("k"), std::string("v"), {}};
+    LogRecord r{"tote.public.bets", Partition{3},     Offset{9}, 0,
+                std::string("k"),   std::string("v"), {}};
     LandingTable t = table_with_columns(bet(Op::Create, Decimal{1, 2}));
     t.append(c, r);
     std::string expect;

@@ -23,8 +23,8 @@ ChangeEvent change(std::string table, Op op, int64_t id, Value name) {
 }
 
 LogRecord record(int64_t offset) {
-    return LogRecord{"tote.public.x",  Partition{0},    Offset{offset}, 5,
-                     std::string("k"), std::string("v"), {}};
+    return LogRecord{
+        "tote.public.x", Partition{0}, Offset{offset}, 5, std::string("k"), std::string("v"), {}};
 }
 
 TEST(WarehouseWriter, CommitWritesDataThenThePosition) {

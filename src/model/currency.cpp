@@ -1,0 +1,55 @@
+#include "model/currency.h"
+
+#include <array>
+#include <string>
+#include <utility>
+
+#include "model/exact_decimal.h"
+
+namespace tote::model {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, int32_t>, 11> kExponents = {{
+    {"NGN", 2},
+    {"KES", 2},
+    {"GHS", 2},
+    {"UGX", 0},
+    {"TZS", 2},
+    {"ZMW", 2},
+    {"RWF", 0},
+    {"MWK", 2},
+    {"XAF", 0},
+    {"CDF", 2},
+    {"EUR", 2},
+}};
+
+}  // namespace
+
+std::optional<int32_t> Currency::exponent(std::string_view code) {
+    for (const auto& [c, e] : kExponents)
+        if (c == code) return e;
+    if (code == "USD") return 2;
+    return std::nullopt;
+}
+
+Converted<int64_t> Currency::to_minor(const Decimal& major, std::string_view code) {
+    auto e = exponent(code);
+    if (!e)
+        return Converted<int64_t>::failure("unknown currency '" + std::string(code) +
+                                           "' (no ISO 4217 exponent configured)");
+    auto r = ExactDecimal::to_scaled(major, *e);
+    if (!r.ok())
+        return Converted<int64_t>::failure("amount " + to_string(major) + " " + std::string(code) +
+                                           " does not convert exactly to minor units (exponent " +
+                                           std::to_string(*e) + ")");
+    return r;
+}
+
+Converted<int64_t> Currency::to_minor(std::string_view major_text, std::string_view code) {
+    auto d = ExactDecimal::parse(major_text);
+    if (!d.ok()) return Converted<int64_t>::failure(d.error);
+    return to_minor(*d.value, code);
+}
+
+}  // namespace tote::model

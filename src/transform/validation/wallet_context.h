@@ -1,0 +1,13 @@
+#pragma once
+// What the ledger rules look at for one wallet transaction.
+#include "model/wallet_transaction.h"
+
+namespace tote::validation {
+
+struct WalletContext {
+    model::WalletTransaction transaction;  // latest version
+    bool bet_seen = false;                 // a bet with id == transaction.bet_id has been seen
+    bool watermark_passed = false;
+};
+
+}  // namespace tote::validation

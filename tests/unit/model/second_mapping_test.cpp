@@ -1,0 +1,148 @@
+// The seam: a differently shaped operator schema, described by data only, maps to the same
+// model. Table `bet` with `amount` and `state` (capitals) in MAJOR units as decimal strings; a
+// ledger `txn` that stores magnitudes and carries the sign in its type.
+#include <gtest/gtest.h>
+
+#include "model/model_mapper.h"
+#include "row_builder.h"
+
+namespace tote::model {
+namespace {
+
+using test::change;
+using test::col;
+using WT = WalletTransactionType;
+
+BettingMapping operator_mapping() {
+    BettingMapping m = BettingMapping::simulator_default();  // catalogue as the simulator's
+    auto& b = m.bets;
+    b.table = "bet";
+    b.id = "bet_ref";
+    b.player_id = "customer";
+    b.type = "kind";
+    b.stake = "amount";
+    b.currency = "ccy";
+    b.total_odds = "price";
+    b.potential_payout = "max_return";
+    b.status = "state";
+    b.payout = "returned";
+    b.placed_at = "created";
+    b.settled_at = "";  // this operator does not keep it
+    b.channel = "source";
+    b.money_unit = MoneyUnit::Major;
+    b.types = {{"S", BetType::Single}, {"M", BetType::Accumulator}};
+    b.statuses = {{"OPEN", BetStatus::Open},
+                  {"WON", BetStatus::Won},
+                  {"LOST", BetStatus::Lost},
+                  {"VOID", BetStatus::Void},
+                  {"CASHOUT", BetStatus::CashedOut}};
+    b.channels = {{"1", Channel::Web}, {"2", Channel::App}, {"3", Channel::Ussd}};
+
+    auto& w = m.wallet_transactions;
+    w.table = "txn";
+    w.id = "txn_id";
+    w.player_id = "customer";
+    w.type = "code";
+    w.amount = "amount";
+    w.currency = "ccy";
+    w.bet_id = "bet_ref";
+    w.status = "state";
+    w.created_at = "ts";
+    w.amount_unit = MoneyUnit::Major;
+    w.types = {{"DEP", {WT::Deposit, +1}},      {"WDR", {WT::Withdrawal, -1}},
+               {"STAKE", {WT::StakeDebit, -1}}, {"WIN", {WT::PayoutCredit, +1}},
+               {"RFD", {WT::Refund, +1}},       {"BONUS", {WT::BonusCredit, +1}},
+               {"ADJ+", {WT::Adjustment, +1}},  {"ADJ-", {WT::Adjustment, -1}}};
+    w.statuses = {{"P", WalletTransactionStatus::Pending},
+                  {"OK", WalletTransactionStatus::Completed},
+                  {"KO", WalletTransactionStatus::Failed},
+                  {"REV", WalletTransactionStatus::Reversed}};
+    return m;
+}
+
+std::vector<Field> bet_row() {
+    return {col("bet_ref", int64_t{77}),
+            col("customer", int64_t{3}),
+            col("kind", std::string("M")),
+            col("amount", std::string("15.50")),
+            col("ccy", std::string("KES")),
+            col("price", std::string("2.5")),
+            col("max_return", std::string("38.75")),
+            col("state", std::string("WON")),
+            col("returned", std::string("38.75")),
+            col("created", int64_t{1'000'000}),
+            col("source", int64_t{3})};
+}
+
+TEST(SecondMapping, MapsABetInMajorUnitsWithCapitalStatuses) {
+    ModelMapper mapper(operator_mapping());
+    auto r = mapper.map(change("bet", R"({"bet_ref":77})", bet_row()));
+    ASSERT_TRUE(std::holds_alternative<Bet>(r)) << std::get<MappingError>(r).message();
+    Bet b = std::get<Bet>(r);
+    Bet want;
+    want.id = 77;
+    want.player_id = 3;
+    want.type = BetType::Accumulator;
+    want.stake_minor = 1550;
+    want.currency = "KES";
+    want.total_odds_e4 = 25000;
+    want.potential_payout_minor = 3875;
+    want.status = BetStatus::Won;
+    want.payout_minor = 3875;
+    want.placed_at_us = 1'000'000;  // an integer timestamp is µs since the epoch
+    want.settled_at_us = std::nullopt;
+    want.channel = Channel::Ussd;  // integer code looked up as its text
+    EXPECT_EQ(b, want);
+    // The simulator's own table name means nothing to this mapping.
+    EXPECT_TRUE(std::holds_alternative<NotModelTable>(
+        mapper.map(change("bets", R"({"id":1})", {col("id", int64_t{1})}))));
+}
+
+TEST(SecondMapping, UgxAmountsHaveNoDecimals) {
+    ModelMapper mapper(operator_mapping());
+    auto row = bet_row();
+    row[4].value = std::string("UGX");
+    row[3].value = std::string("1500.5");
+    auto r = mapper.map(change("bet", R"({"bet_ref":77})", row));
+    ASSERT_TRUE(std::holds_alternative<MappingError>(r));
+    EXPECT_EQ(std::get<MappingError>(r).message(),
+              R"(bet {"bet_ref":77} column 'amount': inexact money: amount 1500.5 UGX does not )"
+              "convert exactly to minor units (exponent 0)");
+}
+
+TEST(SecondMapping, LowerCaseStatusIsUnknownHere) {
+    ModelMapper mapper(operator_mapping());
+    auto row = bet_row();
+    row[7].value = std::string("won");
+    auto r = mapper.map(change("bet", R"({"bet_ref":77})", row));
+    ASSERT_TRUE(std::holds_alternative<MappingError>(r));
+    EXPECT_EQ(std::get<MappingError>(r).problem,
+              "unknown value 'won' (mapped values: CASHOUT, LOST, OPEN, VOID, WON)");
+}
+
+TEST(SecondMapping, LedgerMagnitudesGetTheModelSignFromTheType) {
+    ModelMapper mapper(operator_mapping());
+    auto txn = [&](const char* code, const char* amount) {
+        auto r = mapper.map(change(
+            "txn", R"({"txn_id":1})",
+            {col("txn_id", int64_t{1}), col("customer", int64_t{3}), col("code", std::string(code)),
+             col("amount", std::string(amount)), col("ccy", std::string("KES")),
+             col("bet_ref", int64_t{77}), col("state", std::string("OK")),
+             col("ts", std::string("2026-11-01T00:00:00Z"))}));
+        EXPECT_TRUE(std::holds_alternative<WalletTransaction>(r));
+        return std::holds_alternative<WalletTransaction>(r) ? std::get<WalletTransaction>(r)
+                                                            : WalletTransaction{};
+    };
+    EXPECT_EQ(txn("STAKE", "15.50").amount_minor, -1550);
+    EXPECT_EQ(txn("STAKE", "15.50").type, WT::StakeDebit);
+    EXPECT_EQ(txn("WIN", "38.75").amount_minor, 3875);
+    EXPECT_EQ(txn("ADJ-", "38.75").amount_minor, -3875);
+    EXPECT_EQ(txn("ADJ+", "1").amount_minor, 100);
+    EXPECT_EQ(txn("DEP", "100").amount_minor, 10000);
+    // A magnitude stored negative ends up with the wrong model sign: validation flags it.
+    EXPECT_EQ(txn("DEP", "-100").amount_minor, -10000);
+    EXPECT_EQ(txn("STAKE", "15.50").status, WalletTransactionStatus::Completed);
+}
+
+}  // namespace
+}  // namespace tote::model

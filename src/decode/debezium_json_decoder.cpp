@@ -1,4 +1,5 @@
 #include "decode/debezium_json_decoder.h"
+#include "decode/column_rules.h"
 
 #include <simdjson.h>
 
@@ -27,12 +28,6 @@ using Error = std::optional<std::string>;
 
 // For lookups whose type was checked just before: the error code cannot be set.
 inline void take(simdjson::error_code) {}
-
-struct ColumnRule {
-    int32_t scale = -1;  // -1: not listed in decimal_scales
-    bool money = false;
-};
-using TableRules = std::map<std::string, ColumnRule, std::less<>>;
 
 struct SchemaField {
     std::string_view name;
@@ -234,20 +229,9 @@ Error read_decimal_scale(const object& field_schema, std::string_view column, in
 
 class DebeziumJsonDecoder::Impl {
 public:
-    explicit Impl(const DebeziumDecoderConfig& config) : suffix_(config.transaction_topic_suffix) {
-        auto split = [](const std::string& qualified, std::string& table, std::string& column) {
-            auto dot = qualified.rfind('.');
-            if (dot == std::string::npos) return false;
-            table = qualified.substr(0, dot);
-            column = qualified.substr(dot + 1);
-            return true;
-        };
-        std::string table, column;
-        for (const auto& [name, scale] : config.decimal_scales)
-            if (split(name, table, column)) rules_[table][column].scale = scale;
-        for (const auto& name : config.money_columns)
-            if (split(name, table, column)) rules_[table][column].money = true;
-    }
+    explicit Impl(const DebeziumDecoderConfig& config)
+        : suffix_(config.transaction_topic_suffix),
+          rules_(make_column_rules(config.decimal_scales, config.money_columns)) {}
 
     void decode_into(const LogRecord& record, DecodeResult& out) {
         if (!record.value) return put(out, Tombstone{});
@@ -737,7 +721,7 @@ private:
     }
 
     std::string suffix_;
-    std::map<std::string, TableRules, std::less<>> rules_;
+    ColumnRules rules_;
     simdjson::dom::parser value_parser_;
     simdjson::dom::parser key_parser_;
     std::vector<SchemaField> schema_fields_;

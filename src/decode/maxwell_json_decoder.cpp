@@ -1,4 +1,5 @@
 #include "decode/maxwell_json_decoder.h"
+#include "decode/column_rules.h"
 
 #include <simdjson.h>
 
@@ -15,12 +16,6 @@ namespace {
 
 namespace od = simdjson::ondemand;
 using Error = std::optional<std::string>;
-
-struct ColumnRule {
-    int32_t scale = -1;
-    bool money = false;
-};
-using TableRules = std::map<std::string, ColumnRule, std::less<>>;
 
 std::string quoted(std::string_view s) {
     return "'" + std::string(s.substr(0, 80)) + "'";
@@ -95,20 +90,8 @@ void append_key_value(std::string& out, const Value& v) {
 
 class MaxwellJsonDecoder::Impl {
 public:
-    explicit Impl(const MaxwellDecoderConfig& config) : config_(config) {
-        auto split = [](const std::string& qualified, std::string& table, std::string& column) {
-            auto dot = qualified.rfind('.');
-            if (dot == std::string::npos) return false;
-            table = qualified.substr(0, dot);
-            column = qualified.substr(dot + 1);
-            return true;
-        };
-        std::string table, column;
-        for (const auto& [name, scale] : config.decimal_scales)
-            if (split(name, table, column)) rules_[table][column].scale = scale;
-        for (const auto& name : config.money_columns)
-            if (split(name, table, column)) rules_[table][column].money = true;
-    }
+    explicit Impl(const MaxwellDecoderConfig& config)
+        : config_(config), rules_(make_column_rules(config.decimal_scales, config.money_columns)) {}
 
     DecodeResult decode(const LogRecord& record) {
         if (!record.value) return Tombstone{};
@@ -361,7 +344,7 @@ private:
     }
 
     MaxwellDecoderConfig config_;  // own copy: the decoder may be moved
-    std::map<std::string, TableRules, std::less<>> rules_;
+    ColumnRules rules_;
     simdjson::dom::parser validator_;
     od::parser parser_;
     std::string buf_;

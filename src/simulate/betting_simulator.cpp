@@ -823,33 +823,9 @@ bool BettingSimulator::settle_bet(int64_t bet_id) {
         }
         forced = true;
     }
-    bool lost = forced || std::any_of(b.legs.begin(), b.legs.end(),
-                                      [](const BetLeg& l) { return l.result == Outcome::Lose; });
-    bool all_void = !lost && std::all_of(b.legs.begin(), b.legs.end(),
-                                         [](const BetLeg& l) { return l.result == Outcome::Void; });
-    int64_t credit = 0;
-    WalletType credit_type = WalletType::PayoutCredit;
+    auto [credit, credit_type] = settle_outcome(b, forced);
     b.has_payout = true;
     b.settled_at = now_us_;
-    if (lost) {
-        b.status = BetStatus::Lost;
-        b.payout_minor = 0;
-    } else if (all_void) {
-        b.status = BetStatus::Void;
-        b.payout_minor = 0;
-        credit = b.stake_minor;
-        credit_type = WalletType::Refund;
-    } else {
-        std::vector<int64_t> dh;
-        for (const auto& l : b.legs) {
-            const Selection* s = state_.selection(l.selection_id);
-            dh.push_back(s ? s->dead_heat_e4 : 0);
-        }
-        b.status = BetStatus::Won;
-        b.payout_minor =
-            PayoutCalculator::apply(b.stake_minor, PayoutCalculator::effective_odds_e4(b.legs, dh));
-        credit = b.payout_minor;
-    }
     bool skip_credit =
         b.status == BetStatus::Won &&
         b.planned_anomaly == static_cast<uint8_t>(AnomalyKind::PayoutWithoutCredit) + 1;
@@ -878,6 +854,33 @@ bool BettingSimulator::settle_bet(int64_t bet_id) {
     return true;
 }
 
+std::pair<int64_t, WalletType> BettingSimulator::settle_outcome(Bet& b, bool forced_loss) {
+    bool lost = forced_loss || std::any_of(b.legs.begin(), b.legs.end(), [](const BetLeg& l) {
+                    return l.result == Outcome::Lose;
+                });
+    bool all_void = !lost && std::all_of(b.legs.begin(), b.legs.end(),
+                                         [](const BetLeg& l) { return l.result == Outcome::Void; });
+    if (lost) {
+        b.status = BetStatus::Lost;
+        b.payout_minor = 0;
+        return {0, WalletType::PayoutCredit};
+    }
+    if (all_void) {
+        b.status = BetStatus::Void;
+        b.payout_minor = 0;
+        return {b.stake_minor, WalletType::Refund};
+    }
+    std::vector<int64_t> dh;
+    for (const auto& l : b.legs) {
+        const Selection* s = state_.selection(l.selection_id);
+        dh.push_back(s ? s->dead_heat_e4 : 0);
+    }
+    b.status = BetStatus::Won;
+    b.payout_minor =
+        PayoutCalculator::apply(b.stake_minor, PayoutCalculator::effective_odds_e4(b.legs, dh));
+    return {b.payout_minor, WalletType::PayoutCredit};
+}
+
 bool BettingSimulator::resettle_bet(int64_t bet_id) {
     Bet& b = state_.bet(bet_id);
     if (b.status != BetStatus::Won && b.status != BetStatus::Lost && b.status != BetStatus::Void)
@@ -885,31 +888,7 @@ bool BettingSimulator::resettle_bet(int64_t bet_id) {
     if (b.planned_anomaly != 0) return false;  // keep injected rows as they are
     std::vector<size_t> changed;
     if (refresh_legs(b, changed) > 0 || changed.empty()) return false;
-    bool lost = std::any_of(b.legs.begin(), b.legs.end(),
-                            [](const BetLeg& l) { return l.result == Outcome::Lose; });
-    bool all_void = !lost && std::all_of(b.legs.begin(), b.legs.end(),
-                                         [](const BetLeg& l) { return l.result == Outcome::Void; });
-    int64_t target = 0;
-    WalletType type = WalletType::PayoutCredit;
-    if (lost) {
-        b.status = BetStatus::Lost;
-        b.payout_minor = 0;
-    } else if (all_void) {
-        b.status = BetStatus::Void;
-        b.payout_minor = 0;
-        target = b.stake_minor;
-        type = WalletType::Refund;
-    } else {
-        std::vector<int64_t> dh;
-        for (const auto& l : b.legs) {
-            const Selection* s = state_.selection(l.selection_id);
-            dh.push_back(s ? s->dead_heat_e4 : 0);
-        }
-        b.status = BetStatus::Won;
-        b.payout_minor =
-            PayoutCalculator::apply(b.stake_minor, PayoutCalculator::effective_odds_e4(b.legs, dh));
-        target = b.payout_minor;
-    }
+    auto [target, type] = settle_outcome(b, false);
     b.settled_at = now_us_;
     Player& p = state_.player(b.player_id);
     begin_tx();

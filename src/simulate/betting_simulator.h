@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "simulate/anomaly_injector.h"
@@ -87,6 +88,9 @@ private:
     bool event_finish(int64_t event_id);
     bool settle_bet(int64_t bet_id);
     bool resettle_bet(int64_t bet_id);
+    // Sets the bet's status and payout from its legs' results; returns the ledger credit it is
+    // owed (payout, or the stake refunded when every leg is void) and its type.
+    std::pair<int64_t, WalletType> settle_outcome(Bet& b, bool forced_loss);
     bool correct_event(int64_t event_id);
     bool new_event(int64_t slot);
     bool deposit_done(int64_t wallet_id);

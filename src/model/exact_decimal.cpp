@@ -36,7 +36,9 @@ std::string quoted(std::string_view text, std::string_view what) {
 }  // namespace
 
 Converted<Decimal> ExactDecimal::parse(std::string_view text) {
-    auto fail = [&] { return Converted<Decimal>::failure(quoted(text, " is not a plain decimal")); };
+    auto fail = [&] {
+        return Converted<Decimal>::failure(quoted(text, " is not a plain decimal"));
+    };
     size_t i = 0;
     bool negative = false;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';

@@ -40,6 +40,55 @@ std::vector<Migration> Migrator::warehouse_migrations() {
              "lsn UInt64, tx_id UInt64, ts_ms Int64, offset Int64) "
              "ENGINE = ReplacingMergeTree(version) ORDER BY (table_name, version)",
          }},
+        {2,
+         "facts, etl log and retracting KPI contributions",
+         {
+             // One row per fact and version (src/transform/facts/fact_rows.h; _version = the
+             // row's version). Partitioned by the month of the immutable placement/creation
+             // time, so every version of a key shares a partition (FINAL collapses within one).
+             "CREATE TABLE IF NOT EXISTS {db}.fact_bet (bet_id Int64, _version UInt64, "
+             "log_offset Int64, player_id Int64, player_country String, player_channel String, "
+             "player_inferred UInt8, currency String, wallet_currency String, channel String, "
+             "bet_type String, status String, stake_minor Int64, potential_payout_minor Int64, "
+             "payout_minor Int64, stake_eur_cents Int64, payout_eur_cents Int64, "
+             "fx_rate_e10 Int64, total_odds_e4 Int64, legs UInt32, sports Array(String), "
+             "competitions Array(String), live UInt8, dimensions_inferred UInt8, "
+             "placed_at_us Int64, settled_at_us Int64, ggr_minor Int64, validation String, "
+             "violated_rules Array(String)) "
+             "ENGINE = ReplacingMergeTree(_version) "
+             "PARTITION BY toYYYYMM(toDateTime(intDiv(placed_at_us, 1000000), 'UTC')) "
+             "ORDER BY bet_id",
+             "CREATE TABLE IF NOT EXISTS {db}.fact_bet_leg (bet_id Int64, leg_no Int32, "
+             "_version UInt64, log_offset Int64, selection_id Int64, market_id Int64, "
+             "event_id Int64, sport String, competition String, market_type String, "
+             "odds_taken_e4 Int64, result String, live_at_placement UInt8, inferred UInt8, "
+             "deleted UInt8) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY (bet_id, leg_no)",
+             "CREATE TABLE IF NOT EXISTS {db}.fact_wallet_transaction (id Int64, "
+             "_version UInt64, log_offset Int64, player_id Int64, type String, status String, "
+             "currency String, amount_minor Int64, amount_eur_cents Int64, bet_id Int64, "
+             "player_country String, created_at_us Int64, deleted UInt8, validation String, "
+             "violated_rules Array(String)) "
+             "ENGINE = ReplacingMergeTree(_version) "
+             "PARTITION BY toYYYYMM(toDateTime(intDiv(created_at_us, 1000000), 'UTC')) "
+             "ORDER BY id",
+             "CREATE TABLE IF NOT EXISTS {db}.etl_log (rule String, severity String, "
+             "entity String, entity_key String, version UInt64, log_offset Int64, "
+             "details String) "
+             "ENGINE = ReplacingMergeTree ORDER BY (rule, entity, entity_key, version)",
+             // docs/kpis.md: KPI = sum(sign * value) over FINAL.
+             "CREATE TABLE IF NOT EXISTS {db}.kpi_hourly_contrib (hour DateTime('UTC'), "
+             "country String, currency String, sport String, channel String, fact String, "
+             "fact_key String, fact_version UInt64, sign Int8, turnover_minor Int64, "
+             "settled_turnover_minor Int64, payouts_minor Int64, ggr_minor Int64, bets UInt64, "
+             "deposits_minor Int64, withdrawals_minor Int64, open_liability_minor Int64, "
+             "turnover_eur_cents Int64, settled_turnover_eur_cents Int64, "
+             "payouts_eur_cents Int64, ggr_eur_cents Int64, deposits_eur_cents Int64, "
+             "withdrawals_eur_cents Int64, open_liability_eur_cents Int64) "
+             "ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(hour) "
+             "ORDER BY (hour, country, currency, sport, channel, fact, fact_key, fact_version, "
+             "sign)",
+         }},
     };
 }
 

@@ -30,13 +30,18 @@ TEST(Migrator, SkipsAppliedMigrationsWithTheSameChecksum) {
     FakeConnection conn;
     auto ms = Migrator::warehouse_migrations();
     conn.answer = [&](const std::string& sql) -> std::optional<std::string> {
-        if (sql.find("FROM `tote`._migrations FINAL") != std::string::npos)
-            return "1\t" + ms[0].name + "\t" + Migrator::checksum(ms[0]) + "\n";
+        if (sql.find("FROM `tote`._migrations FINAL") != std::string::npos) {
+            std::string out;
+            for (const auto& m : ms)
+                out +=
+                    std::to_string(m.version) + "\t" + m.name + "\t" + Migrator::checksum(m) + "\n";
+            return out;
+        }
         return std::optional<std::string>();
     };
     auto report = Migrator(conn, "tote").apply();
     EXPECT_TRUE(report.applied.empty());
-    EXPECT_EQ(report.already_done, (std::vector<uint32_t>{1}));
+    EXPECT_EQ(report.already_done, (std::vector<uint32_t>{1, 2}));
     EXPECT_EQ(conn.statements.size(), 3u);  // database, _migrations, the read
 }
 

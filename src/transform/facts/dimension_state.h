@@ -1,0 +1,99 @@
+#pragma once
+// The dimensions the fact builder looks up, in memory, keyed by id: players, sports,
+// competitions, events, markets, selections, and FX rates by (currency, day). Updated from mapped
+// model rows in transaction (commit) order; a delete removes one row, a truncate every row of
+// the entity. A row never goes back to an older version: a change whose version is below the
+// stored one (a re-delivery) is ignored. At start a loader can feed the landed rows (FINAL)
+// through the same apply(), so results do not depend on when the process started.
+//
+// Memory (64-bit, libstdc++ unordered_map: one node = key + value + next pointer + cached hash,
+// plus one bucket pointer per element): per row about 48 bytes of node/bucket overhead plus the
+// value and its version (8 bytes) plus the heap text of its strings beyond 15 characters:
+//   player ~150 B, sport ~90 B, competition ~130 B, event ~170 B (home/away names),
+//   market ~130 B, selection ~140 B, fx rate ~110 B (std::map node, key = currency + day).
+// So one million catalogue rows (mostly selections and markets) take about 140 MB.
+// Not thread-safe.
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "model/betting_mapping.h"
+#include "model/model_record.h"
+
+namespace tote::facts {
+
+// Names one dimension row: (kind, id) for the id-keyed dimensions; FxRate uses id = the day and
+// currency = the currency code.
+struct DimKey {
+    model::EntityKind kind = model::EntityKind::Player;
+    int64_t id = 0;
+    std::string currency;
+    auto operator<=>(const DimKey&) const = default;
+    bool operator==(const DimKey&) const = default;
+};
+
+// A dimension row with the version (packed source position) of the change that wrote it.
+template <class T>
+struct VersionedRow {
+    T row{};
+    uint64_t version = 0;
+};
+
+class DimensionState {
+public:
+    // The mapping names the key columns, needed to read the row key of a delete.
+    explicit DimensionState(const model::BettingMapping& mapping);
+
+    // Applies a dimension row (Player, Sport, Competition, Event, Market, Selection, FxRate) or
+    // a RowRemoved of a dimension entity; anything else is ignored. `version` is the packed
+    // source position of the change (0 = unknown: always applied). Returns the key of the row
+    // that changed, nullopt when nothing changed (not a dimension, an older version, a delete
+    // of a row not held, a truncate: the latter reports nothing because no fact waits for a
+    // removal).
+    std::optional<DimKey> apply(const model::ModelRecord& record, uint64_t version = 0);
+
+    // nullptr when not held.
+    const VersionedRow<model::Player>* player(int64_t id) const { return find(players_, id); }
+    const VersionedRow<model::Sport>* sport(int64_t id) const { return find(sports_, id); }
+    const VersionedRow<model::Competition>* competition(int64_t id) const {
+        return find(competitions_, id);
+    }
+    const VersionedRow<model::Event>* event(int64_t id) const { return find(events_, id); }
+    const VersionedRow<model::Market>* market(int64_t id) const { return find(markets_, id); }
+    const VersionedRow<model::Selection>* selection(int64_t id) const {
+        return find(selections_, id);
+    }
+    // The rate of exactly that UTC day (days since 1970-01-01); nullptr when not held.
+    const VersionedRow<model::FxRate>* fx_rate(std::string_view currency, int32_t day) const;
+
+    // Rows held, all dimensions together.
+    size_t size() const;
+
+private:
+    template <class T>
+    static const VersionedRow<T>* find(const std::unordered_map<int64_t, VersionedRow<T>>& m,
+                                       int64_t id) {
+        auto it = m.find(id);
+        return it == m.end() ? nullptr : &it->second;
+    }
+    std::optional<DimKey> remove(const model::RowRemoved& r, uint64_t version);
+
+    std::string player_id_, sport_id_, competition_id_, event_id_, market_id_, selection_id_;
+    std::string fx_currency_, fx_day_;
+
+    std::unordered_map<int64_t, VersionedRow<model::Player>> players_;
+    std::unordered_map<int64_t, VersionedRow<model::Sport>> sports_;
+    std::unordered_map<int64_t, VersionedRow<model::Competition>> competitions_;
+    std::unordered_map<int64_t, VersionedRow<model::Event>> events_;
+    std::unordered_map<int64_t, VersionedRow<model::Market>> markets_;
+    std::unordered_map<int64_t, VersionedRow<model::Selection>> selections_;
+    std::map<std::pair<std::string, int32_t>, VersionedRow<model::FxRate>, std::less<>> fx_;
+};
+
+}  // namespace tote::facts

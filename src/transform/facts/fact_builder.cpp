@@ -1,0 +1,576 @@
+#include "transform/facts/fact_builder.h"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "transform/facts/fx_conversion.h"
+#include "transform/facts/key_text.h"
+#include "transform/validation/rule_registry.h"
+
+namespace tote::facts {
+
+using model::EntityKind;
+
+namespace {
+
+// The version of a new emission: the inputs' largest version, or one above the last emitted
+// when that is not higher (the row must win in ReplacingMergeTree(version)).
+uint64_t next_version(uint64_t inputs, const std::optional<uint64_t>& last) {
+    if (!last || inputs > *last) return inputs;
+    return *last + 1;
+}
+
+template <class F>
+F without_position(F f) {
+    f.version = 0;
+    f.log_offset = 0;
+    return f;
+}
+
+std::string id_key(int64_t id) {
+    return "{\"id\":" + std::to_string(id) + "}";
+}
+
+struct Verdicts {
+    bool fail = false;
+    bool pending = false;
+    std::vector<std::string> violated;
+    std::vector<const validation::RuleOutcome*> failures;
+};
+
+Verdicts summarise(const std::vector<validation::RuleOutcome>& outcomes) {
+    Verdicts v;
+    for (const auto& o : outcomes) {
+        if (o.result.verdict == validation::Verdict::Fail) {
+            v.fail = true;
+            v.violated.emplace_back(o.rule);
+            v.failures.push_back(&o);
+        } else if (o.result.verdict == validation::Verdict::Pending) {
+            v.pending = true;
+        }
+    }
+    return v;
+}
+
+// One log entry per failed rule that is new for the fact (not logged before with the same
+// details).
+void log_failures(const Verdicts& v, std::map<std::string, std::string>& logged,
+                  const std::string& entity, const std::string& key, uint64_t version,
+                  int64_t offset, FactBatch& out, uint64_t& count) {
+    for (const auto* o : v.failures) {
+        std::string rule(o->rule);
+        auto it = logged.find(rule);
+        if (it != logged.end() && it->second == o->result.details) continue;
+        logged[rule] = o->result.details;
+        out.log.push_back(EtlLogEntry{rule, std::string(validation::to_text(o->severity)), entity,
+                                      key, version, offset, o->result.details});
+        ++count;
+    }
+}
+
+}  // namespace
+
+FactBuilder::FactBuilder(model::BettingMapping mapping, FactBuilderConfig config)
+    : mapper_(std::move(mapping)), config_(config), dims_(mapper_.mapping()) {}
+
+void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
+    advance(tx.first_offset, out);
+    ++stats_.transactions;
+    const int64_t offset = tx.last_offset;
+    uint64_t max_version = 0;
+    for (const auto& c : tx.changes) {
+        ++stats_.changes;
+        max_version = std::max(max_version, c.version);
+        apply_change(c, offset, out);
+    }
+    flush(offset, out);
+    if (!tx.complete) {
+        ++stats_.incomplete_transactions;
+        ++stats_.log_entries;
+        out.log.push_back(EtlLogEntry{
+            "incomplete_transaction", "warning", "transaction",
+            "{\"tx_id\":" + std::to_string(tx.tx_id) + "}", max_version, offset,
+            "transaction " + std::to_string(tx.tx_id) + " was delivered incomplete with " +
+                std::to_string(tx.changes.size()) + " change(s) at log offsets " +
+                std::to_string(tx.first_offset) + ".." + std::to_string(tx.last_offset) +
+                "; its facts were built from what arrived and may lack rows: see the "
+                "assembler's report for the cause"});
+    }
+}
+
+void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
+    const int64_t w = config_.watermark_offsets;
+    while (!pending_bets_.empty() && log_offset - pending_bets_.begin()->first >= w) {
+        int64_t id = pending_bets_.begin()->second;
+        pending_bets_.erase(pending_bets_.begin());
+        auto& s = bets_[id];
+        s.pending_at.reset();
+        emit_bet(id, s, true, out);
+    }
+    while (!pending_wallet_.empty() && log_offset - pending_wallet_.begin()->first >= w) {
+        int64_t id = pending_wallet_.begin()->second;
+        pending_wallet_.erase(pending_wallet_.begin());
+        auto& s = wallet_[id];
+        s.pending_at.reset();
+        emit_wallet(id, s, true, out);
+    }
+}
+
+void FactBuilder::apply_dimension(const model::ModelRecord& record, uint64_t version,
+                                  int64_t log_offset, FactBatch& out) {
+    if (auto k = dims_.apply(record, version)) dimension_changed(*k, log_offset);
+    flush(log_offset, out);
+}
+
+void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& out) {
+    model::ModelRecord r = mapper_.map(c);
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, model::NotModelTable>) {
+                // not part of the betting model
+            } else if constexpr (std::is_same_v<T, model::MappingError>) {
+                ++stats_.mapping_errors;
+                ++stats_.log_entries;
+                out.log.push_back(EtlLogEntry{"mapping_error", "error", c.table, c.key, c.version,
+                                              offset, v.message()});
+            } else if constexpr (std::is_same_v<T, model::Bet>) {
+                apply_bet(v, c.version, offset);
+            } else if constexpr (std::is_same_v<T, model::BetLeg>) {
+                apply_leg(v, c.version, offset);
+            } else if constexpr (std::is_same_v<T, model::WalletTransaction>) {
+                apply_wallet(v, c.version, offset);
+            } else if constexpr (std::is_same_v<T, model::RowRemoved>) {
+                if (v.kind == EntityKind::Bet || v.kind == EntityKind::BetLeg ||
+                    v.kind == EntityKind::WalletTransaction)
+                    apply_removed(v, c.version, offset);
+                else if (auto k = dims_.apply(r, c.version))
+                    dimension_changed(*k, offset);
+            } else {
+                if (auto k = dims_.apply(r, c.version))
+                    dimension_changed(*k, offset);
+                else
+                    ++stats_.stale_changes;
+            }
+        },
+        r);
+}
+
+void FactBuilder::apply_bet(const model::Bet& b, uint64_t version, int64_t offset) {
+    auto& s = bets_[b.id];
+    if (s.bet && s.bet->version > version) {
+        ++stats_.stale_changes;
+        return;
+    }
+    const bool first = !s.bet;
+    s.bet = SourceRow<model::Bet>{b, version, true};
+    touch_bet(b.id, offset);
+    if (first)  // ledger rows that waited for their bet (debit_has_bet)
+        for (const auto& [wid, row] : s.ledger)
+            if (row.live) touch_wallet(wid, offset);
+}
+
+void FactBuilder::apply_leg(const model::BetLeg& l, uint64_t version, int64_t offset) {
+    auto& s = bets_[l.bet_id];
+    auto& ls = s.legs[l.leg_no];
+    if (ls.leg.version > version) {
+        ++stats_.stale_changes;
+        return;
+    }
+    ls.leg = SourceRow<model::BetLeg>{l, version, true};
+    // docs/validation.md open question 2: the event's status when the leg is first seen, i.e.
+    // as of the placement in source (commit) order.
+    if (!s.status_at_placement.count(l.selection_id)) {
+        std::optional<model::EventStatus> st;
+        if (const auto* sel = dims_.selection(l.selection_id))
+            if (const auto* m = dims_.market(sel->row.market_id))
+                if (const auto* e = dims_.event(m->row.event_id)) st = e->row.status;
+        s.status_at_placement[l.selection_id] = st;
+    }
+    touch_bet(l.bet_id, offset);
+}
+
+void FactBuilder::apply_wallet(const model::WalletTransaction& w, uint64_t version,
+                               int64_t offset) {
+    auto& ws = wallet_[w.id];
+    if (ws.tx.version > version) {
+        ++stats_.stale_changes;
+        return;
+    }
+    std::optional<int64_t> old_bet = ws.tx.version != 0 ? ws.tx.row.bet_id : std::nullopt;
+    ws.tx = SourceRow<model::WalletTransaction>{w, version, true};
+    if (old_bet && old_bet != w.bet_id) {
+        auto it = bets_.find(*old_bet);
+        if (it != bets_.end()) {
+            it->second.ledger.erase(w.id);
+            touch_bet(*old_bet, offset);
+        }
+    }
+    if (w.bet_id) {
+        bets_[*w.bet_id].ledger[w.id] = ws.tx;
+        touch_bet(*w.bet_id, offset);
+    }
+    touch_wallet(w.id, offset);
+}
+
+void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, int64_t offset) {
+    // A truncate of a fact table is not applied: facts are never dropped by a truncate of the
+    // source (the landing stage keeps the marker).
+    if (r.key.empty()) return;
+    const auto& m = mapper_.mapping();
+    switch (r.kind) {
+        case EntityKind::Bet: {
+            auto id = KeyText::integer(r.key, m.bets.id);
+            if (!id) return;
+            auto& s = bets_[*id];
+            if (s.bet && s.bet->version <= version) {
+                s.bet->live = false;
+                s.bet->version = version;
+            }
+            return;  // FactBet has no deleted flag: the last version stays
+        }
+        case EntityKind::BetLeg: {
+            auto bet_id = KeyText::integer(r.key, m.bet_legs.bet_id);
+            auto leg_no = KeyText::integer(r.key, m.bet_legs.leg_no);
+            if (!bet_id || !leg_no) return;
+            auto& s = bets_[*bet_id];
+            auto it = s.legs.find(*leg_no);
+            if (it == s.legs.end() || it->second.leg.version > version) return;
+            it->second.leg.live = false;
+            it->second.leg.version = version;
+            touch_bet(*bet_id, offset);
+            return;
+        }
+        case EntityKind::WalletTransaction: {
+            auto id = KeyText::integer(r.key, m.wallet_transactions.id);
+            if (!id) return;
+            auto it = wallet_.find(*id);
+            if (it == wallet_.end() || it->second.tx.version > version) return;
+            auto& ws = it->second;
+            ws.tx.live = false;
+            ws.tx.version = version;
+            if (ws.tx.row.bet_id) {
+                auto b = bets_.find(*ws.tx.row.bet_id);
+                if (b != bets_.end()) {
+                    b->second.ledger[*id] = ws.tx;
+                    touch_bet(*ws.tx.row.bet_id, offset);
+                }
+            }
+            touch_wallet(*id, offset);
+            return;
+        }
+        default:
+            return;
+    }
+}
+
+void FactBuilder::dimension_changed(const DimKey& key, int64_t offset) {
+    if (auto it = bet_waiters_.find(key); it != bet_waiters_.end())
+        for (int64_t id : it->second) touch_bet(id, offset);
+    if (auto it = wallet_waiters_.find(key); it != wallet_waiters_.end())
+        for (int64_t id : it->second) touch_wallet(id, offset);
+}
+
+void FactBuilder::touch_bet(int64_t bet_id, int64_t offset) {
+    bets_[bet_id].last_input_offset = offset;
+    dirty_bets_.insert(bet_id);
+}
+
+void FactBuilder::touch_wallet(int64_t id, int64_t offset) {
+    wallet_[id].last_input_offset = offset;
+    dirty_wallet_.insert(id);
+}
+
+void FactBuilder::flush(int64_t /*offset*/, FactBatch& out) {
+    const bool final_at_once = config_.watermark_offsets <= 0;
+    for (int64_t id : dirty_bets_) emit_bet(id, bets_[id], final_at_once, out);
+    dirty_bets_.clear();
+    for (int64_t id : dirty_wallet_) emit_wallet(id, wallet_[id], final_at_once, out);
+    dirty_wallet_.clear();
+}
+
+void FactBuilder::set_waiting(std::vector<DimKey>& current, std::vector<DimKey> next, int64_t id,
+                              std::map<DimKey, std::set<int64_t>>& index) {
+    std::sort(next.begin(), next.end());
+    next.erase(std::unique(next.begin(), next.end()), next.end());
+    if (next == current) return;
+    for (const auto& k : current)
+        if (!std::binary_search(next.begin(), next.end(), k)) {
+            auto it = index.find(k);
+            if (it != index.end()) {
+                it->second.erase(id);
+                if (it->second.empty()) index.erase(it);
+            }
+        }
+    for (const auto& k : next) index[k].insert(id);
+    current = std::move(next);
+}
+
+void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, FactBatch& out) {
+    if (s.pending_at) {
+        pending_bets_.erase({*s.pending_at, bet_id});
+        s.pending_at.reset();
+    }
+    if (!s.bet || !s.bet->live) return;  // no bet row (yet): nothing to emit
+    const model::Bet& b = s.bet->row;
+    uint64_t inputs = s.bet->version;
+    std::vector<DimKey> waiting;
+
+    validation::BetContext ctx;
+    ctx.bet = b;
+    ctx.watermark_passed = watermark_passed;
+    const auto* pv = dims_.player(b.player_id);
+    if (pv) {
+        ctx.player = pv->row;
+        inputs = std::max(inputs, pv->version);
+        if (!s.player_at_placement) {
+            s.player_at_placement = pv->row;
+            s.player_at_placement_version = pv->version;
+        }
+    } else {
+        waiting.push_back(DimKey{EntityKind::Player, b.player_id, {}});
+    }
+    inputs = std::max(inputs, s.player_at_placement_version);
+
+    FactBet f;
+    f.bet_id = b.id;
+    f.player_id = b.player_id;
+    if (s.player_at_placement) {
+        f.player_country = s.player_at_placement->country;
+        f.player_channel = std::string(to_text(s.player_at_placement->channel));
+        f.wallet_currency = s.player_at_placement->currency;
+    }
+    f.player_inferred = !s.player_at_placement;
+    f.currency = b.currency;
+    f.channel = std::string(to_text(b.channel));
+    f.bet_type = std::string(to_text(b.type));
+    f.status = std::string(to_text(b.status));
+    f.stake_minor = b.stake_minor;
+    f.potential_payout_minor = b.potential_payout_minor;
+    f.payout_minor = b.payout_minor.value_or(0);
+    f.total_odds_e4 = b.total_odds_e4;
+    f.placed_at_us = b.placed_at_us;
+    f.settled_at_us = b.settled_at_us.value_or(0);
+    const bool settled = b.status == model::BetStatus::Won || b.status == model::BetStatus::Lost ||
+                         b.status == model::BetStatus::CashedOut;
+    f.ggr_minor = settled ? b.stake_minor - f.payout_minor : 0;
+
+    for (auto& [leg_no, ls] : s.legs) {
+        inputs = std::max(inputs, ls.leg.version);
+        std::optional<uint64_t> last_leg_version;
+        if (ls.emitted) last_leg_version = ls.emitted->version;
+        if (!ls.leg.live) {
+            if (ls.emitted && !ls.emitted->deleted) {
+                FactBetLeg d = *ls.emitted;
+                d.deleted = true;
+                d.version = next_version(ls.leg.version, last_leg_version);
+                d.log_offset = s.last_input_offset;
+                ls.emitted = d;
+                out.legs.push_back(d);
+                ++stats_.legs_emitted;
+            }
+            continue;
+        }
+        const model::BetLeg& l = ls.leg.row;
+        uint64_t leg_inputs = ls.leg.version;
+        validation::LegContext lc;
+        lc.leg = l;
+        FactBetLeg fl;
+        fl.bet_id = l.bet_id;
+        fl.leg_no = static_cast<int32_t>(l.leg_no);
+        fl.selection_id = l.selection_id;
+        fl.odds_taken_e4 = l.odds_taken_e4;
+        fl.result = l.result ? std::string(to_text(*l.result)) : std::string();
+        std::string sport, competition;
+        bool inferred = true;
+        if (const auto* sel = dims_.selection(l.selection_id)) {
+            lc.selection = sel->row;
+            leg_inputs = std::max(leg_inputs, sel->version);
+            if (const auto* m = dims_.market(sel->row.market_id)) {
+                lc.market = m->row;
+                leg_inputs = std::max(leg_inputs, m->version);
+                fl.market_id = m->row.id;
+                fl.market_type = m->row.type;
+                if (const auto* e = dims_.event(m->row.event_id)) {
+                    lc.event = e->row;
+                    leg_inputs = std::max(leg_inputs, e->version);
+                    fl.event_id = e->row.id;
+                    if (const auto* c = dims_.competition(e->row.competition_id)) {
+                        leg_inputs = std::max(leg_inputs, c->version);
+                        competition = c->row.name;
+                        if (const auto* sp = dims_.sport(c->row.sport_id)) {
+                            leg_inputs = std::max(leg_inputs, sp->version);
+                            sport = sp->row.name;
+                            inferred = false;
+                        } else {
+                            waiting.push_back(DimKey{EntityKind::Sport, c->row.sport_id, {}});
+                        }
+                    } else {
+                        waiting.push_back(
+                            DimKey{EntityKind::Competition, e->row.competition_id, {}});
+                    }
+                } else {
+                    waiting.push_back(DimKey{EntityKind::Event, m->row.event_id, {}});
+                }
+            } else {
+                waiting.push_back(DimKey{EntityKind::Market, sel->row.market_id, {}});
+            }
+        } else {
+            waiting.push_back(DimKey{EntityKind::Selection, l.selection_id, {}});
+        }
+        if (auto it = s.status_at_placement.find(l.selection_id); it != s.status_at_placement.end())
+            lc.event_status_at_placement = it->second;
+        fl.sport = sport;
+        fl.competition = competition;
+        fl.live_at_placement = lc.event_status_at_placement == model::EventStatus::Live;
+        fl.inferred = inferred;
+        if (!ls.emitted || without_position(*ls.emitted) != fl) {
+            fl.version = next_version(leg_inputs, last_leg_version);
+            fl.log_offset = s.last_input_offset;
+            ls.emitted = fl;
+            out.legs.push_back(fl);
+            ++stats_.legs_emitted;
+        }
+        inputs = std::max(inputs, leg_inputs);
+        f.legs += 1;
+        f.sports.push_back(sport);
+        f.competitions.push_back(competition);
+        f.live = f.live || fl.live_at_placement;
+        f.dimensions_inferred = f.dimensions_inferred || inferred;
+        ctx.legs.push_back(std::move(lc));
+    }
+    for (const auto& [wid, row] : s.ledger) {
+        inputs = std::max(inputs, row.version);
+        if (row.live) ctx.ledger.push_back(row.row);
+    }
+
+    const int32_t day = FxConversion::day_of(b.placed_at_us);
+    bool rate_missing = true;
+    if (const auto* rate = dims_.fx_rate(b.currency, day)) {
+        auto stake = FxConversion::to_eur_cents(b.stake_minor, rate->row.rate_e10, b.currency);
+        auto payout = FxConversion::to_eur_cents(f.payout_minor, rate->row.rate_e10, b.currency);
+        if (stake && payout) {
+            rate_missing = false;
+            inputs = std::max(inputs, rate->version);
+            f.fx_rate_e10 = rate->row.rate_e10;
+            f.stake_eur_cents = *stake;
+            f.payout_eur_cents = *payout;
+        }
+    }
+    if (rate_missing) waiting.push_back(DimKey{EntityKind::FxRate, day, b.currency});
+
+    const auto outcomes = validation::RuleRegistry::check_all(ctx);
+    Verdicts v = summarise(outcomes);
+    // An inferred member holds the verdict too: the fact is provisional until the dimension
+    // arrives or the watermark passes.
+    const bool inferred = f.player_inferred || f.dimensions_inferred;
+    const bool awaiting = !watermark_passed && (v.pending || rate_missing || inferred);
+    f.validation = v.fail     ? ValidationStatus::Violation
+                   : awaiting ? ValidationStatus::Pending
+                              : ValidationStatus::Ok;
+    f.violated_rules = v.violated;
+
+    if (!s.emitted || without_position(*s.emitted) != f) {
+        std::optional<uint64_t> last;
+        if (s.emitted) last = s.emitted->version;
+        f.version = next_version(inputs, last);
+        f.log_offset = s.last_input_offset;
+        s.emitted = f;
+        out.bets.push_back(f);
+        ++stats_.bets_emitted;
+        log_failures(v, s.logged, "bet", id_key(bet_id), f.version, f.log_offset, out,
+                     stats_.log_entries);
+    }
+    if (awaiting) {
+        s.pending_at = s.last_input_offset;
+        pending_bets_.insert({s.last_input_offset, bet_id});
+    }
+    set_waiting(s.waiting, std::move(waiting), bet_id, bet_waiters_);
+}
+
+void FactBuilder::emit_wallet(int64_t id, WalletState& s, bool watermark_passed, FactBatch& out) {
+    if (s.pending_at) {
+        pending_wallet_.erase({*s.pending_at, id});
+        s.pending_at.reset();
+    }
+    if (s.tx.version == 0) return;  // never seen (a bet referenced it only)
+    std::optional<uint64_t> last;
+    if (s.emitted) last = s.emitted->version;
+    if (!s.tx.live) {
+        if (s.emitted && !s.emitted->deleted) {
+            FactWalletTransaction d = *s.emitted;
+            d.deleted = true;
+            d.validation = ValidationStatus::Ok;
+            d.violated_rules.clear();
+            d.version = next_version(s.tx.version, last);
+            d.log_offset = s.last_input_offset;
+            s.emitted = d;
+            out.wallet.push_back(d);
+            ++stats_.wallet_emitted;
+        }
+        set_waiting(s.waiting, {}, id, wallet_waiters_);
+        return;
+    }
+    const model::WalletTransaction& w = s.tx.row;
+    uint64_t inputs = s.tx.version;
+    std::vector<DimKey> waiting;
+    FactWalletTransaction f;
+    f.id = w.id;
+    f.player_id = w.player_id;
+    f.type = std::string(to_text(w.type));
+    f.status = std::string(to_text(w.status));
+    f.currency = w.currency;
+    f.amount_minor = w.amount_minor;
+    f.bet_id = w.bet_id.value_or(0);
+    f.created_at_us = w.created_at_us;
+    if (const auto* p = dims_.player(w.player_id)) {
+        f.player_country = p->row.country;
+        inputs = std::max(inputs, p->version);
+    } else {
+        waiting.push_back(DimKey{EntityKind::Player, w.player_id, {}});
+    }
+    const int32_t day = FxConversion::day_of(w.created_at_us);
+    bool rate_missing = true;
+    if (const auto* rate = dims_.fx_rate(w.currency, day)) {
+        if (auto eur = FxConversion::to_eur_cents(w.amount_minor, rate->row.rate_e10, w.currency)) {
+            rate_missing = false;
+            inputs = std::max(inputs, rate->version);
+            f.amount_eur_cents = *eur;
+        }
+    }
+    if (rate_missing) waiting.push_back(DimKey{EntityKind::FxRate, day, w.currency});
+
+    validation::WalletContext ctx;
+    ctx.transaction = w;
+    ctx.watermark_passed = watermark_passed;
+    if (w.bet_id) {
+        auto b = bets_.find(*w.bet_id);
+        if (b != bets_.end() && b->second.bet) {
+            ctx.bet_seen = true;
+            inputs = std::max(inputs, b->second.bet->version);
+        }
+    }
+    const auto outcomes = validation::RuleRegistry::check_all(ctx);
+    Verdicts v = summarise(outcomes);
+    const bool awaiting = !watermark_passed && (v.pending || rate_missing);
+    f.validation = v.fail     ? ValidationStatus::Violation
+                   : awaiting ? ValidationStatus::Pending
+                              : ValidationStatus::Ok;
+    f.violated_rules = v.violated;
+    if (!s.emitted || without_position(*s.emitted) != f) {
+        f.version = next_version(inputs, last);
+        f.log_offset = s.last_input_offset;
+        s.emitted = f;
+        out.wallet.push_back(f);
+        ++stats_.wallet_emitted;
+        log_failures(v, s.logged, "wallet_transaction", id_key(id), f.version, f.log_offset, out,
+                     stats_.log_entries);
+    }
+    if (awaiting) {
+        s.pending_at = s.last_input_offset;
+        pending_wallet_.insert({s.last_input_offset, id});
+    }
+    set_waiting(s.waiting, std::move(waiting), id, wallet_waiters_);
+}
+
+}  // namespace tote::facts

@@ -1,0 +1,125 @@
+#pragma once
+// Builds the wide, validated facts (fact_rows.h) from whole OLTP transactions: maps every change
+// through the BettingMapping, keeps the dimensions (DimensionState) and the per-bet state
+// (BetState: latest bet, its legs, its ledger rows), and emits a new fact version whenever an
+// input of the fact changes, or a dimension a fact waits for arrives, or the watermark of a
+// pending fact passes. Pure C++ (no ClickHouse). See docs/facts-design.md.
+//
+// Versions. A fact's version is the largest packed source version of the inputs that shaped it
+// (the bet row, its legs and ledger rows including deletions, the player, the legs' selection,
+// market, event, competition and sport, the FX rate). When that is not above the version
+// emitted last (a watermark re-validation changes only the verdict; an input with a smaller
+// version) the new version is the last one + 1. Everything is a function of the input stream,
+// so a replay of the same transactions into a fresh builder emits identical rows.
+//
+// Watermark. A fact is final once the log has advanced FactBuilderConfig::watermark_offsets past
+// its latest input: `offset - last_input_offset >= watermark_offsets`. add() first advances to
+// the transaction's first offset, so finalisation depends only on the stream, not on how the
+// caller batches (as long as the caller's own advance() calls do not run ahead of the
+// transactions it still has to add). Before the watermark a rule that a late row could still
+// satisfy is Pending (docs/validation.md); a fact with any Fail is Violation; else with any
+// Pending (or an FX rate still unknown) Pending; else Ok. After the watermark an unknown FX rate
+// does not hold the verdict (the fact keeps fx_rate_e10 = 0 and is re-emitted if the rate still
+// arrives).
+//
+// ETL log. A failed rule is logged (one EtlLogEntry, stamped with the fact version it was found
+// on) when it is new for the fact: not failed with the same details in an earlier logged
+// version. Pending verdicts are never logged. A transaction delivered incomplete is logged
+// (rule "incomplete_transaction") and still processed; a change that does not map is logged as
+// "mapping_error" and otherwise skipped.
+//
+// State. Every bet and ledger row seen stays in memory (unbounded in this version; ~1.3 KB per
+// single bet, see bet_state.h); dimensions as in dimension_state.h.
+// Not thread-safe.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "model/betting_mapping.h"
+#include "model/model_mapper.h"
+#include "transform/facts/bet_state.h"
+#include "transform/facts/dimension_state.h"
+#include "transform/facts/fact_rows.h"
+#include "transform/transaction/complete_transaction.h"
+
+namespace tote::facts {
+
+struct FactBuilderConfig {
+    // A fact's verdict is final once the log has advanced this many offsets past its latest
+    // input (0: final at once: every late-row rule fails immediately).
+    int64_t watermark_offsets = 100'000;
+};
+
+struct FactBuilderStats {
+    uint64_t transactions = 0;
+    uint64_t incomplete_transactions = 0;
+    uint64_t changes = 0;
+    uint64_t mapping_errors = 0;
+    uint64_t stale_changes = 0;  // older than the version held (re-delivery): ignored
+    uint64_t bets_emitted = 0;
+    uint64_t legs_emitted = 0;
+    uint64_t wallet_emitted = 0;
+    uint64_t log_entries = 0;
+};
+
+class FactBuilder {
+public:
+    // Throws ToteError(Fatal) when the mapping is unusable (ModelMapper).
+    explicit FactBuilder(model::BettingMapping mapping, FactBuilderConfig config = {});
+
+    // Processes one unit from the TransactionAssembler (in commit order) and appends what it
+    // produced to `out` (which is not cleared).
+    void add(const CompleteTransaction& tx, FactBatch& out);
+
+    // The log has reached `log_offset`: pending facts whose watermark passed are re-validated
+    // and re-emitted as final.
+    void advance(int64_t log_offset, FactBatch& out);
+
+    // Feeds a landed dimension row (e.g. from the warehouse at start); facts waiting for it are
+    // re-emitted into `out`.
+    void apply_dimension(const model::ModelRecord& record, uint64_t version, int64_t log_offset,
+                         FactBatch& out);
+
+    const DimensionState& dimensions() const { return dims_; }
+    const FactBuilderStats& stats() const { return stats_; }
+    size_t bets_held() const { return bets_.size(); }
+    size_t wallet_rows_held() const { return wallet_.size(); }
+    size_t pending_facts() const { return pending_bets_.size() + pending_wallet_.size(); }
+
+private:
+    using Pending = std::set<std::pair<int64_t, int64_t>>;  // (last input offset, id)
+
+    void apply_change(const ChangeEvent& c, int64_t offset, FactBatch& out);
+    void apply_bet(const model::Bet& b, uint64_t version, int64_t offset);
+    void apply_leg(const model::BetLeg& l, uint64_t version, int64_t offset);
+    void apply_wallet(const model::WalletTransaction& w, uint64_t version, int64_t offset);
+    void apply_removed(const model::RowRemoved& r, uint64_t version, int64_t offset);
+    void dimension_changed(const DimKey& key, int64_t offset);
+    void touch_bet(int64_t bet_id, int64_t offset);
+    void touch_wallet(int64_t id, int64_t offset);
+    void flush(int64_t offset, FactBatch& out);
+
+    void emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, FactBatch& out);
+    void emit_wallet(int64_t id, WalletState& s, bool watermark_passed, FactBatch& out);
+    void set_waiting(std::vector<DimKey>& current, std::vector<DimKey> next, int64_t id,
+                     std::map<DimKey, std::set<int64_t>>& index);
+
+    model::ModelMapper mapper_;
+    FactBuilderConfig config_;
+    DimensionState dims_;
+
+    std::unordered_map<int64_t, BetState> bets_;
+    std::unordered_map<int64_t, WalletState> wallet_;
+    std::map<DimKey, std::set<int64_t>> bet_waiters_;     // dimension -> bets waiting for it
+    std::map<DimKey, std::set<int64_t>> wallet_waiters_;  // dimension -> ledger rows
+    Pending pending_bets_, pending_wallet_;
+    std::set<int64_t> dirty_bets_, dirty_wallet_;  // touched by the unit being processed
+    FactBuilderStats stats_;
+};
+
+}  // namespace tote::facts

@@ -1,0 +1,110 @@
+// DimensionState, FxConversion and KeyText: the small pieces under the FactBuilder.
+#include "transform/facts/dimension_state.h"
+
+#include <gtest/gtest.h>
+
+#include "model/betting_mapping.h"
+#include "transform/facts/fx_conversion.h"
+#include "transform/facts/key_text.h"
+
+namespace tote::facts {
+namespace {
+
+using model::EntityKind;
+
+TEST(KeyText, ReadsIntegersAndText) {
+    EXPECT_EQ(KeyText::integer("{\"bet_id\":5,\"leg_no\":12}", "leg_no"), 12);
+    EXPECT_EQ(KeyText::integer("{\"bet_id\":5,\"leg_no\":12}", "bet_id"), 5);
+    EXPECT_EQ(KeyText::integer("{\"id\":-3}", "id"), -3);
+    EXPECT_EQ(KeyText::integer("{\"id\":\"7\"}", "id"), 7);
+    EXPECT_EQ(KeyText::integer("{\"id\":5}", "bet_id"), std::nullopt);
+    EXPECT_EQ(KeyText::integer("{\"id\":\"x\"}", "id"), std::nullopt);
+    EXPECT_EQ(KeyText::text("{\"currency\":\"NGN\",\"day\":20758}", "currency"), "NGN");
+    EXPECT_EQ(KeyText::text("{\"currency\":\"NGN\",\"day\":20758}", "day"), "20758");
+}
+
+TEST(FxConversion, RoundsHalfEvenWithTheCurrencyExponent) {
+    // UGX (exponent 0) at 0.00025 EUR: minor x rate_e10 / 10^8.
+    EXPECT_EQ(FxConversion::to_eur_cents(1500, 2'500'000, "UGX"), 38);  // 37.5 -> 38
+    EXPECT_EQ(FxConversion::to_eur_cents(2500, 2'500'000, "UGX"), 62);  // 62.5 -> 62
+    EXPECT_EQ(FxConversion::to_eur_cents(2501, 2'500'000, "UGX"), 63);  // 62.525 -> 63
+    EXPECT_EQ(FxConversion::to_eur_cents(-1500, 2'500'000, "UGX"), -38);
+    EXPECT_EQ(FxConversion::to_eur_cents(-2500, 2'500'000, "UGX"), -62);
+    EXPECT_EQ(FxConversion::to_eur_cents(-2499, 2'500'000, "UGX"), -62);  // -62.475
+    // NGN (exponent 2) at 0.0006 EUR: minor x rate_e10 / 10^10.
+    EXPECT_EQ(FxConversion::to_eur_cents(1000, 6'000'000, "NGN"), 1);  // 0.6 -> 1
+    EXPECT_EQ(FxConversion::to_eur_cents(1999, 6'000'000, "NGN"), 1);  // 1.1994 -> 1
+    // EUR at 1: identity.
+    EXPECT_EQ(FxConversion::to_eur_cents(12345, 10'000'000'000, "EUR"), 12345);
+    EXPECT_EQ(FxConversion::to_eur_cents(0, 6'000'000, "NGN"), 0);
+    // A big amount does not overflow (128-bit product).
+    EXPECT_EQ(FxConversion::to_eur_cents(int64_t{4'000'000'000'000'000}, 2'500'000, "UGX"),
+              int64_t{100'000'000'000'000});
+    EXPECT_EQ(FxConversion::to_eur_cents(1000, 6'000'000, "XYZ"), std::nullopt);
+}
+
+TEST(FxConversion, DayOfFloorsToTheUtcDay) {
+    EXPECT_EQ(FxConversion::day_of(int64_t{1'793'534'400} * 1'000'000), 20758);
+    EXPECT_EQ(FxConversion::day_of(int64_t{20759} * 86'400'000'000 - 1), 20758);
+    EXPECT_EQ(FxConversion::day_of(-1), -1);
+    EXPECT_EQ(FxConversion::day_of(0), 0);
+}
+
+TEST(DimensionState, KeepsTheLatestVersionAndRemovesByKey) {
+    DimensionState d(model::BettingMapping::simulator_default());
+    model::Selection s;
+    s.id = 5;
+    s.market_id = 4;
+    s.odds_e4 = 25000;
+    EXPECT_EQ(d.apply(s, 100), (DimKey{EntityKind::Selection, 5, {}}));
+    s.odds_e4 = 30000;
+    EXPECT_EQ(d.apply(s, 90), std::nullopt);  // older: a re-delivery
+    ASSERT_NE(d.selection(5), nullptr);
+    EXPECT_EQ(d.selection(5)->row.odds_e4, 25000);
+    EXPECT_EQ(d.apply(s, 110), (DimKey{EntityKind::Selection, 5, {}}));
+    EXPECT_EQ(d.selection(5)->row.odds_e4, 30000);
+    EXPECT_EQ(d.selection(5)->version, 110u);
+
+    EXPECT_EQ(d.apply(model::RowRemoved{EntityKind::Selection, "{\"id\":5}"}, 105),
+              std::nullopt);  // older than the row held
+    EXPECT_EQ(d.apply(model::RowRemoved{EntityKind::Selection, "{\"id\":5}"}, 120),
+              (DimKey{EntityKind::Selection, 5, {}}));
+    EXPECT_EQ(d.selection(5), nullptr);
+
+    // Not a dimension: ignored.
+    EXPECT_EQ(d.apply(model::Bet{}, 1), std::nullopt);
+    EXPECT_EQ(d.apply(model::NotModelTable{"odds_staging"}, 1), std::nullopt);
+}
+
+TEST(DimensionState, FxRatesByCurrencyAndDay) {
+    DimensionState d(model::BettingMapping::simulator_default());
+    EXPECT_EQ(d.apply(model::FxRate{"NGN", 20758, 6'000'000}, 7),
+              (DimKey{EntityKind::FxRate, 20758, "NGN"}));
+    d.apply(model::FxRate{"NGN", 20759, 6'100'000}, 8);
+    ASSERT_NE(d.fx_rate("NGN", 20758), nullptr);
+    EXPECT_EQ(d.fx_rate("NGN", 20758)->row.rate_e10, 6'000'000);
+    EXPECT_EQ(d.fx_rate("NGN", 20759)->row.rate_e10, 6'100'000);
+    EXPECT_EQ(d.fx_rate("NGN", 20760), nullptr);
+    EXPECT_EQ(d.fx_rate("KES", 20758), nullptr);
+    EXPECT_EQ(
+        d.apply(model::RowRemoved{EntityKind::FxRate, "{\"currency\":\"NGN\",\"day\":20758}"}, 9),
+        (DimKey{EntityKind::FxRate, 20758, "NGN"}));
+    EXPECT_EQ(d.fx_rate("NGN", 20758), nullptr);
+    EXPECT_EQ(d.size(), 1u);
+}
+
+TEST(DimensionState, TruncateClearsTheEntity) {
+    DimensionState d(model::BettingMapping::simulator_default());
+    d.apply(model::Player{7, "NG", "NGN", model::Channel::Web, 0, model::PlayerStatus::Active}, 1);
+    d.apply(model::Player{8, "KE", "KES", model::Channel::App, 0, model::PlayerStatus::Active}, 2);
+    d.apply(model::Sport{1, "Football"}, 3);
+    EXPECT_EQ(d.size(), 3u);
+    EXPECT_EQ(d.apply(model::RowRemoved{EntityKind::Player, ""}, 4), std::nullopt);
+    EXPECT_EQ(d.player(7), nullptr);
+    EXPECT_EQ(d.player(8), nullptr);
+    ASSERT_NE(d.sport(1), nullptr);
+    EXPECT_EQ(d.sport(1)->row.name, "Football");
+}
+
+}  // namespace
+}  // namespace tote::facts

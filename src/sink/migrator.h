@@ -34,7 +34,8 @@ public:
 
     MigrationReport apply();
 
-    // The warehouse's own migrations (version 1: _offsets, _dead_letters, _transactions,
+    // The warehouse's own migrations (version 2: fact tables, etl_log, kpi_hourly_contrib;
+    // version 1: _offsets, _dead_letters, _transactions,
     // _truncates).
     static std::vector<Migration> warehouse_migrations();
 

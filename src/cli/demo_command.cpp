@@ -10,6 +10,8 @@
 #include "cli/simulator_options.h"
 #include "cli/warehouse_session.h"
 #include "decode/debezium_json_decoder.h"
+#include "model/betting_mapping.h"
+#include "pipeline/fact_stage.h"
 #include "pipeline/simulation_runner.h"
 #include "source/file_log_reader.h"
 
@@ -17,10 +19,13 @@ namespace tote {
 
 namespace {
 // A small live view of what has landed, read from the warehouse like any dashboard would.
+// KPIs per currency (minor units) from the KPI table, exact at any merge state (docs/kpis.md).
 constexpr const char* kLiveView =
-    "SELECT currency, count() AS bets, sum(stake_minor) AS stake_minor, "
-    "countIf(status = 'open') AS open, countIf(status = 'won') AS won "
-    "FROM tote.land_bets FINAL WHERE _deleted = 0 GROUP BY currency ORDER BY currency";
+    "SELECT currency, sum(sign * bets) AS bets, sum(sign * turnover_minor) AS turnover, "
+    "sum(sign * ggr_minor) AS ggr_settled, sum(sign * deposits_minor) AS deposits, "
+    "sum(sign * withdrawals_minor) AS withdrawals, "
+    "sum(sign * open_liability_minor) AS open_liability "
+    "FROM tote.kpi_hourly_contrib FINAL GROUP BY currency ORDER BY currency";
 }  // namespace
 
 void add_demo_command(CLI::App& app, CliContext& ctx) {
@@ -28,6 +33,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         SimulatorConfig sim;
         SimulationRunnerConfig run;
         IngestConfig ingest;
+        FactStageConfig facts;
         int api_port = 0;
         double duration_s = 0;
         double view_every_s = 5;
@@ -106,7 +112,9 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
             try {
                 FileLogReader reader(ctx.log_dir());
                 DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
-                IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest);
+                FactStage facts(model::BettingMapping::simulator_default(), opts->facts,
+                                session.connection(), ctx.database);
+                IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest, &facts);
                 pipeline.run(stop_ingest,
                              [&](const IngestProgress& p) { session.set_progress(p); });
             } catch (...) {
@@ -127,10 +135,11 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
             const uint64_t landed = static_cast<uint64_t>(p.durable_offset);
             line.update(fmt::format(
                 "demo {:.0f}s | simulated {} events | log {} | landed {} (lag {}) | {} dead "
-                "letters",
+                "letters | {} bet facts | {} violations",
                 elapsed, with_commas(sim_events), with_commas(sim_records), with_commas(landed),
                 with_commas(sim_records > landed ? sim_records - landed : 0),
-                with_commas(p.dead_letters)));
+                with_commas(p.dead_letters), with_commas(p.bet_versions),
+                with_commas(p.violations_logged)));
             if (opts->view_every_s > 0 &&
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - last_view)
                         .count() >= opts->view_every_s) {

@@ -5,6 +5,8 @@
 #include "cli/decoder_options.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
+#include "model/betting_mapping.h"
+#include "pipeline/fact_stage.h"
 #include "source/file_log_reader.h"
 #include "source/jsonl_file_source.h"
 
@@ -17,6 +19,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         std::string consumer;
         std::string jsonl;
         DecoderOptions decoder;
+        bool no_facts = false;
+        FactStageConfig facts;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -37,6 +41,13 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
            "of the embedded log")
         ->check(CLI::ExistingFile);
     add_decoder_options(*cmd, opts->decoder);
+    cmd->add_flag("--no-facts", opts->no_facts,
+                  "Land the change stream only: no transaction assembly, fact tables, ETL log or "
+                  "KPI tables (for sources that are not a betting OLTP)");
+    cmd->add_option("--watermark-offsets", opts->facts.builder.watermark_offsets,
+                    "A fact's verdict is final once the log is this many records past its latest "
+                    "input (before that, rules a late row could still satisfy are pending)")
+        ->capture_default_str();
     cmd->add_option("--api-port", opts->api_port,
                     "With --follow: port of the local API (0 = any free port)")
         ->capture_default_str();
@@ -54,17 +65,42 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         else
             source = std::make_unique<JsonlFileSource>(opts->jsonl);
         RecordSource& reader = *source;
-        IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest);
+        std::unique_ptr<FactStage> facts;
+        if (!opts->no_facts)
+            facts = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
+                                                opts->facts, session.connection(), ctx.database);
+        IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest, facts.get());
         ProgressLine line;
-        auto done = pipeline.run(g_stop_requested, [&](const IngestProgress& p) {
-            session.set_progress(p);
-            line.update(
-                fmt::format("ingest: offset {} | {} changes | {} dead letters | {:.0f} records/s",
-                            with_commas(static_cast<uint64_t>(p.next_offset)),
-                            with_commas(p.changes), with_commas(p.dead_letters),
-                            p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0));
-        });
+        auto done = pipeline.run(
+            g_stop_requested,
+            [&](const IngestProgress& p) {
+                session.set_progress(p);
+                line.update(fmt::format(
+                    "ingest: offset {} | {} changes | {} dead letters | {} bet facts | {} "
+                    "violations | {:.0f} records/s",
+                    with_commas(static_cast<uint64_t>(p.next_offset)), with_commas(p.changes),
+                    with_commas(p.dead_letters), with_commas(p.bet_versions),
+                    with_commas(p.violations_logged),
+                    p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0));
+            },
+            [&](const IngestProgress& p) {
+                if (facts)
+                    fmt::print("ingest: fact state rebuilt from {} records in {:.1f} s\n",
+                               with_commas(p.replayed_records), p.seconds_replaying);
+                fmt::print("ingest: resuming at offset {}\n",
+                           with_commas(static_cast<uint64_t>(p.next_offset)));
+                std::fflush(stdout);
+            });
         line.finish();
+        if (facts)
+            fmt::print(
+                "facts: rebuilt state from {} records in {:.1f} s; {} transactions built, {} bet "
+                "and {} ledger fact versions, {} violations logged, {} transactions incomplete, "
+                "{} facts pending\n",
+                with_commas(done.replayed_records), done.seconds_replaying,
+                with_commas(done.fact_units), with_commas(done.bet_versions),
+                with_commas(done.wallet_versions), with_commas(done.violations_logged),
+                with_commas(done.incomplete_transactions), with_commas(done.pending_facts));
         fmt::print(
             "ingested {} records ({} changes, {} dead letters) in {:.1f} s; warehouse at offset "
             "{}\n",

@@ -9,17 +9,68 @@
 namespace tote {
 
 IngestPipeline::IngestPipeline(RecordSource& reader, Decoder& decoder, WarehouseWriter& writer,
-                               IngestConfig config)
-    : reader_(reader), decoder_(decoder), writer_(writer), config_(config) {}
+                               IngestConfig config, FactStage* facts)
+    : reader_(reader), decoder_(decoder), writer_(writer), config_(config), facts_(facts) {}
+
+void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    facts_->set_replaying(true);
+    reader_.seek(LogPosition{});
+    std::vector<LogRecord> batch;
+    DecodeResult result;
+    std::vector<EncodedInsert> none;
+    while (reader_.position().next_offset < resume.next_offset) {
+        batch.clear();
+        // A position advances by at least one per record: this never reads past `resume`.
+        const auto left = static_cast<size_t>(resume.next_offset - reader_.position().next_offset);
+        if (reader_.poll(batch, std::min<size_t>(left, 4096)) == 0) break;  // a shorter log
+        for (const LogRecord& rec : batch) feed_facts(rec, result);
+        facts_->collect(none);  // builds and throws away: the rows were written before
+    }
+    facts_->collect(none);
+    facts_->set_replaying(false);
+    progress.replayed_records = facts_->stats().replayed_records;
+    progress.seconds_replaying =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
+    // The fact stage counts records from the start of the log: a source's own offsets need not
+    // be one increasing sequence (a JSON-lines capture mixes topics and partitions).
+    const Offset ordinal{fact_ordinal_++};
+    if (facts_->replaying()) {
+        facts_->count_replayed();
+        if (rec.source_error.empty()) decoder_.decode_into(rec, decoded);
+    }
+    if (!rec.source_error.empty())
+        facts_->skip(ordinal);
+    else
+        facts_->add(std::move(decoded), ordinal);
+}
+
+void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {
+    if (!facts_) return;
+    const auto& s = facts_->stats();
+    progress.fact_units = s.units;
+    progress.bet_versions = s.bet_versions;
+    progress.wallet_versions = s.wallet_versions;
+    progress.violations_logged = s.violations_logged;
+    progress.incomplete_transactions = s.incomplete_reports;
+    progress.pending_facts = facts_->builder().pending_facts();
+}
 
 IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
-                                   const std::function<void(const IngestProgress&)>& on_commit) {
+                                   const std::function<void(const IngestProgress&)>& on_commit,
+                                   const std::function<void(const IngestProgress&)>& on_ready) {
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     IngestProgress progress;
-    reader_.seek(writer_.resume_position().value_or(LogPosition{}));
+    const LogPosition resume = writer_.resume_position().value_or(LogPosition{});
+    if (facts_) replay_facts(resume, progress);
+    reader_.seek(resume);
     progress.next_offset = reader_.position().next_offset;
     progress.durable_offset = progress.next_offset;
+    if (on_ready) on_ready(progress);
 
     std::vector<LogRecord> batch;
     batch.reserve(config_.batch_records);
@@ -29,8 +80,18 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
 
     // Commits run in the background while the next batch is decoded; the position of each
     // becomes durable only after its data (see WarehouseWriter::commit_async).
-    auto commit = [&](bool wait) {
+    std::vector<EncodedInsert> fact_inserts;
+    auto commit = [&](bool wait, bool drain = false) {
         const int64_t previous = progress.next_offset;
+        if (facts_) {
+            fact_inserts.clear();
+            if (drain)
+                facts_->drain(fact_inserts);
+            else
+                facts_->collect(fact_inserts);
+            for (auto& ins : fact_inserts) writer_.add_insert(std::move(ins));
+            fill_fact_progress(progress);
+        }
         writer_.commit_async(reader_.position());  // returns once the previous one is durable
         progress.durable_offset = previous;
         if (wait) {
@@ -62,6 +123,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
             for (const LogRecord& rec : batch) {
                 if (!rec.source_error.empty()) {  // the source could not even read it
                     writer_.add_dead_letter(rec, "source", rec.source_error);
+                    if (facts_) feed_facts(rec, result);
                     continue;
                 }
                 decoder_.decode_into(rec, result);
@@ -81,6 +143,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                         }
                     },
                     result);
+                if (facts_) feed_facts(rec, result);
             }
         }
         progress.records += got;
@@ -95,11 +158,14 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
             std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer
         }
     }
-    if (uncommitted > 0) commit(true);
+    const bool drain = facts_ && !config_.follow && config_.drain_facts_at_end &&
+                       !stop.load(std::memory_order_relaxed);
+    if (uncommitted > 0 || drain) commit(true, drain);
     writer_.wait();
     progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     progress.seconds_waiting = writer_.stats().seconds_waiting;
+    fill_fact_progress(progress);
     return progress;
 }
 

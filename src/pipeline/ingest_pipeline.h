@@ -1,11 +1,13 @@
 #pragma once
-// The ingest loop: log -> decode -> land, committing the resume position with the data.
+// The ingest loop: log -> decode -> land (+ the fact stage), committing the resume position
+// after the data it covers.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 
 #include "decode/decoder.h"
+#include "pipeline/fact_stage.h"
 #include "sink/warehouse_writer.h"
 #include "source/record_source.h"
 
@@ -16,6 +18,9 @@ struct IngestConfig {
     std::chrono::milliseconds commit_interval{200};  // ... or this often when records arrive
     bool follow = false;  // false: stop at the end of the log; true: wait for more until stopped
     std::chrono::milliseconds idle_wait{20};  // how long to wait at the end of the log
+    // follow = false: at the end of the log, finalise the verdicts of facts still waiting for
+    // their watermark (FactStage::drain): the input is complete.
+    bool drain_facts_at_end = true;
 };
 
 struct IngestProgress {
@@ -28,23 +33,44 @@ struct IngestProgress {
     int64_t last_commit_ts_ms = 0;  // OLTP commit time of the newest landed change
     double seconds = 0;
     double seconds_waiting = 0;  // of which waiting for the warehouse engine
+    // The fact stage (zero without one).
+    uint64_t replayed_records = 0;  // replayed at start to rebuild the fact state
+    double seconds_replaying = 0;
+    uint64_t fact_units = 0;         // OLTP transactions built into facts
+    uint64_t bet_versions = 0;       // fact_bet rows written
+    uint64_t wallet_versions = 0;    // fact_wallet_transaction rows written
+    uint64_t violations_logged = 0;  // rule violations written to etl_log
+    uint64_t incomplete_transactions = 0;
+    size_t pending_facts = 0;  // facts whose verdict waits for the watermark
 };
 
 class IngestPipeline {
 public:
+    // `facts` (optional): the transform stage, committed with the landing (nullptr: landing
+    // only).
     IngestPipeline(RecordSource& reader, Decoder& decoder, WarehouseWriter& writer,
-                   IngestConfig config);
+                   IngestConfig config, FactStage* facts = nullptr);
 
     // Runs until the end of the log (follow = false) or until `stop` becomes true. Calls
-    // on_commit after each commit (from this thread). Returns the final progress.
+    // on_ready once the fact state is rebuilt and reading starts at the resume position, and
+    // on_commit after each commit (both from this thread). Returns the final progress.
     IngestProgress run(const std::atomic<bool>& stop,
-                       const std::function<void(const IngestProgress&)>& on_commit = {});
+                       const std::function<void(const IngestProgress&)>& on_commit = {},
+                       const std::function<void(const IngestProgress&)>& on_ready = {});
 
 private:
+    // Rebuilds the fact stage's state: the log from its start up to `resume` (exclusive).
+    void replay_facts(const LogPosition& resume, IngestProgress& progress);
+    void fill_fact_progress(IngestProgress& progress) const;
+    // Hands one record to the fact stage (decoding it first when replaying).
+    void feed_facts(const LogRecord& rec, DecodeResult& decoded);
+
     RecordSource& reader_;
     Decoder& decoder_;
     WarehouseWriter& writer_;
     IngestConfig config_;
+    FactStage* facts_;
+    int64_t fact_ordinal_ = 0;  // records read since the start of the log
 };
 
 }  // namespace tote

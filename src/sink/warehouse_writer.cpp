@@ -59,6 +59,7 @@ struct WarehouseWriter::State {
         tables;
     LandingTable* last_table = nullptr;
     Batch dead_letters, transactions, truncates;
+    std::vector<EncodedInsert> extra;  // add_insert(): run after the landing rows
     WarehouseWriterStats stats;
 
     // The background committer: at most one commit (a list of inserts, the position last).
@@ -298,6 +299,10 @@ void WarehouseWriter::add_dead_letter(const LogRecord& record, std::string_view 
     state_->dead_letter(record, stage, reason);
 }
 
+void WarehouseWriter::add_insert(EncodedInsert insert) {
+    state_->extra.push_back(std::move(insert));
+}
+
 void WarehouseWriter::commit(const LogPosition& through) {
     commit_async(through);
     wait();
@@ -315,6 +320,9 @@ void WarehouseWriter::commit_async(const LogPosition& through) {
     s.take(s.dead_letters, "_dead_letters", kDeadLetterColumns, work);
     s.take(s.transactions, "_transactions", kTransactionColumns, work);
     s.take(s.truncates, "_truncates", kTruncateColumns, work);
+    for (auto& e : s.extra)
+        work.push_back({std::move(e.table), std::move(e.columns), std::move(e.rows)});
+    s.extra.clear();
     RowBinaryWriter offset;
     offset.string(s.config.consumer);
     offset.int64(through.next_offset);
@@ -337,7 +345,7 @@ void WarehouseWriter::wait() {
 
 size_t WarehouseWriter::buffered_rows() const {
     const State& s = *state_;
-    size_t n = s.dead_letters.count + s.transactions.count + s.truncates.count;
+    size_t n = s.dead_letters.count + s.transactions.count + s.truncates.count + s.extra.size();
     for (const auto& [name, t] : s.tables) n += t->rows();
     return n;
 }

@@ -18,6 +18,7 @@
 #include "core/change_event.h"
 #include "core/log_record.h"
 #include "sink/clickhouse_connection.h"
+#include "sink/encoded_insert.h"
 #include "source/record_source.h"
 
 namespace tote {
@@ -48,6 +49,9 @@ public:
     void add_transaction(const TxMarker& marker, const LogRecord& record);
     void add_tombstone(const LogRecord& record);
     void add_dead_letter(const LogRecord& record, std::string_view stage, std::string_view reason);
+    // Another stage's rows (e.g. facts): run in the next commit after the landing rows and
+    // before the resume position, in the order added.
+    void add_insert(EncodedInsert insert);
 
     // Writes every buffered row, then the resume position `through`. Returns after both
     // are durable in the warehouse.

@@ -31,6 +31,28 @@ class Tote:
             return json.load(f)
 
 
+# The latest version of every fact, the ETL log and the KPI contributions, in a stable order:
+# two warehouses that hold the same facts print the same text.
+FACT_SNAPSHOT_QUERIES = {
+    "fact_bet": "SELECT * FROM tote.fact_bet FINAL ORDER BY bet_id",
+    "fact_bet_leg": "SELECT * FROM tote.fact_bet_leg FINAL ORDER BY bet_id, leg_no",
+    "fact_wallet_transaction": "SELECT * FROM tote.fact_wallet_transaction FINAL ORDER BY id",
+    "etl_log": "SELECT rule, entity, entity_key, version, log_offset, details FROM tote.etl_log "
+               "FINAL ORDER BY rule, entity, entity_key, version",
+    "kpi_hourly_contrib": "SELECT * FROM tote.kpi_hourly_contrib FINAL ORDER BY hour, country, "
+                          "currency, sport, channel, fact, fact_key, fact_version, sign",
+}
+
+
+def fact_snapshot(tote):
+    """{table: (row count, text)} of the fact tables, read through FINAL."""
+    out = {}
+    for table, sql in FACT_SNAPSHOT_QUERIES.items():
+        text = tote.query(sql)
+        out[table] = (text.count("\n"), text)
+    return out
+
+
 def temp_data_dir(name):
     base = os.environ.get("TOTE_TEST_TMP", tempfile.gettempdir())
     path = tempfile.mkdtemp(prefix=f"tote-{name}-", dir=base)

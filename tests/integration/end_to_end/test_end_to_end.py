@@ -1,8 +1,10 @@
 """End to end, embedded: simulate >= 1,000,000 change events, ingest them, reconcile exactly.
 
-Besides `tote reconcile` (which reads as of the ground truth's offset with argMax), the figures
-are checked a second way here: per-currency ledger sums and live rows per table through FINAL,
-against the ground-truth file read by this script.
+Besides `tote reconcile` (which reads as of the ground truth's offset with argMax, and checks the
+KPI tables against the facts and the ledger, and the ETL log against the injected anomalies), the
+figures are checked a second way here: per-currency ledger sums and live rows per table through
+FINAL, per-currency KPIs against the ground-truth file read by this script, and every injected
+anomaly against the latest fact versions.
 """
 import json
 import os
@@ -29,6 +31,64 @@ def main():
         rec = tote.run("reconcile", check=False)
         print(rec.stdout)
         check(rec.returncode == 0 and "RECONCILED: exact" in rec.stdout, "tote reconcile is exact")
+        n = len(truth["anomalies"])
+        check(n >= 100 and f"anomalies: {n} injected, {n} found, 0 missed, 0 pending; 0 false flags"
+              in rec.stdout, f"reconcile finds all {n} injected anomalies and flags nothing clean")
+        check("KPI groups checked against a recomputation from the facts" in rec.stdout,
+              "reconcile compared the KPI tables with a recomputation from the facts")
+
+        # Second path for the facts: KPIs per currency through FINAL vs the ground truth file.
+        cash = {}
+        for f in truth["ledger_by_status"]:
+            if f["status"] != "completed":
+                continue
+            c = cash.setdefault(f["currency"], {"deposits": 0, "withdrawals": 0})
+            if f["type"] == "deposit":
+                c["deposits"] += f["sum_minor"]
+            elif f["type"] == "withdrawal":
+                c["withdrawals"] -= f["sum_minor"]
+        for f in truth["bets_by_placement"]:
+            c = cash.setdefault(f["currency"], {"deposits": 0, "withdrawals": 0})
+            c["bets"] = c.get("bets", 0) + f["bets"]
+            c["turnover"] = c.get("turnover", 0) + f["turnover_minor"]
+        for f in truth["bets_by_settlement"]:
+            c = cash.setdefault(f["currency"], {"deposits": 0, "withdrawals": 0})
+            c["ggr"] = c.get("ggr", 0) + f["ggr_minor"]
+        kpis = {}
+        for line in tote.query(
+                "SELECT currency, sumIf(sign * deposits_minor, fact = 'wallet'), "
+                "sumIf(sign * withdrawals_minor, fact = 'wallet'), sumIf(sign * bets, fact = 'bet'), "
+                "sumIf(sign * turnover_minor, fact = 'bet'), sumIf(sign * ggr_minor, fact = 'bet') "
+                "FROM tote.kpi_hourly_contrib FINAL GROUP BY currency ORDER BY currency"
+                ).strip().splitlines():
+            cur, dep, wd, bets, turnover, ggr = line.split("\t")
+            kpis[cur] = {"deposits": int(dep), "withdrawals": int(wd), "bets": int(bets),
+                         "turnover": int(turnover), "ggr": int(ggr)}
+        expected_kpis = {cur: {k: v.get(k, 0) for k in ("deposits", "withdrawals", "bets",
+                                                       "turnover", "ggr")}
+                         for cur, v in cash.items()}
+        check(kpis == expected_kpis,
+              f"KPIs per currency through FINAL equal the OLTP (deposits, withdrawals, bets, "
+              f"turnover, settled GGR): {kpis}")
+
+        # Every injected anomaly is on its fact's latest version; nothing else is flagged.
+        flagged = set()
+        for line in tote.query(
+                "SELECT 'bets', bet_id FROM tote.fact_bet FINAL WHERE validation = 'violation' "
+                "UNION ALL SELECT 'wallet_transactions', id FROM tote.fact_wallet_transaction "
+                "FINAL WHERE validation = 'violation'").strip().splitlines():
+            table, key = line.split("\t")
+            flagged.add((table, int(key)))
+        injected = set()
+        for a in truth["anomalies"]:
+            table = "bets" if a["table"] == "bet_legs" else a["table"]
+            injected.add((table, int(a["key"].split(":")[1].split(",")[0].rstrip("}"))))
+        check(injected == flagged,
+              f"the {len(flagged)} facts flagged are exactly the {len(injected)} injected "
+              f"(missed {sorted(injected - flagged)[:5]}, extra {sorted(flagged - injected)[:5]})")
+        pending = int(tote.query(
+            "SELECT count() FROM tote.fact_bet FINAL WHERE validation = 'pending'").strip())
+        check(pending == 0, f"no fact is left pending at the end of a finished log ({pending})")
 
         # Second path: per-currency ledger through FINAL vs the ground truth file.
         expected = {}
@@ -71,6 +131,16 @@ def main():
         key = f"ledger {victim['day']} {victim['currency']} {victim['type']}"
         check(bad.returncode == 1 and key in bad.stdout and "0 rows, -1 minor units" in bad.stdout,
               f"a one-minor-unit difference is reported as a mismatch on {key}")
+
+        # ... and so must the KPI check: one extra minor unit of turnover in the KPI table.
+        tote.run("query", "INSERT INTO tote.kpi_hourly_contrib (hour, country, currency, sport, "
+                 "channel, fact, fact_key, fact_version, sign, turnover_minor) VALUES "
+                 "(toDateTime(1793750400), 'NG', 'NGN', 'football', 'web', 'bet', 'tamper', 1, "
+                 "1, 1)")
+        bad = tote.run("reconcile", check=False)
+        print("\n".join(l for l in bad.stdout.splitlines() if "DIFF" in l)[:2000])
+        check(bad.returncode == 1 and "DIFF" in bad.stdout and "tamper" not in truth,
+              "one extra minor unit in the KPI table is reported as a mismatch")
     finally:
         cleanup(data)
 

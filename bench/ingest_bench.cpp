@@ -2,7 +2,10 @@
 // Prints change events per second, CPU seconds per million change events (all threads of the
 // process, the embedded engine's included) and peak RSS. Not a test: it asserts nothing.
 //
-// usage: ingest_bench [change_events=1000000] [batch=100000]
+// usage: ingest_bench [change_events=1000000] [batch=250000] [facts=1]
+// facts=1: the whole ingest (landing + transaction assembly, fact tables, ETL log, KPI rows, as
+// `tote ingest` runs it); facts=0: landing only (`tote ingest --no-facts`). With facts, a second
+// phase measures the start-up replay that rebuilds the fact state from the whole log.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -13,6 +16,8 @@
 #include <filesystem>
 
 #include "decode/debezium_json_decoder.h"
+#include "model/betting_mapping.h"
+#include "pipeline/fact_stage.h"
 #include "pipeline/ingest_pipeline.h"
 #include "pipeline/simulation_runner.h"
 #include "sink/embedded_clickhouse.h"
@@ -37,6 +42,7 @@ int main(int argc, char** argv) {
     using namespace tote;
     const uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
     const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 250000;
+    const bool with_facts = argc > 3 ? std::strtoull(argv[3], nullptr, 10) != 0 : true;
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / fmt::format("tote-bench-{}", ::getpid());
     fs::remove_all(dir);
@@ -59,14 +65,19 @@ int main(int argc, char** argv) {
     DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
     IngestConfig ic;
     ic.batch_records = batch;
-    IngestPipeline pipeline(reader, decoder, writer, ic);
+    std::unique_ptr<FactStage> facts;
+    if (with_facts)
+        facts = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
+                                            FactStageConfig{}, conn, "tote");
+    IngestPipeline pipeline(reader, decoder, writer, ic, facts.get());
     double c1 = cpu_seconds();
     auto t1 = std::chrono::steady_clock::now();
     auto done = pipeline.run(stop);
     double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     double ingest_cpu = cpu_seconds() - c1;
 
-    fmt::print("machine: {} cores\n", sysconf(_SC_NPROCESSORS_ONLN));
+    fmt::print("machine: {} cores; facts {}\n", sysconf(_SC_NPROCESSORS_ONLN),
+               with_facts ? "on (landing + facts + KPIs)" : "off (landing only)");
     fmt::print(
         "simulate: {} change events ({} records) in {:.2f} s = {:.0f} events/s, {:.2f} CPU s/M "
         "events, peak RSS {} MB\n",
@@ -81,6 +92,25 @@ int main(int argc, char** argv) {
                done.seconds_waiting);
     fmt::print("ingest:   {:.2f} CPU s per million change events (all threads), peak RSS {} MB\n",
                ingest_cpu / (static_cast<double>(done.changes) / 1e6), peak_rss_mb());
+    if (with_facts) {
+        fmt::print("facts:    {} transactions, {} bet and {} ledger fact versions, {} violations\n",
+                   done.fact_units, done.bet_versions, done.wallet_versions,
+                   done.violations_logged);
+        // Start-up: a new process replays the whole log to rebuild the fact state.
+        FileLogReader reader2(rc.log_dir);
+        FactStage facts2(model::BettingMapping::simulator_default(), FactStageConfig{}, conn,
+                         "tote");
+        IngestPipeline restart(reader2, decoder, writer, ic, &facts2);
+        double c2 = cpu_seconds();
+        auto again = restart.run(stop);
+        double restart_cpu = cpu_seconds() - c2;
+        fmt::print(
+            "restart:  fact state rebuilt from {} records in {:.2f} s = {:.0f} records/s "
+            "({:.2f} CPU s), {} records left to ingest\n",
+            again.replayed_records, again.seconds_replaying,
+            static_cast<double>(again.replayed_records) / again.seconds_replaying, restart_cpu,
+            again.records);
+    }
     fs::remove_all(dir);
     return 0;
 }

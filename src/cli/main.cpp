@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     add_ingest_command(app, ctx);
     add_query_command(app, ctx);
     add_reconcile_command(app, ctx);
+    add_report_command(app, ctx);
 
     try {
         app.parse(argc, argv);

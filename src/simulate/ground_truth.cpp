@@ -50,6 +50,59 @@ void GroundTruth::compute_from(const OltpState& state) {
         f.sum_minor = v.second;
         ledger.push_back(std::move(f));
     }
+
+    // Bet figures from the bet rows (docs/kpis.md, bet view): placement day x bet currency,
+    // settlement day (latest settled_at) x bet currency.
+    struct Placed {
+        int64_t bets = 0, turnover = 0, liability = 0;
+    };
+    struct Settled {
+        int64_t bets = 0, turnover = 0, payouts = 0, ggr = 0;
+    };
+    std::map<std::pair<int64_t, uint8_t>, Placed> placed;
+    std::map<std::pair<int64_t, uint8_t>, Settled> settled;
+    for (const Bet& b : state.bets) {
+        if (b.status != BetStatus::Void) {
+            auto& p = placed[{floor_div(b.placed_at, kMicrosPerDay), b.currency}];
+            ++p.bets;
+            p.turnover += b.stake_minor;
+            if (b.status == BetStatus::Open)
+                p.liability += b.potential_payout_minor - b.stake_minor;
+        }
+        if (b.status == BetStatus::Won || b.status == BetStatus::Lost ||
+            b.status == BetStatus::CashedOut) {
+            const int64_t payout = b.has_payout ? b.payout_minor : 0;
+            auto& s = settled[{floor_div(b.settled_at, kMicrosPerDay), b.currency}];
+            ++s.bets;
+            s.turnover += b.stake_minor;
+            s.payouts += payout;
+            s.ggr += b.stake_minor - payout;
+        }
+    }
+    has_bet_figures = true;
+    bets_by_placement.clear();
+    for (const auto& [k, p] : placed) {
+        if (p.bets == 0 && p.turnover == 0 && p.liability == 0) continue;
+        BetPlacementFigure f;
+        append_date(f.day, k.first);
+        f.currency = kCurrencies[k.second].code;
+        f.bets = p.bets;
+        f.turnover_minor = p.turnover;
+        f.open_liability_minor = p.liability;
+        bets_by_placement.push_back(std::move(f));
+    }
+    bets_by_settlement.clear();
+    for (const auto& [k, v] : settled) {
+        if (v.bets == 0 && v.turnover == 0 && v.payouts == 0 && v.ggr == 0) continue;
+        BetSettlementFigure f;
+        append_date(f.day, k.first);
+        f.currency = kCurrencies[k.second].code;
+        f.bets = v.bets;
+        f.settled_turnover_minor = v.turnover;
+        f.payouts_minor = v.payouts;
+        f.ggr_minor = v.ggr;
+        bets_by_settlement.push_back(std::move(f));
+    }
 }
 
 namespace {
@@ -101,11 +154,49 @@ void put_figures(std::string& o, const char* name, const std::vector<LedgerFigur
     o += figures.empty() ? "]" : "\n  ]";
 }
 
+void put_bet_figures(std::string& o, const GroundTruth& t) {
+    o += "\n  \"bets_by_placement\": [";
+    for (size_t i = 0; i < t.bets_by_placement.size(); ++i) {
+        const auto& f = t.bets_by_placement[i];
+        o += i ? ",\n    {" : "\n    {";
+        put_str(o, "day", f.day);
+        o += ',';
+        put_str(o, "currency", f.currency);
+        o += ',';
+        put_num(o, "bets", f.bets);
+        o += ',';
+        put_num(o, "turnover_minor", f.turnover_minor);
+        o += ',';
+        put_num(o, "open_liability_minor", f.open_liability_minor);
+        o += '}';
+    }
+    o += t.bets_by_placement.empty() ? "]," : "\n  ],";
+    o += "\n  \"bets_by_settlement\": [";
+    for (size_t i = 0; i < t.bets_by_settlement.size(); ++i) {
+        const auto& f = t.bets_by_settlement[i];
+        o += i ? ",\n    {" : "\n    {";
+        put_str(o, "day", f.day);
+        o += ',';
+        put_str(o, "currency", f.currency);
+        o += ',';
+        put_num(o, "bets", f.bets);
+        o += ',';
+        put_num(o, "settled_turnover_minor", f.settled_turnover_minor);
+        o += ',';
+        put_num(o, "payouts_minor", f.payouts_minor);
+        o += ',';
+        put_num(o, "ggr_minor", f.ggr_minor);
+        o += '}';
+    }
+    o += t.bets_by_settlement.empty() ? "]" : "\n  ]";
+}
+
 }  // namespace
 
 void write_ground_truth(const GroundTruth& t, const std::filesystem::path& path) {
     std::string o = "{\n  ";
-    put_str(o, "format", GroundTruth::kFormat);
+    // A truth without bet figures (read from a /1 file) is written as /1 again.
+    put_str(o, "format", t.has_bet_figures ? GroundTruth::kFormat : GroundTruth::kFormatV1);
     o += ",\n  \"config\": {";
     const SimulatorConfig& c = t.config;
     put_num(o, "seed", static_cast<int64_t>(c.seed));
@@ -150,6 +241,10 @@ void write_ground_truth(const GroundTruth& t, const std::filesystem::path& path)
     put_figures(o, "ledger", t.ledger, false);
     o += ',';
     put_figures(o, "ledger_by_status", t.ledger_by_status, true);
+    if (t.has_bet_figures) {
+        o += ',';
+        put_bet_figures(o, t);
+    }
     o += ",\n  \"anomalies\": [";
     for (size_t i = 0; i < t.anomalies.size(); ++i) {
         const auto& a = t.anomalies[i];
@@ -189,8 +284,11 @@ GroundTruth read_ground_truth(const std::filesystem::path& path) {
     if (auto err = parser.load(path.string()).get(root)) throw fail(simdjson::error_message(err));
     GroundTruth t;
     try {
-        if (std::string_view(root["format"].get_string()) != GroundTruth::kFormat)
-            throw fail("unknown format");
+        const std::string_view format = root["format"].get_string();
+        if (format != GroundTruth::kFormat && format != GroundTruth::kFormatV1)
+            throw fail("unknown format \"" + std::string(format) + "\" (this tote reads " +
+                       GroundTruth::kFormat + " and " + GroundTruth::kFormatV1 + ")");
+        t.has_bet_figures = format == GroundTruth::kFormat;
         auto c = root["config"];
         t.config.seed = c["seed"].get_uint64();
         t.config.players = static_cast<uint32_t>(c["players"].get_uint64());
@@ -223,6 +321,27 @@ GroundTruth read_ground_truth(const std::filesystem::path& path) {
                 f.count = e["count"].get_int64();
                 f.sum_minor = e["sum_minor"].get_int64();
                 out.push_back(std::move(f));
+            }
+        }
+        if (t.has_bet_figures) {
+            for (auto e : root["bets_by_placement"].get_array()) {
+                BetPlacementFigure f;
+                f.day = std::string(e["day"].get_string().value());
+                f.currency = std::string(e["currency"].get_string().value());
+                f.bets = e["bets"].get_int64();
+                f.turnover_minor = e["turnover_minor"].get_int64();
+                f.open_liability_minor = e["open_liability_minor"].get_int64();
+                t.bets_by_placement.push_back(std::move(f));
+            }
+            for (auto e : root["bets_by_settlement"].get_array()) {
+                BetSettlementFigure f;
+                f.day = std::string(e["day"].get_string().value());
+                f.currency = std::string(e["currency"].get_string().value());
+                f.bets = e["bets"].get_int64();
+                f.settled_turnover_minor = e["settled_turnover_minor"].get_int64();
+                f.payouts_minor = e["payouts_minor"].get_int64();
+                f.ggr_minor = e["ggr_minor"].get_int64();
+                t.bets_by_settlement.push_back(std::move(f));
             }
         }
         for (auto e : root["anomalies"].get_array()) {

@@ -1,8 +1,9 @@
 #pragma once
 // What the simulated OLTP holds at a log position, computed from the simulator's own state
 // (never from the events it emitted): the ledger per day × currency × type (and × status),
+// the bet figures per placement / settlement day × currency (definitions of docs/kpis.md),
 // live rows per table, the injected anomalies. Serialised as ground_truth.json (format in
-// docs/simulator.md).
+// docs/simulator.md; "tote-ground-truth/2", which adds the bet figures; /1 files are still read).
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -26,8 +27,31 @@ struct LedgerFigure {
     bool operator==(const LedgerFigure&) const = default;
 };
 
+// Bets placed on one UTC day (of placed_at) in one bet currency (docs/kpis.md, bet view).
+struct BetPlacementFigure {
+    std::string day;  // YYYY-MM-DD
+    std::string currency;
+    int64_t bets = 0;                  // non-void bets
+    int64_t turnover_minor = 0;        // Σ stake of non-void bets
+    int64_t open_liability_minor = 0;  // Σ potential_payout - stake of open bets
+    bool operator==(const BetPlacementFigure&) const = default;
+};
+
+// Bets whose latest (re)settlement (settled_at) is on one UTC day, in one bet currency; settled
+// = won, lost or cashed_out (a void is not settled).
+struct BetSettlementFigure {
+    std::string day;  // YYYY-MM-DD
+    std::string currency;
+    int64_t bets = 0;                    // settled bets
+    int64_t settled_turnover_minor = 0;  // Σ stake
+    int64_t payouts_minor = 0;           // Σ payout (0 when the bet has none)
+    int64_t ggr_minor = 0;               // Σ stake - payout
+    bool operator==(const BetSettlementFigure&) const = default;
+};
+
 struct GroundTruth {
-    static constexpr const char* kFormat = "tote-ground-truth/1";
+    static constexpr const char* kFormat = "tote-ground-truth/2";
+    static constexpr const char* kFormatV1 = "tote-ground-truth/1";  // no bet figures
     SimulatorConfig config;
     int64_t log_offset = 0;  // writer's next offset after the last complete transaction
     uint64_t records_emitted = 0;
@@ -38,8 +62,13 @@ struct GroundTruth {
     std::vector<LedgerFigure> ledger;           // per day × currency × type, every status
     std::vector<LedgerFigure> ledger_by_status;  // per day × currency × type × status
     std::vector<Anomaly> anomalies;
+    // Bet figures (format /2; absent from /1 files: has_bet_figures = false). Groups whose
+    // figures are all 0 are left out. Ordered by day, currency.
+    bool has_bet_figures = false;
+    std::vector<BetPlacementFigure> bets_by_placement;
+    std::vector<BetSettlementFigure> bets_by_settlement;
 
-    // Fills table_rows, ledger and ledger_by_status from the state.
+    // Fills table_rows, ledger, ledger_by_status and the bet figures from the state.
     void compute_from(const OltpState& state);
 };
 

@@ -16,7 +16,8 @@ const std::string& FactWriter::bet_columns() {
         "player_country String, player_channel String, player_inferred UInt8, currency String, "
         "wallet_currency String, channel String, bet_type String, status String, "
         "stake_minor Int64, potential_payout_minor Int64, payout_minor Int64, "
-        "stake_eur_cents Int64, payout_eur_cents Int64, fx_rate_e10 Int64, total_odds_e4 Int64, "
+        "stake_eur_cents Int64, payout_eur_cents Int64, potential_payout_eur_cents Int64, "
+        "fx_rate_e10 Int64, total_odds_e4 Int64, "
         "legs UInt32, sports Array(String), competitions Array(String), live UInt8, "
         "dimensions_inferred UInt8, placed_at_us Int64, settled_at_us Int64, ggr_minor Int64, "
         "validation String, violated_rules Array(String)";
@@ -61,6 +62,56 @@ const std::string& FactWriter::kpi_columns() {
     return c;
 }
 
+const std::string& FactWriter::dim_player_columns() {
+    static const std::string c =
+        "player_id Int64, _version UInt64, log_offset Int64, deleted UInt8, country String, "
+        "currency String, channel String, registered_at_us Int64, status String";
+    return c;
+}
+
+const std::string& FactWriter::dim_sport_columns() {
+    static const std::string c =
+        "sport_id Int64, _version UInt64, log_offset Int64, deleted UInt8, name String";
+    return c;
+}
+
+const std::string& FactWriter::dim_competition_columns() {
+    static const std::string c =
+        "competition_id Int64, _version UInt64, log_offset Int64, deleted UInt8, "
+        "sport_id Int64, name String, country Nullable(String)";
+    return c;
+}
+
+const std::string& FactWriter::dim_event_columns() {
+    static const std::string c =
+        "event_id Int64, _version UInt64, log_offset Int64, deleted UInt8, "
+        "competition_id Int64, home String, away String, start_at_us Int64, status String, "
+        "result Nullable(String)";
+    return c;
+}
+
+const std::string& FactWriter::dim_market_columns() {
+    static const std::string c =
+        "market_id Int64, _version UInt64, log_offset Int64, deleted UInt8, event_id Int64, "
+        "type String, line_e2 Nullable(Int64), status String";
+    return c;
+}
+
+const std::string& FactWriter::dim_selection_columns() {
+    static const std::string c =
+        "selection_id Int64, _version UInt64, log_offset Int64, deleted UInt8, "
+        "market_id Int64, name String, odds_e4 Int64, result Nullable(String), "
+        "dead_heat_factor_e4 Nullable(Int64)";
+    return c;
+}
+
+const std::string& FactWriter::dim_fx_rate_columns() {
+    static const std::string c =
+        "currency String, day Date, _version UInt64, log_offset Int64, deleted UInt8, "
+        "rate_e10 Int64";
+    return c;
+}
+
 std::string_view FactWriter::validation_name(facts::ValidationStatus s) {
     switch (s) {
         case facts::ValidationStatus::Ok:
@@ -91,6 +142,7 @@ void FactWriter::encode(const facts::FactBet& r, RowBinaryWriter& w) {
     w.int64(r.payout_minor);
     w.int64(r.stake_eur_cents);
     w.int64(r.payout_eur_cents);
+    w.int64(r.potential_payout_eur_cents);
     w.int64(r.fx_rate_e10);
     w.int64(r.total_odds_e4);
     w.uint32(r.legs);
@@ -185,22 +237,119 @@ void FactWriter::encode(const KpiContribution& r, RowBinaryWriter& w) {
     w.int64(r.open_liability_eur_cents);
 }
 
+namespace {
+
+template <class T>
+void dim_head(const facts::DimRow<T>& r, RowBinaryWriter& w) {
+    w.int64(r.row.id);
+    w.uint64(r.version);
+    w.int64(r.log_offset);
+    w.uint8(r.deleted ? 1 : 0);
+}
+
+}  // namespace
+
+void FactWriter::encode(const facts::DimRow<model::Player>& r, RowBinaryWriter& w) {
+    dim_head(r, w);
+    w.string(r.row.country);
+    w.string(r.row.currency);
+    w.string(model::to_text(r.row.channel));
+    w.int64(r.row.registered_at_us);
+    w.string(model::to_text(r.row.status));
+}
+
+void FactWriter::encode(const facts::DimRow<model::Sport>& r, RowBinaryWriter& w) {
+    dim_head(r, w);
+    w.string(r.row.name);
+}
+
+void FactWriter::encode(const facts::DimRow<model::Competition>& r, RowBinaryWriter& w) {
+    dim_head(r, w);
+    w.int64(r.row.sport_id);
+    w.string(r.row.name);
+    w.nullable_string(r.row.country);
+}
+
+void FactWriter::encode(const facts::DimRow<model::Event>& r, RowBinaryWriter& w) {
+    dim_head(r, w);
+    w.int64(r.row.competition_id);
+    w.string(r.row.home);
+    w.string(r.row.away);
+    w.int64(r.row.start_at_us);
+    w.string(model::to_text(r.row.status));
+    w.nullable_string(r.row.result);
+}
+
+void FactWriter::encode(const facts::DimRow<model::Market>& r, RowBinaryWriter& w) {
+    dim_head(r, w);
+    w.int64(r.row.event_id);
+    w.string(r.row.type);
+    w.nullable_int64(r.row.line_e2);
+    w.string(model::to_text(r.row.status));
+}
+
+void FactWriter::encode(const facts::DimRow<model::Selection>& r, RowBinaryWriter& w) {
+    dim_head(r, w);
+    w.int64(r.row.market_id);
+    w.string(r.row.name);
+    w.int64(r.row.odds_e4);
+    if (r.row.result)
+        w.nullable_string(std::string(model::to_text(*r.row.result)));
+    else
+        w.null();
+    w.nullable_int64(r.row.dead_heat_factor_e4);
+}
+
+void FactWriter::encode(const facts::DimRow<model::FxRate>& r, RowBinaryWriter& w) {
+    if (r.row.day < 0 || r.row.day > std::numeric_limits<uint16_t>::max())
+        throw ToteError(ErrorClass::Fatal,
+                        "FX rate " + r.row.currency + " of day " + std::to_string(r.row.day) +
+                            " (days since 1970-01-01) at version " + std::to_string(r.version) +
+                            " does not fit ClickHouse Date (1970..2149): check the source's "
+                            "fx_rates day");
+    w.string(r.row.currency);
+    uint16_t day = static_cast<uint16_t>(r.row.day);
+    w.uint8(static_cast<uint8_t>(day & 0xFF));
+    w.uint8(static_cast<uint8_t>(day >> 8));
+    w.uint64(r.version);
+    w.int64(r.log_offset);
+    w.uint8(r.deleted ? 1 : 0);
+    w.int64(r.row.rate_e10);
+}
+
 template <typename Row>
-void FactWriter::insert(std::string_view table, const std::string& columns,
-                        const std::vector<Row>& rows) {
+void FactWriter::encode_rows(std::string_view table, const std::string& columns,
+                             const std::vector<Row>& rows, std::vector<EncodedInsert>& out) const {
     if (rows.empty()) return;
-    buf_.clear();
-    for (const auto& r : rows) encode(r, buf_);
-    conn_.insert_row_binary(sql_table(database_, table), columns, buf_.data());
+    RowBinaryWriter buf;
+    for (const auto& r : rows) encode(r, buf);
+    out.push_back({sql_table(database_, table), columns, buf.take()});
+}
+
+void FactWriter::encode(const facts::FactBatch& batch, const std::vector<KpiContribution>& kpis,
+                        std::vector<EncodedInsert>& out) const {
+    // Every row is encoded before anything is written: a row that cannot be encoded fails first.
+    // Order: KPI rows, dimensions, legs, wallet, bets, then the ETL log (docs/kpis.md, "Exact
+    // retraction"; docs/facts-design.md, "Dimension tables").
+    encode_rows("kpi_hourly_contrib", kpi_columns(), kpis, out);
+    const auto& d = batch.dims;
+    encode_rows("dim_player", dim_player_columns(), d.players, out);
+    encode_rows("dim_sport", dim_sport_columns(), d.sports, out);
+    encode_rows("dim_competition", dim_competition_columns(), d.competitions, out);
+    encode_rows("dim_event", dim_event_columns(), d.events, out);
+    encode_rows("dim_market", dim_market_columns(), d.markets, out);
+    encode_rows("dim_selection", dim_selection_columns(), d.selections, out);
+    encode_rows("dim_fx_rate", dim_fx_rate_columns(), d.fx_rates, out);
+    encode_rows("fact_bet_leg", leg_columns(), batch.legs, out);
+    encode_rows("fact_wallet_transaction", wallet_columns(), batch.wallet, out);
+    encode_rows("fact_bet", bet_columns(), batch.bets, out);
+    encode_rows("etl_log", etl_log_columns(), batch.log, out);
 }
 
 void FactWriter::write(const facts::FactBatch& batch, const std::vector<KpiContribution>& kpis) {
-    // Encode every KPI row first: a row that cannot be encoded fails before anything is written.
-    insert("kpi_hourly_contrib", kpi_columns(), kpis);
-    insert("fact_bet_leg", leg_columns(), batch.legs);
-    insert("fact_wallet_transaction", wallet_columns(), batch.wallet);
-    insert("fact_bet", bet_columns(), batch.bets);
-    insert("etl_log", etl_log_columns(), batch.log);
+    std::vector<EncodedInsert> inserts;
+    encode(batch, kpis, inserts);
+    for (const auto& ins : inserts) conn_.insert_row_binary(ins.table, ins.columns, ins.rows);
 }
 
 }  // namespace tote

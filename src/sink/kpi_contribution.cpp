@@ -54,7 +54,10 @@ std::vector<KpiContribution> own_rows(const facts::FactBet& b, int8_t sign) {
         placed.turnover_eur_cents = b.stake_eur_cents;
         placed.bets = 1;
     }
-    if (b.status == "open") placed.open_liability_minor = b.potential_payout_minor - b.stake_minor;
+    if (b.status == "open") {
+        placed.open_liability_minor = b.potential_payout_minor - b.stake_minor;
+        placed.open_liability_eur_cents = b.potential_payout_eur_cents - b.stake_eur_cents;
+    }
 
     KpiContribution settled = base;
     settled.hour_s = kpi_hour_s(b.settled_at_us);

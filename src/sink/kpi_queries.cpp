@@ -88,6 +88,7 @@ std::string recomputed_body(std::string_view db) {
     placed[4] = "status != 'void'";
     placed[7] = "if(status = 'open', potential_payout_minor - stake_minor, 0)";
     placed[8] = "if(status != 'void', stake_eur_cents, 0)";
+    placed[14] = "if(status = 'open', potential_payout_eur_cents - stake_eur_cents, 0)";
     // Settlement: the settled view in the hour of the (latest) settlement.
     std::array<std::string, 15> settled;
     settled[1] = "stake_minor";

@@ -89,6 +89,42 @@ std::vector<Migration> Migrator::warehouse_migrations() {
              "ORDER BY (hour, country, currency, sport, channel, fact, fact_key, fact_version, "
              "sign)",
          }},
+        {3,
+         "dimension tables and the EUR potential payout of bets",
+         {
+             // One row per dimension change (src/transform/facts/fact_rows.h DimRow): the row
+             // as held after the change, or a key-only row with deleted = 1. Read the latest
+             // version with FINAL or argMax(x, _version) and drop deleted = 1.
+             "CREATE TABLE IF NOT EXISTS {db}.dim_player (player_id Int64, _version UInt64, "
+             "log_offset Int64, deleted UInt8, country String, currency String, channel String, "
+             "registered_at_us Int64, status String) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY player_id",
+             "CREATE TABLE IF NOT EXISTS {db}.dim_sport (sport_id Int64, _version UInt64, "
+             "log_offset Int64, deleted UInt8, name String) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY sport_id",
+             "CREATE TABLE IF NOT EXISTS {db}.dim_competition (competition_id Int64, "
+             "_version UInt64, log_offset Int64, deleted UInt8, sport_id Int64, name String, "
+             "country Nullable(String)) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY competition_id",
+             "CREATE TABLE IF NOT EXISTS {db}.dim_event (event_id Int64, _version UInt64, "
+             "log_offset Int64, deleted UInt8, competition_id Int64, home String, away String, "
+             "start_at_us Int64, status String, result Nullable(String)) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY event_id",
+             "CREATE TABLE IF NOT EXISTS {db}.dim_market (market_id Int64, _version UInt64, "
+             "log_offset Int64, deleted UInt8, event_id Int64, type String, "
+             "line_e2 Nullable(Int64), status String) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY market_id",
+             "CREATE TABLE IF NOT EXISTS {db}.dim_selection (selection_id Int64, "
+             "_version UInt64, log_offset Int64, deleted UInt8, market_id Int64, name String, "
+             "odds_e4 Int64, result Nullable(String), dead_heat_factor_e4 Nullable(Int64)) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY selection_id",
+             "CREATE TABLE IF NOT EXISTS {db}.dim_fx_rate (currency String, day Date, "
+             "_version UInt64, log_offset Int64, deleted UInt8, rate_e10 Int64) "
+             "ENGINE = ReplacingMergeTree(_version) ORDER BY (currency, day)",
+         },
+         // Open liability in EUR (docs/kpis.md): fact_bet rows written before this migration
+         // read 0 here.
+         {{"fact_bet", "potential_payout_eur_cents", "Int64", "payout_eur_cents"}}},
     };
 }
 
@@ -104,6 +140,13 @@ std::string Migrator::checksum(const Migration& m) {
     };
     mix(m.name);
     for (const auto& s : m.statements) mix(s);
+    for (const auto& c : m.added_columns) {
+        mix("ADD COLUMN");
+        mix(c.table);
+        mix(c.column);
+        mix(c.type);
+        mix(c.after);
+    }
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return buf;
@@ -121,6 +164,13 @@ std::string Migrator::render(const std::string& statement, const std::string& da
         pos = at + 4;
     }
     return out;
+}
+
+std::string Migrator::add_column_sql(const AddedColumn& c, const std::string& database) {
+    std::string s = "ALTER TABLE " + sql_table(database, c.table) + " ADD COLUMN " +
+                    sql_identifier(c.column) + " " + c.type;
+    if (!c.after.empty()) s += " AFTER " + sql_identifier(c.after);
+    return s;
 }
 
 MigrationReport Migrator::apply() {
@@ -163,6 +213,14 @@ MigrationReport Migrator::apply() {
             continue;
         }
         for (const auto& s : m.statements) conn_.query(render(s, database_));
+        for (const auto& c : m.added_columns) {
+            bool present = false;
+            for (auto& row : parse_tsv(conn_.query(
+                     "SELECT name FROM system.columns WHERE database = " + sql_string(database_) +
+                     " AND table = " + sql_string(c.table))))
+                present = present || (!row.empty() && row[0] == c.column);
+            if (!present) conn_.query(add_column_sql(c, database_));
+        }
         int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();

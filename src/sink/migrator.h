@@ -5,8 +5,9 @@
 // templates). apply() creates the database and that table if needed, refuses (Fatal) when an
 // applied migration's statements changed since (the checksum differs), and runs the pending
 // ones in version order, recording each after its statements succeeded. Every statement is
-// itself idempotent (CREATE ... IF NOT EXISTS), so a crash between running and recording a
-// migration is repaired by the next apply(). All SQL runs on ClickHouse 18.16 and 26.x.
+// itself idempotent (CREATE ... IF NOT EXISTS; an added column is checked in system.columns
+// first), so a crash between running and recording a migration is repaired by the next apply().
+// All SQL runs on ClickHouse 18.16 and 26.x.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,11 +16,24 @@
 
 namespace tote {
 
+// A column added to an existing table. ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS, so the
+// migrator asks system.columns first and runs `ALTER TABLE {db}.<table> ADD COLUMN <column>
+// <type> AFTER <after>` only when the column is missing: idempotent on both engines.
+struct AddedColumn {
+    std::string table;
+    std::string column;
+    std::string type;
+    std::string after;  // "" = at the end
+    bool operator==(const AddedColumn&) const = default;
+};
+
 struct Migration {
     uint32_t version = 0;
     std::string name;
     // Statement templates; "{db}" is replaced by the backquoted database name.
     std::vector<std::string> statements;
+    // Run after the statements, in order.
+    std::vector<AddedColumn> added_columns = {};
 };
 
 struct MigrationReport {
@@ -34,16 +48,20 @@ public:
 
     MigrationReport apply();
 
-    // The warehouse's own migrations (version 2: fact tables, etl_log, kpi_hourly_contrib;
-    // version 1: _offsets, _dead_letters, _transactions,
-    // _truncates).
+    // The warehouse's own migrations (version 3: dim_* tables and
+    // fact_bet.potential_payout_eur_cents; version 2: fact tables, etl_log, kpi_hourly_contrib;
+    // version 1: _offsets, _dead_letters, _transactions, _truncates).
     static std::vector<Migration> warehouse_migrations();
 
-    // Hex FNV-1a 64 of the name and statement templates (database independent).
+    // Hex FNV-1a 64 of the name, statement templates and added columns (database independent;
+    // a migration without added columns hashes as before they existed).
     static std::string checksum(const Migration& m);
 
     // A template with {db} replaced.
     static std::string render(const std::string& statement, const std::string& database);
+
+    // The ALTER statement of an added column (for `database`).
+    static std::string add_column_sql(const AddedColumn& c, const std::string& database);
 
 private:
     ClickHouseConnection& conn_;

@@ -1,5 +1,6 @@
 #include "transform/facts/dimension_state.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "model/time_text.h"
@@ -128,6 +129,41 @@ const VersionedRow<model::FxRate>* DimensionState::fx_rate(std::string_view curr
                                                            int32_t day) const {
     auto it = fx_.find(std::make_pair(std::string(currency), day));
     return it == fx_.end() ? nullptr : &it->second;
+}
+
+std::vector<DimKey> DimensionState::keys(EntityKind kind) const {
+    std::vector<DimKey> out;
+    auto ids = [&](const auto& m) {
+        out.reserve(m.size());
+        for (const auto& [id, row] : m) out.push_back(DimKey{kind, id, {}});
+    };
+    switch (kind) {
+        case EntityKind::Player:
+            ids(players_);
+            break;
+        case EntityKind::Sport:
+            ids(sports_);
+            break;
+        case EntityKind::Competition:
+            ids(competitions_);
+            break;
+        case EntityKind::Event:
+            ids(events_);
+            break;
+        case EntityKind::Market:
+            ids(markets_);
+            break;
+        case EntityKind::Selection:
+            ids(selections_);
+            break;
+        case EntityKind::FxRate:
+            for (const auto& [k, row] : fx_) out.push_back(DimKey{kind, k.second, k.first});
+            break;
+        default:
+            break;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 size_t DimensionState::size() const {

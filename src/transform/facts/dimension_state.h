@@ -22,6 +22,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "model/betting_mapping.h"
 #include "model/model_record.h"
@@ -74,6 +75,10 @@ public:
 
     // Rows held, all dimensions together.
     size_t size() const;
+
+    // The keys of every row held of one dimension entity, sorted (e.g. to report what a
+    // truncate removes). Empty for an entity that is not a dimension.
+    std::vector<DimKey> keys(model::EntityKind kind) const;
 
 private:
     template <class T>

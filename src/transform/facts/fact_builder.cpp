@@ -27,6 +27,14 @@ F without_position(F f) {
     return f;
 }
 
+// A dimension row that carries only its key (a deleted row).
+template <class T>
+T key_only(int64_t id) {
+    T row;
+    row.id = id;
+    return row;
+}
+
 std::string id_key(int64_t id) {
     return "{\"id\":" + std::to_string(id) + "}";
 }
@@ -142,15 +150,25 @@ void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& 
                 apply_wallet(v, c.version, offset);
             } else if constexpr (std::is_same_v<T, model::RowRemoved>) {
                 if (v.kind == EntityKind::Bet || v.kind == EntityKind::BetLeg ||
-                    v.kind == EntityKind::WalletTransaction)
+                    v.kind == EntityKind::WalletTransaction) {
                     apply_removed(v, c.version, offset);
-                else if (auto k = dims_.apply(r, c.version))
+                } else if (v.key.empty()) {
+                    // A truncate of a dimension: every row held is removed, each one written
+                    // as a deleted dimension row at the truncate's version.
+                    auto held = dims_.keys(v.kind);
+                    dims_.apply(r, c.version);
+                    for (const auto& k : held) emit_dimension(k, c.version, offset, out);
+                } else if (auto k = dims_.apply(r, c.version)) {
+                    emit_dimension(*k, c.version, offset, out);
                     dimension_changed(*k, offset);
+                }
             } else {
-                if (auto k = dims_.apply(r, c.version))
+                if (auto k = dims_.apply(r, c.version)) {
+                    emit_dimension(*k, c.version, offset, out);
                     dimension_changed(*k, offset);
-                else
+                } else {
                     ++stats_.stale_changes;
+                }
             }
         },
         r);
@@ -260,6 +278,49 @@ void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, in
             return;
         }
         default:
+            return;
+    }
+}
+
+void FactBuilder::emit_dimension(const DimKey& key, uint64_t version, int64_t offset,
+                                 FactBatch& out) {
+    ++stats_.dims_emitted;
+    auto put = [&](auto& rows, const auto* held, auto key_only) {
+        if (held)
+            rows.push_back({held->row, held->version, offset, false});
+        else
+            rows.push_back({key_only, version, offset, true});
+    };
+    auto& d = out.dims;
+    switch (key.kind) {
+        case EntityKind::Player:
+            put(d.players, dims_.player(key.id), key_only<model::Player>(key.id));
+            return;
+        case EntityKind::Sport:
+            put(d.sports, dims_.sport(key.id), key_only<model::Sport>(key.id));
+            return;
+        case EntityKind::Competition:
+            put(d.competitions, dims_.competition(key.id), key_only<model::Competition>(key.id));
+            return;
+        case EntityKind::Event:
+            put(d.events, dims_.event(key.id), key_only<model::Event>(key.id));
+            return;
+        case EntityKind::Market:
+            put(d.markets, dims_.market(key.id), key_only<model::Market>(key.id));
+            return;
+        case EntityKind::Selection:
+            put(d.selections, dims_.selection(key.id), key_only<model::Selection>(key.id));
+            return;
+        case EntityKind::FxRate: {
+            const auto day = static_cast<int32_t>(key.id);
+            model::FxRate fx;
+            fx.currency = key.currency;
+            fx.day = day;
+            put(d.fx_rates, dims_.fx_rate(key.currency, day), fx);
+            return;
+        }
+        default:
+            --stats_.dims_emitted;
             return;
     }
 }
@@ -449,12 +510,15 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
     if (const auto* rate = dims_.fx_rate(b.currency, day)) {
         auto stake = FxConversion::to_eur_cents(b.stake_minor, rate->row.rate_e10, b.currency);
         auto payout = FxConversion::to_eur_cents(f.payout_minor, rate->row.rate_e10, b.currency);
-        if (stake && payout) {
+        auto potential =
+            FxConversion::to_eur_cents(b.potential_payout_minor, rate->row.rate_e10, b.currency);
+        if (stake && payout && potential) {
             rate_missing = false;
             inputs = std::max(inputs, rate->version);
             f.fx_rate_e10 = rate->row.rate_e10;
             f.stake_eur_cents = *stake;
             f.payout_eur_cents = *payout;
+            f.potential_payout_eur_cents = *potential;
         }
     }
     if (rate_missing) waiting.push_back(DimKey{EntityKind::FxRate, day, b.currency});

@@ -22,6 +22,12 @@
 // does not hold the verdict (the fact keeps fx_rate_e10 = 0 and is re-emitted if the rate still
 // arrives).
 //
+// Dimension rows. Every change that DimensionState::apply takes (a new or changed row, a
+// delete of a held row, each row a truncate removes) is emitted as a DimRow in FactBatch::dims
+// with the change's version and the transaction's log offset: the row as held after the change,
+// or a key-only row with deleted = true. A change older than the row held (a re-delivery) emits
+// nothing; the same change again (same version) emits the identical row again.
+//
 // ETL log. A failed rule is logged (one EtlLogEntry, stamped with the fact version it was found
 // on) when it is new for the fact: not failed with the same details in an earlier logged
 // version. Pending verdicts are never logged. A transaction delivered incomplete is logged
@@ -65,6 +71,7 @@ struct FactBuilderStats {
     uint64_t legs_emitted = 0;
     uint64_t wallet_emitted = 0;
     uint64_t log_entries = 0;
+    uint64_t dims_emitted = 0;  // dimension rows (FactBatch::dims), deletes included
 };
 
 class FactBuilder {
@@ -81,7 +88,8 @@ public:
     void advance(int64_t log_offset, FactBatch& out);
 
     // Feeds a landed dimension row (e.g. from the warehouse at start); facts waiting for it are
-    // re-emitted into `out`.
+    // re-emitted into `out`. No dimension row is emitted for it (it is already landed): only
+    // changes that arrive through add() produce FactBatch::dims rows.
     void apply_dimension(const model::ModelRecord& record, uint64_t version, int64_t log_offset,
                          FactBatch& out);
 
@@ -99,6 +107,7 @@ private:
     void apply_leg(const model::BetLeg& l, uint64_t version, int64_t offset);
     void apply_wallet(const model::WalletTransaction& w, uint64_t version, int64_t offset);
     void apply_removed(const model::RowRemoved& r, uint64_t version, int64_t offset);
+    void emit_dimension(const DimKey& key, uint64_t version, int64_t offset, FactBatch& out);
     void dimension_changed(const DimKey& key, int64_t offset);
     void touch_bet(int64_t bet_id, int64_t offset);
     void touch_wallet(int64_t id, int64_t offset);

@@ -1,7 +1,8 @@
 #pragma once
 // The wide fact rows the transform stage writes (one row per business fact and version), the
-// dimension rows, and the ETL log entries. The contract between the FactBuilder (which makes
-// them) and the FactWriter (which lands them in ClickHouse). See docs/facts-design.md.
+// dimension rows (one per dimension change), and the ETL log entries. The contract between the
+// FactBuilder (which makes them) and the FactWriter (which lands them in ClickHouse). See
+// docs/facts-design.md.
 //
 // Versions: every row carries `version`, the packed source position (src/core/source_position.h)
 // of the newest change that shaped it; a re-emission (late dimension, correction) has a higher
@@ -9,9 +10,18 @@
 // Money: int64 minor units of the row's currency, and *_eur_cents in the reporting currency
 // (EUR, 2 decimals) converted at the FX rate of the placement (or transaction) day with
 // round-half-even. Times: µs since the epoch, UTC.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "model/competition.h"
+#include "model/event.h"
+#include "model/fx_rate.h"
+#include "model/market.h"
+#include "model/player.h"
+#include "model/selection.h"
+#include "model/sport.h"
 
 namespace tote::facts {
 
@@ -39,6 +49,7 @@ struct FactBet {
     int64_t payout_minor = 0;  // 0 while open
     int64_t stake_eur_cents = 0;
     int64_t payout_eur_cents = 0;
+    int64_t potential_payout_eur_cents = 0;  // at the placement rate, like stake_eur_cents
     int64_t fx_rate_e10 = 0;  // EUR per major unit x 10^10 used (0 = no rate known: pending)
     int64_t total_odds_e4 = 0;
     uint32_t legs = 0;
@@ -104,17 +115,57 @@ struct EtlLogEntry {
     bool operator==(const EtlLogEntry&) const = default;
 };
 
+// One version of a dimension row (dim_* tables): the model row as the DimensionState holds it
+// after the change, the change's packed version and log offset. A delete is a row with
+// deleted = true whose `row` carries only the key (id, or currency + day for an FX rate).
+template <class T>
+struct DimRow {
+    T row{};
+    uint64_t version = 0;
+    int64_t log_offset = 0;
+    bool deleted = false;
+    bool operator==(const DimRow&) const = default;
+};
+
+// The dimension rows of one batch, one vector per dimension, in the order the changes came.
+struct DimensionRows {
+    std::vector<DimRow<model::Player>> players;
+    std::vector<DimRow<model::Sport>> sports;
+    std::vector<DimRow<model::Competition>> competitions;
+    std::vector<DimRow<model::Event>> events;
+    std::vector<DimRow<model::Market>> markets;
+    std::vector<DimRow<model::Selection>> selections;
+    std::vector<DimRow<model::FxRate>> fx_rates;
+    size_t size() const {
+        return players.size() + sports.size() + competitions.size() + events.size() +
+               markets.size() + selections.size() + fx_rates.size();
+    }
+    bool empty() const { return size() == 0; }
+    void clear() {
+        players.clear();
+        sports.clear();
+        competitions.clear();
+        events.clear();
+        markets.clear();
+        selections.clear();
+        fx_rates.clear();
+    }
+    bool operator==(const DimensionRows&) const = default;
+};
+
 // Everything one batch of transactions produced.
 struct FactBatch {
     std::vector<FactBet> bets;
     std::vector<FactBetLeg> legs;
     std::vector<FactWalletTransaction> wallet;
     std::vector<EtlLogEntry> log;
+    DimensionRows dims;
     void clear() {
         bets.clear();
         legs.clear();
         wallet.clear();
         log.clear();
+        dims.clear();
     }
 };
 

@@ -37,7 +37,7 @@ std::string fresh_database(const std::string& name) {
 
 FactBet bet(int64_t id, uint64_t version, int64_t player, std::string country, std::string currency,
             std::string channel, std::vector<std::string> sports, int64_t stake, int64_t potential,
-            int64_t stake_eur, int64_t placed_at) {
+            int64_t stake_eur, int64_t placed_at, int64_t potential_eur) {
     FactBet b;
     b.bet_id = id;
     b.version = version;
@@ -53,6 +53,7 @@ FactBet bet(int64_t id, uint64_t version, int64_t player, std::string country, s
     b.stake_minor = stake;
     b.potential_payout_minor = potential;
     b.stake_eur_cents = stake_eur;
+    b.potential_payout_eur_cents = potential_eur;
     b.legs = static_cast<uint32_t>(sports.size());
     b.competitions.assign(sports.size(), "league");
     b.sports = std::move(sports);
@@ -96,11 +97,12 @@ std::vector<FactBatch> scenario() {
     std::vector<FactBatch> out(4);
     // 1: three bets placed in hour 0 with their stake debits; a deposit pending then completed;
     // bet 44 is placed and lost within the hour (its first version is already settled).
-    FactBet b42 = bet(42, 1000, 5, "NG", "NGN", "web", {"football"}, 10000, 25000, 600, kT0 + kMin);
+    FactBet b42 =
+        bet(42, 1000, 5, "NG", "NGN", "web", {"football"}, 10000, 25000, 600, kT0 + kMin, 1500);
     FactBet b43 = bet(43, 1100, 6, "KE", "KES", "app", {"football", "tennis"}, 5000, 20000, 35,
-                      kT0 + 10 * kMin);
-    FactBet b44 =
-        bet(44, 1200, 7, "UG", "UGX", "ussd", {"basketball"}, 4000, 8000, 100, kT0 + 20 * kMin);
+                      kT0 + 10 * kMin, 140);
+    FactBet b44 = bet(44, 1200, 7, "UG", "UGX", "ussd", {"basketball"}, 4000, 8000, 100,
+                      kT0 + 20 * kMin, 200);
     b44 = settle(b44, 1200, "lost", 0, 0, kT0 + 50 * kMin);
     out[0].bets = {b42, b43, b44};
     out[0].legs = {FactBetLeg{42, 1, 1000, 1000, 900, 90, 9, "football", "league", "1X2", 25000, "",
@@ -252,14 +254,116 @@ std::string cash_from_kpis(const std::string& db) {
         "0 OR d != 0 OR w != 0 ORDER BY h, country, currency");
 }
 
-TEST(FactsSql, MigrationTwoCreatesTheTablesOnce) {
+TEST(FactsSql, MigrationsCreateTheTablesOnce) {
     std::string db = fresh_database("migrate");
     auto again = Migrator(facts_connection(), db).apply();
     EXPECT_TRUE(again.applied.empty());
-    EXPECT_EQ(again.already_done, (std::vector<uint32_t>{1, 2}));
+    EXPECT_EQ(again.already_done, (std::vector<uint32_t>{1, 2, 3}));
     EXPECT_EQ(q("SELECT name FROM system.tables WHERE database = " + sql_string(db) +
                 " AND substring(name, 1, 1) != '_' ORDER BY name"),
-              "etl_log\nfact_bet\nfact_bet_leg\nfact_wallet_transaction\nkpi_hourly_contrib\n");
+              "dim_competition\ndim_event\ndim_fx_rate\ndim_market\ndim_player\ndim_selection\n"
+              "dim_sport\netl_log\nfact_bet\nfact_bet_leg\nfact_wallet_transaction\n"
+              "kpi_hourly_contrib\n");
+    // The added column sits after payout_eur_cents, as FactWriter::bet_columns() lists it.
+    std::string cols;
+    for (const auto& c : parse_column_list(FactWriter::bet_columns())) cols += c.name + "\n";
+    EXPECT_EQ(q("SELECT name FROM system.columns WHERE database = " + sql_string(db) +
+                " AND table = 'fact_bet'"),
+              cols);
+}
+
+// A warehouse that already has migrations 1 and 2 (and facts): migration 3 creates the
+// dimension tables and adds fact_bet.potential_payout_eur_cents (ALTER, which 18.16 accepts);
+// the old rows read 0 there; running it again after a crash before it was recorded is a no-op.
+TEST(FactsSql, MigrationThreeUpgradesAnExistingWarehouse) {
+    std::string db = facts_database_prefix() + "upgrade";
+    q("DROP DATABASE IF EXISTS " + sql_identifier(db));
+    auto all = Migrator::warehouse_migrations();
+    std::vector<Migration> old(all.begin(), all.begin() + 2);
+    Migrator(facts_connection(), db, old).apply();
+    q("INSERT INTO " + sql_table(db, "fact_bet") +
+      " (bet_id, _version, status, stake_minor, placed_at_us) VALUES (1, 10, 'open', 500, " +
+      std::to_string(kT0) + ")");
+    auto report = Migrator(facts_connection(), db).apply();
+    EXPECT_EQ(report.applied, (std::vector<uint32_t>{3}));
+    FactBatch b;
+    b.bets.push_back(bet(2, 20, 5, "NG", "NGN", "web", {"football"}, 10000, 25000, 600, kT0, 1500));
+    FactWriter(facts_connection(), db).write(b);
+    EXPECT_EQ(q("SELECT bet_id, stake_minor, potential_payout_eur_cents FROM " +
+                sql_table(db, "fact_bet") + " FINAL ORDER BY bet_id"),
+              "1\t500\t0\n2\t10000\t1500\n");
+}
+
+// A crash after migration 3's statements and ALTER ran but before it was recorded: the next
+// apply() runs it again without error (the column is found in system.columns, no second ALTER).
+TEST(FactsSql, MigrationThreeRepeatedAfterACrashIsHarmless) {
+    std::string db = facts_database_prefix() + "upgrade_crash";
+    q("DROP DATABASE IF EXISTS " + sql_identifier(db));
+    auto all = Migrator::warehouse_migrations();
+    Migrator(facts_connection(), db, {all[0], all[1]}).apply();
+    for (const auto& s : all[2].statements) q(Migrator::render(s, db));
+    for (const auto& c : all[2].added_columns) q(Migrator::add_column_sql(c, db));
+    auto report = Migrator(facts_connection(), db).apply();
+    EXPECT_EQ(report.applied, (std::vector<uint32_t>{3}));
+    EXPECT_EQ(q("SELECT count() FROM system.columns WHERE database = " + sql_string(db) +
+                " AND table = 'fact_bet' AND name = 'potential_payout_eur_cents'"),
+              "1\n");
+}
+
+// Dimension rows land as versions; FINAL and argMax read the latest, deletes included.
+TEST(FactsSql, DimensionRowsLandAndTheLatestVersionWins) {
+    std::string db = fresh_database("dims");
+    FactWriter writer(facts_connection(), db);
+    FactBatch b1;
+    b1.dims.sports.push_back({model::Sport{1, "Football"}, 100, 1, false});
+    b1.dims.competitions.push_back(
+        {model::Competition{2, 1, "NPFL", std::string("NG")}, 100, 1, false});
+    b1.dims.events.push_back(
+        {model::Event{3, 2, "Enyimba", "Rangers", kT0, model::EventStatus::Scheduled, std::nullopt},
+         100, 1, false});
+    b1.dims.markets.push_back(
+        {model::Market{4, 3, "AH", -25, model::MarketStatus::Open}, 100, 1, false});
+    b1.dims.selections.push_back(
+        {model::Selection{5, 4, "home", 21700, std::nullopt, std::nullopt}, 100, 1, false});
+    b1.dims.players.push_back(
+        {model::Player{7, "NG", "NGN", model::Channel::Ussd, kT0, model::PlayerStatus::Active}, 100,
+         1, false});
+    b1.dims.fx_rates.push_back({model::FxRate{"NGN", 20758, 6000000}, 100, 1, false});
+    writer.write(b1);
+    FactBatch b2;
+    b2.dims.selections.push_back(
+        {model::Selection{5, 4, "home", 21700, model::LegResult::DeadHeat, int64_t{5000}}, 200, 2,
+         false});
+    b2.dims.events.push_back({model::Event{3, 2, "Enyimba", "Rangers", kT0,
+                                           model::EventStatus::Finished, std::string("1-1")},
+                              200, 2, false});
+    model::Market gone;
+    gone.id = 4;
+    b2.dims.markets.push_back({gone, 300, 3, true});
+    writer.write(b2);
+    writer.write(b1);  // a replay of the older batch changes nothing
+    EXPECT_EQ(q("SELECT selection_id, _version, result, dead_heat_factor_e4 FROM " +
+                sql_table(db, "dim_selection") + " FINAL"),
+              "5\t200\tdead_heat\t5000\n");
+    EXPECT_EQ(q("SELECT event_id, argMax(status, _version), argMax(result, _version) FROM " +
+                sql_table(db, "dim_event") + " GROUP BY event_id"),
+              "3\tfinished\t1-1\n");
+    EXPECT_EQ(
+        q("SELECT market_id, deleted, line_e2 FROM " + sql_table(db, "dim_market") + " FINAL"),
+        "4\t1\t\\N\n");
+    EXPECT_EQ(q("SELECT count() FROM " + sql_table(db, "dim_market") + " FINAL WHERE deleted = 0"),
+              "0\n");
+    EXPECT_EQ(q("SELECT currency, toString(day), rate_e10 FROM " + sql_table(db, "dim_fx_rate") +
+                " FINAL"),
+              "NGN\t2026-11-01\t6000000\n");
+    EXPECT_EQ(q("SELECT player_id, country, currency, channel, status FROM " +
+                sql_table(db, "dim_player") + " FINAL"),
+              "7\tNG\tNGN\tussd\tactive\n");
+    EXPECT_EQ(q("SELECT competition_id, sport_id, name, country FROM " +
+                sql_table(db, "dim_competition") + " FINAL"),
+              "2\t1\tNPFL\tNG\n");
+    EXPECT_EQ(q("SELECT sport_id, name FROM " + sql_table(db, "dim_sport") + " FINAL"),
+              "1\tFootball\n");
 }
 
 TEST(FactsSql, FactsRoundTripThroughRowBinary) {
@@ -306,10 +410,11 @@ TEST(FactsSql, KpisRetractExactlyThroughSettleResettleVoidAndReplays) {
                 // Open liability (potential payout - stake) of the two open bets; the pending
                 // deposit counted once completed.
                 EXPECT_EQ(q("SELECT country, sum(sign * open_liability_minor), "
+                            "sum(sign * open_liability_eur_cents), "
                             "sum(sign * deposits_minor) FROM " +
                             sql_table(db, "kpi_hourly_contrib") +
                             " FINAL GROUP BY country ORDER BY country"),
-                          "KE\t15000\t0\nNG\t15000\t50000\nUG\t0\t0\n");
+                          "KE\t15000\t105\t0\nNG\t15000\t900\t50000\nUG\t0\t0\t0\n");
             }
             if (i == 1) {
                 EXPECT_EQ(settled_ggr_from_kpis(db),

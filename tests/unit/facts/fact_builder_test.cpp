@@ -93,6 +93,7 @@ FactBet expected_open_single() {
     f.stake_minor = 1500;
     f.potential_payout_minor = 3750;
     f.stake_eur_cents = 38;  // 1500 UGX x 0.00025 = 0.375 EUR = 37.5 cents -> 38 (half even)
+    f.potential_payout_eur_cents = 94;  // 3750 UGX x 0.00025 = 93.75 cents -> 94
     f.fx_rate_e10 = 2'500'000;
     f.total_odds_e4 = 25000;
     f.legs = 1;
@@ -527,6 +528,77 @@ TEST(FactBuilder, ReplayIntoAFreshBuilderGivesIdenticalRows) {
     EXPECT_EQ(replay.legs, h.all.legs);
     EXPECT_EQ(replay.wallet, h.all.wallet);
     EXPECT_EQ(replay.log, h.all.log);
+    EXPECT_EQ(replay.dims, h.all.dims);
+    EXPECT_GE(replay.dims.size(), 12u);  // the catalogue and the selections resulted later
+}
+
+// Every dimension change becomes a DimRow with the change's version and the transaction's log
+// offset; a re-delivered older change emits nothing; a delete and a truncate emit key-only rows
+// with deleted = true.
+TEST(FactBuilder, DimensionChangesAreEmittedAsVersionedRows) {
+    Harness h;
+    auto first = h.src.tx(catalogue());
+    FactBatch out = h.add(first);
+    ASSERT_EQ(out.dims.size(), 12u);
+    ASSERT_EQ(out.dims.sports.size(), 1u);
+    EXPECT_EQ(out.dims.sports[0],
+              (DimRow<model::Sport>{model::Sport{1, "Football"}, first.changes[0].version,
+                                    first.last_offset, false}));
+    ASSERT_EQ(out.dims.selections.size(), 4u);
+    EXPECT_EQ(out.dims.selections[3].row.id, 53);
+    EXPECT_EQ(out.dims.selections[3].row.odds_e4, 30001);
+    EXPECT_EQ(out.dims.selections[3].version, first.changes[7].version);
+    ASSERT_EQ(out.dims.players.size(), 2u);
+    EXPECT_EQ(out.dims.players[1].row.country, "NG");
+    EXPECT_EQ(out.dims.players[1].row.channel, model::Channel::Web);
+    ASSERT_EQ(out.dims.fx_rates.size(), 2u);
+    EXPECT_EQ(out.dims.fx_rates[0].row,
+              (model::FxRate{"UGX", static_cast<int32_t>(kDay), 2500000}));
+    EXPECT_EQ(h.builder.stats().dims_emitted, 12u);
+
+    // An update of a selection (its result): the new row at the new version.
+    auto update = h.src.tx({selection(5, 4, "2.5000", "win")});
+    out = h.add(update);
+    ASSERT_EQ(out.dims.size(), 1u);
+    ASSERT_EQ(out.dims.selections.size(), 1u);
+    EXPECT_EQ(out.dims.selections[0].row.result, model::LegResult::Win);
+    EXPECT_EQ(out.dims.selections[0].version, update.changes[0].version);
+    EXPECT_EQ(out.dims.selections[0].log_offset, update.last_offset);
+
+    // The catalogue re-delivered (older versions than held for selection 5; the others are the
+    // same versions again and re-emit identical rows).
+    auto again = first;
+    again.first_offset = h.src.offset();
+    h.src.skip(20);
+    again.last_offset = h.src.offset() - 1;
+    out = h.add(again);
+    EXPECT_EQ(out.dims.size(), 11u);
+    EXPECT_TRUE(out.dims.selections.size() == 3u &&
+                std::none_of(out.dims.selections.begin(), out.dims.selections.end(),
+                             [](const auto& r) { return r.row.id == 5; }));
+
+    // A delete: a key-only row.
+    auto del = h.src.tx({removed("markets", id_key(4))});
+    out = h.add(del);
+    ASSERT_EQ(out.dims.markets.size(), 1u);
+    model::Market gone;
+    gone.id = 4;
+    EXPECT_EQ(out.dims.markets[0],
+              (DimRow<model::Market>{gone, del.changes[0].version, del.last_offset, true}));
+    EXPECT_EQ(out.dims.size(), 1u);
+
+    // A truncate of fx_rates: every held rate, deleted, at the truncate's version.
+    auto trunc = h.src.tx({row("fx_rates", "", {}, Op::Truncate)});
+    out = h.add(trunc);
+    ASSERT_EQ(out.dims.fx_rates.size(), 2u);
+    EXPECT_EQ(out.dims.fx_rates[0].row.currency, "NGN");  // sorted by key
+    EXPECT_EQ(out.dims.fx_rates[1].row.currency, "UGX");
+    for (const auto& r : out.dims.fx_rates) {
+        EXPECT_TRUE(r.deleted);
+        EXPECT_EQ(r.version, trunc.changes[0].version);
+        EXPECT_EQ(r.row.rate_e10, 0);
+    }
+    EXPECT_EQ(h.builder.dimensions().fx_rate("UGX", static_cast<int32_t>(kDay)), nullptr);
 }
 
 TEST(FactBuilder, VersionsOfOneFactStrictlyIncrease) {

@@ -183,6 +183,14 @@ inline void append(FactBatch& to, const FactBatch& from) {
     to.legs.insert(to.legs.end(), from.legs.begin(), from.legs.end());
     to.wallet.insert(to.wallet.end(), from.wallet.begin(), from.wallet.end());
     to.log.insert(to.log.end(), from.log.begin(), from.log.end());
+    auto cat = [](auto& a, const auto& b) { a.insert(a.end(), b.begin(), b.end()); };
+    cat(to.dims.players, from.dims.players);
+    cat(to.dims.sports, from.dims.sports);
+    cat(to.dims.competitions, from.dims.competitions);
+    cat(to.dims.events, from.dims.events);
+    cat(to.dims.markets, from.dims.markets);
+    cat(to.dims.selections, from.dims.selections);
+    cat(to.dims.fx_rates, from.dims.fx_rates);
 }
 
 }  // namespace tote::facts::test

@@ -207,6 +207,8 @@ TEST(SimulatedFacts, FindsEveryAnomalyFlagsNothingCleanAndReplaysIdentically) {
     EXPECT_TRUE(replay.legs == run.all.legs);
     EXPECT_TRUE(replay.wallet == run.all.wallet);
     EXPECT_TRUE(replay.log == run.all.log);
+    EXPECT_TRUE(replay.dims == run.all.dims);
+    EXPECT_GT(run.all.dims.size(), 0u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -64,6 +65,7 @@ FactBet open_bet() {
     b.stake_minor = 10000;
     b.potential_payout_minor = 25000;
     b.stake_eur_cents = 600;
+    b.potential_payout_eur_cents = 1500;
     b.fx_rate_e10 = 6000000;
     b.total_odds_e4 = 25000;
     b.legs = 1;
@@ -96,7 +98,12 @@ TEST(FactWriter, EncodesABetExactly) {
     e.le<int64_t>(42).le<uint64_t>(1000).le<int64_t>(7).le<int64_t>(5).str("NG").str("app");
     e.le<uint8_t>(1).str("NGN").str("NGN").str("web").str("single").str("open");
     e.le<int64_t>(10000).le<int64_t>(25000).le<int64_t>(0).le<int64_t>(600).le<int64_t>(0);
-    e.le<int64_t>(6000000).le<int64_t>(25000).le<uint32_t>(1).arr({"football"}).arr({"NPFL"});
+    e.le<int64_t>(1500)
+        .le<int64_t>(6000000)
+        .le<int64_t>(25000)
+        .le<uint32_t>(1)
+        .arr({"football"})
+        .arr({"NPFL"});
     e.le<uint8_t>(1).le<uint8_t>(0).le<int64_t>(kT0 + 60000000).le<int64_t>(0).le<int64_t>(0);
     e.str("violation").arr({"stake_debit_missing"});
     EXPECT_EQ(w.data(), e.s);
@@ -171,19 +178,31 @@ TEST(FactWriter, EncodesAKpiRowExactly) {
     EXPECT_THROW(FactWriter::encode(k, w), ToteError);
 }
 
-// The insert column lists are exactly the tables of migration 2 (names, order, types).
-TEST(FactWriter, ColumnsMatchMigrationTwo) {
+// The insert column lists are exactly the tables of migrations 2 and 3 (names, order, types),
+// with migration 3's added column where its AFTER puts it.
+TEST(FactWriter, ColumnsMatchMigrationsTwoAndThree) {
     auto migrations = Migrator::warehouse_migrations();
-    ASSERT_GE(migrations.size(), 2u);
+    ASSERT_GE(migrations.size(), 3u);
     ASSERT_EQ(migrations[1].version, 2u);
+    ASSERT_EQ(migrations[2].version, 3u);
     std::map<std::string, std::vector<ColumnSpec>> tables;
-    for (const auto& st : migrations[1].statements) {
-        const std::string head = "CREATE TABLE IF NOT EXISTS {db}.";
-        ASSERT_EQ(st.rfind(head, 0), 0u) << st;
-        size_t open = st.find(" (");
-        size_t close = st.find(") ENGINE");
-        tables[st.substr(head.size(), open - head.size())] =
-            parse_column_list(st.substr(open + 2, close - open - 2));
+    for (size_t m = 1; m <= 2; ++m) {
+        for (const auto& st : migrations[m].statements) {
+            const std::string head = "CREATE TABLE IF NOT EXISTS {db}.";
+            ASSERT_EQ(st.rfind(head, 0), 0u) << st;
+            size_t open = st.find(" (");
+            size_t close = st.find(") ENGINE");
+            tables[st.substr(head.size(), open - head.size())] =
+                parse_column_list(st.substr(open + 2, close - open - 2));
+        }
+        for (const auto& add : migrations[m].added_columns) {
+            ASSERT_TRUE(tables.count(add.table)) << add.table;
+            auto& cols = tables[add.table];
+            auto at = std::find_if(cols.begin(), cols.end(),
+                                   [&](const ColumnSpec& c) { return c.name == add.after; });
+            ASSERT_NE(at, cols.end()) << add.after;
+            cols.insert(at + 1, ColumnSpec{add.column, add.type});
+        }
     }
     auto same = [&](const std::string& table, const std::string& columns) {
         ASSERT_TRUE(tables.count(table)) << table;
@@ -201,6 +220,14 @@ TEST(FactWriter, ColumnsMatchMigrationTwo) {
     same("fact_wallet_transaction", FactWriter::wallet_columns());
     same("etl_log", FactWriter::etl_log_columns());
     same("kpi_hourly_contrib", FactWriter::kpi_columns());
+    same("dim_player", FactWriter::dim_player_columns());
+    same("dim_sport", FactWriter::dim_sport_columns());
+    same("dim_competition", FactWriter::dim_competition_columns());
+    same("dim_event", FactWriter::dim_event_columns());
+    same("dim_market", FactWriter::dim_market_columns());
+    same("dim_selection", FactWriter::dim_selection_columns());
+    same("dim_fx_rate", FactWriter::dim_fx_rate_columns());
+    EXPECT_EQ(tables.size(), 12u);
     EXPECT_EQ(KpiQueries::value_columns(),
               "turnover_minor, settled_turnover_minor, payouts_minor, ggr_minor, bets, "
               "deposits_minor, withdrawals_minor, open_liability_minor, turnover_eur_cents, "
@@ -244,6 +271,95 @@ TEST(FactWriter, WritesKpisFirstThenFactsThenLogAndSkipsEmptyParts) {
     EXPECT_EQ(conn.inserts[1].table, "`tote`.`fact_wallet_transaction`");
 }
 
+TEST(FactWriter, EncodesDimensionRowsExactly) {
+    RowBinaryWriter w;
+    model::Player p{7, "UG", "UGX", model::Channel::Ussd, 1000, model::PlayerStatus::SelfExcluded};
+    FactWriter::encode(facts::DimRow<model::Player>{p, 900, 12, false}, w);
+    Bytes e;
+    e.le<int64_t>(7).le<uint64_t>(900).le<int64_t>(12).le<uint8_t>(0).str("UG").str("UGX");
+    e.str("ussd").le<int64_t>(1000).str("self_excluded");
+    EXPECT_EQ(w.take(), e.s);
+
+    model::Competition c{3, 1, "NPFL", std::nullopt};
+    FactWriter::encode(facts::DimRow<model::Competition>{c, 901, 13, false}, w);
+    e = Bytes{};
+    e.le<int64_t>(3).le<uint64_t>(901).le<int64_t>(13).le<uint8_t>(0).le<int64_t>(1).str("NPFL");
+    e.le<uint8_t>(1);  // NULL country
+    EXPECT_EQ(w.take(), e.s);
+
+    model::Event ev{9, 3, "Home FC", "Away FC", 5000, model::EventStatus::Finished, "2-1"};
+    FactWriter::encode(facts::DimRow<model::Event>{ev, 902, 14, false}, w);
+    e = Bytes{};
+    e.le<int64_t>(9).le<uint64_t>(902).le<int64_t>(14).le<uint8_t>(0).le<int64_t>(3);
+    e.str("Home FC").str("Away FC").le<int64_t>(5000).str("finished").le<uint8_t>(0).str("2-1");
+    EXPECT_EQ(w.take(), e.s);
+
+    model::Market m{90, 9, "AH", -25, model::MarketStatus::Suspended};
+    FactWriter::encode(facts::DimRow<model::Market>{m, 903, 15, false}, w);
+    e = Bytes{};
+    e.le<int64_t>(90).le<uint64_t>(903).le<int64_t>(15).le<uint8_t>(0).le<int64_t>(9).str("AH");
+    e.le<uint8_t>(0).le<int64_t>(-25).str("suspended");
+    EXPECT_EQ(w.take(), e.s);
+
+    model::Selection sel{900, 90, "Home", 21700, model::LegResult::DeadHeat, 5000};
+    FactWriter::encode(facts::DimRow<model::Selection>{sel, 904, 16, false}, w);
+    e = Bytes{};
+    e.le<int64_t>(900).le<uint64_t>(904).le<int64_t>(16).le<uint8_t>(0).le<int64_t>(90);
+    e.str("Home").le<int64_t>(21700).le<uint8_t>(0).str("dead_heat").le<uint8_t>(0);
+    e.le<int64_t>(5000);
+    EXPECT_EQ(w.take(), e.s);
+
+    // A deleted sport: key only.
+    model::Sport sp;
+    sp.id = 1;
+    FactWriter::encode(facts::DimRow<model::Sport>{sp, 905, 17, true}, w);
+    e = Bytes{};
+    e.le<int64_t>(1).le<uint64_t>(905).le<int64_t>(17).le<uint8_t>(1).str("");
+    EXPECT_EQ(w.take(), e.s);
+
+    // FX day as Date (UInt16 days).
+    model::FxRate fx{"UGX", 20758, 2500000};
+    FactWriter::encode(facts::DimRow<model::FxRate>{fx, 906, 18, false}, w);
+    e = Bytes{};
+    e.str("UGX").le<uint16_t>(20758).le<uint64_t>(906).le<int64_t>(18).le<uint8_t>(0);
+    e.le<int64_t>(2500000);
+    EXPECT_EQ(w.take(), e.s);
+    fx.day = 70000;
+    EXPECT_THROW(FactWriter::encode(facts::DimRow<model::FxRate>{fx, 906, 18, false}, w),
+                 ToteError);
+}
+
+TEST(FactWriter, WritesDimensionsAfterKpisAndBeforeFactsInWriteAndEncode) {
+    FakeConnection conn;
+    FactWriter writer(conn, "tote");
+    FactBatch batch;
+    batch.bets.push_back(open_bet());
+    model::Sport sp{1, "Football"};
+    batch.dims.sports.push_back({sp, 10, 1, false});
+    model::FxRate fx{"NGN", 20758, 6000000};
+    batch.dims.fx_rates.push_back({fx, 11, 1, false});
+    auto kpis = kpi_contributions(nullptr, batch.bets[0]);
+    writer.write(batch, kpis);
+    ASSERT_EQ(conn.inserts.size(), 4u);
+    EXPECT_EQ(conn.inserts[0].table, "`tote`.`kpi_hourly_contrib`");
+    EXPECT_EQ(conn.inserts[1].table, "`tote`.`dim_sport`");
+    EXPECT_EQ(conn.inserts[1].columns, FactWriter::dim_sport_columns());
+    EXPECT_EQ(conn.inserts[2].table, "`tote`.`dim_fx_rate`");
+    EXPECT_EQ(conn.inserts[2].columns, FactWriter::dim_fx_rate_columns());
+    EXPECT_EQ(conn.inserts[3].table, "`tote`.`fact_bet`");
+
+    std::vector<EncodedInsert> encoded;
+    writer.encode(batch, kpis, encoded);
+    ASSERT_EQ(encoded.size(), conn.inserts.size());
+    for (size_t i = 0; i < encoded.size(); ++i) {
+        EXPECT_EQ(encoded[i].table, conn.inserts[i].table);
+        EXPECT_EQ(encoded[i].columns, conn.inserts[i].columns);
+        EXPECT_EQ(encoded[i].rows, conn.inserts[i].rows);
+    }
+    batch.clear();
+    EXPECT_TRUE(batch.dims.empty());
+}
+
 TEST(KpiContribution, SportOfABet) {
     FactBet b;
     EXPECT_EQ(kpi_sport(b), "");
@@ -276,6 +392,7 @@ TEST(KpiContribution, OpenBetContributesTurnoverCountAndLiabilityAtPlacement) {
     want.turnover_eur_cents = 600;
     want.bets = 1;
     want.open_liability_minor = 15000;
+    want.open_liability_eur_cents = 900;  // potential 1500 - stake 600, EUR cents
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0], want);
 }
@@ -301,6 +418,7 @@ TEST(KpiContribution, SettlementAddsTheSettledViewAndRetractsTheOpenVersion) {
     back.turnover_eur_cents = 600;
     back.bets = 1;
     back.open_liability_minor = 15000;
+    back.open_liability_eur_cents = 900;
     EXPECT_EQ(rows[0], placed);
     EXPECT_EQ(rows[1], settle);
     EXPECT_EQ(rows[2], back);

@@ -41,7 +41,7 @@ TEST(Migrator, SkipsAppliedMigrationsWithTheSameChecksum) {
     };
     auto report = Migrator(conn, "tote").apply();
     EXPECT_TRUE(report.applied.empty());
-    EXPECT_EQ(report.already_done, (std::vector<uint32_t>{1, 2}));
+    EXPECT_EQ(report.already_done, (std::vector<uint32_t>{1, 2, 3}));
     EXPECT_EQ(conn.statements.size(), 3u);  // database, _migrations, the read
 }
 
@@ -86,6 +86,34 @@ TEST(Migrator, ChecksumDependsOnEveryStatement) {
     EXPECT_EQ(Migrator::checksum(a).size(), 16u);
     // The warehouse's migration 1 is frozen: changing it breaks every existing warehouse.
     EXPECT_EQ(Migrator::checksum(Migrator::warehouse_migrations()[0]), "b4b5678bc18d4272");
+}
+
+// ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: the migrator asks system.columns and adds
+// the column only when it is missing (a crash before the migration was recorded is repaired).
+TEST(Migrator, AddsAColumnOnlyWhenMissing) {
+    Migration m{1,
+                "add",
+                {"CREATE TABLE IF NOT EXISTS {db}.`t` (a Int64, b Int64) ENGINE = Memory"},
+                {{"t", "c", "Int64", "a"}}};
+    FakeConnection conn;
+    auto report = Migrator(conn, "w", {m}).apply();
+    EXPECT_EQ(report.applied, (std::vector<uint32_t>{1}));
+    ASSERT_EQ(conn.statements.size(), 7u);
+    EXPECT_EQ(conn.statements[4],
+              "SELECT name FROM system.columns WHERE database = 'w' AND table = 't'");
+    EXPECT_EQ(conn.statements[5], "ALTER TABLE `w`.`t` ADD COLUMN `c` Int64 AFTER `a`");
+    ASSERT_EQ(conn.tables["t"].size(), 3u);
+
+    // Run again as if the migration had not been recorded: the column is there, no ALTER.
+    FakeConnection again;
+    again.tables["t"] = conn.tables["t"];
+    Migrator(again, "w", {m}).apply();
+    for (const auto& st : again.statements) EXPECT_EQ(st.find("ALTER"), std::string::npos) << st;
+
+    // The added columns are part of the checksum; migrations without any hash as before.
+    Migration other = m;
+    other.added_columns[0].type = "Int32";
+    EXPECT_NE(Migrator::checksum(m), Migrator::checksum(other));
 }
 
 TEST(Migrator, RendersTheDatabaseName) {

@@ -23,8 +23,8 @@ class Tote:
             raise SystemExit(f"command failed: tote {' '.join(args)}")
         return proc
 
-    def query(self, sql):
-        return self.run("query", sql, "--format", "TabSeparated").stdout
+    def query(self, sql, *common):
+        return self.run(*common, "query", sql, "--format", "TabSeparated").stdout
 
     def ground_truth(self):
         with open(os.path.join(self.data_dir, "ground_truth.json")) as f:
@@ -44,11 +44,16 @@ FACT_SNAPSHOT_QUERIES = {
 }
 
 
-def fact_snapshot(tote):
+def ingested_line(out):
+    """The "ingested N records (...)" summary line of `tote ingest`."""
+    return next((l for l in out.splitlines() if l.startswith("ingested ")), "")
+
+
+def fact_snapshot(tote, *common, database="tote"):
     """{table: (row count, text)} of the fact tables, read through FINAL."""
     out = {}
     for table, sql in FACT_SNAPSHOT_QUERIES.items():
-        text = tote.query(sql)
+        text = tote.query(sql.replace("tote.", database + "."), *common)
         out[table] = (text.count("\n"), text)
     return out
 

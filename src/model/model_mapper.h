@@ -21,6 +21,8 @@ public:
     ModelRecord map(const ChangeEvent& change) const;
 
     const BettingMapping& mapping() const { return mapping_; }
+    // True when the mapping names the table (map() of its changes is not NotModelTable).
+    bool maps_table(const std::string& table) const { return tables_.count(table) != 0; }
 
 private:
     ModelRecord map_row(EntityKind kind, const ChangeEvent& change, const RowImage& row) const;

@@ -1,7 +1,9 @@
 #include "pipeline/fact_stage.h"
 
+#include <iterator>
 #include <limits>
 #include <utility>
+#include <variant>
 
 namespace tote {
 
@@ -25,14 +27,121 @@ int64_t key_of(const facts::FactWalletTransaction& f) {
 
 }  // namespace
 
+KpiBetBase KpiBetBase::of(const facts::FactBet& f) {
+    KpiBetBase b;
+    b.version = f.version;
+    b.player_country = f.player_country;
+    b.player_id = f.player_id;
+    b.currency = f.currency;
+    b.sport = kpi_sport(f);
+    b.channel = f.channel;
+    b.status = f.status;
+    b.stake_minor = f.stake_minor;
+    b.potential_payout_minor = f.potential_payout_minor;
+    b.payout_minor = f.payout_minor;
+    b.ggr_minor = f.ggr_minor;
+    b.stake_eur_cents = f.stake_eur_cents;
+    b.payout_eur_cents = f.payout_eur_cents;
+    b.potential_payout_eur_cents = f.potential_payout_eur_cents;
+    b.placed_at_us = f.placed_at_us;
+    b.settled_at_us = f.settled_at_us;
+    return b;
+}
+
+bool KpiBetBase::same_inputs(const facts::FactBet& f) const {
+    return stake_minor == f.stake_minor && potential_payout_minor == f.potential_payout_minor &&
+           payout_minor == f.payout_minor && ggr_minor == f.ggr_minor &&
+           stake_eur_cents == f.stake_eur_cents && payout_eur_cents == f.payout_eur_cents &&
+           potential_payout_eur_cents == f.potential_payout_eur_cents &&
+           placed_at_us == f.placed_at_us && settled_at_us == f.settled_at_us &&
+           status == f.status && player_id == f.player_id && player_country == f.player_country &&
+           currency == f.currency && channel == f.channel && sport == kpi_sport(f);
+}
+
+facts::FactBet KpiBetBase::to_fact(int64_t bet_id) const {
+    facts::FactBet f;
+    f.bet_id = bet_id;
+    f.version = version;
+    f.player_country = player_country;
+    f.player_id = player_id;
+    f.currency = currency;
+    f.sports.push_back(sport);  // kpi_sport() of {s} is s (and "" stays "")
+    f.channel = channel;
+    f.status = status;
+    f.stake_minor = stake_minor;
+    f.potential_payout_minor = potential_payout_minor;
+    f.payout_minor = payout_minor;
+    f.ggr_minor = ggr_minor;
+    f.stake_eur_cents = stake_eur_cents;
+    f.payout_eur_cents = payout_eur_cents;
+    f.potential_payout_eur_cents = potential_payout_eur_cents;
+    f.placed_at_us = placed_at_us;
+    f.settled_at_us = settled_at_us;
+    return f;
+}
+
+KpiWalletBase KpiWalletBase::of(const facts::FactWalletTransaction& f) {
+    KpiWalletBase b;
+    b.version = f.version;
+    b.player_country = f.player_country;
+    b.player_id = f.player_id;
+    b.currency = f.currency;
+    b.type = f.type;
+    b.status = f.status;
+    b.amount_minor = f.amount_minor;
+    b.amount_eur_cents = f.amount_eur_cents;
+    b.created_at_us = f.created_at_us;
+    b.deleted = f.deleted;
+    return b;
+}
+
+bool KpiWalletBase::same_inputs(const facts::FactWalletTransaction& f) const {
+    return amount_minor == f.amount_minor && amount_eur_cents == f.amount_eur_cents &&
+           created_at_us == f.created_at_us && deleted == f.deleted && status == f.status &&
+           type == f.type && player_id == f.player_id && player_country == f.player_country &&
+           currency == f.currency;
+}
+
+facts::FactWalletTransaction KpiWalletBase::to_fact(int64_t id) const {
+    facts::FactWalletTransaction f;
+    f.id = id;
+    f.version = version;
+    f.player_country = player_country;
+    f.player_id = player_id;
+    f.currency = currency;
+    f.type = type;
+    f.status = status;
+    f.amount_minor = amount_minor;
+    f.amount_eur_cents = amount_eur_cents;
+    f.created_at_us = created_at_us;
+    f.deleted = deleted;
+    return f;
+}
+
 FactStage::FactStage(model::BettingMapping mapping, FactStageConfig config,
                      ClickHouseConnection& conn, std::string database)
     : assembler_(config.assembler),
       builder_(std::move(mapping), config.builder),
       writer_(conn, std::move(database)) {}
 
-void FactStage::add(DecodeResult&& result, Offset offset) {
-    assembler_.add(std::move(result), offset);
+void FactStage::add(DecodeResult& result, Offset offset) {
+    auto* change = std::get_if<ChangeEvent>(&result);
+    if (!change) {
+        assembler_.add(std::move(result), offset);
+        return;
+    }
+    ChangeEvent kept;
+    if (builder_.maps_table(change->table)) {
+        kept = std::move(*change);
+    } else {
+        // Outside the betting model: the builder ignores it, the assembler counts it.
+        kept.table = change->table;
+        kept.op = change->op;
+        kept.key = change->key;
+        kept.source = change->source;
+        kept.version = change->version;
+    }
+    assembler_.add_change(std::move(kept), offset);
 }
 
 void FactStage::skip(Offset offset) {
@@ -49,21 +158,25 @@ void FactStage::build_ready(facts::FactBatch& batch) {
     builder_.advance(assembler_.safe_resume_offset().value, batch);
 }
 
-template <class Fact>
-void FactStage::add_kpis(std::unordered_map<int64_t, Fact>& base, int64_t key, const Fact& current,
+template <class Base, class Fact>
+void FactStage::add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, const Fact& current,
                          std::vector<KpiContribution>& kpis) {
     auto it = base.find(key);
     if (it == base.end()) {
         auto rows = kpi_contributions(nullptr, current);
-        kpis.insert(kpis.end(), rows.begin(), rows.end());
-        base.emplace(key, current);
+        kpis.insert(kpis.end(), std::make_move_iterator(rows.begin()),
+                    std::make_move_iterator(rows.end()));
+        base.emplace(key, Base::of(current));
         return;
     }
-    if (current.version <= it->second.version) return;        // a re-emission: written already
-    if (values_of(current) == values_of(it->second)) return;  // same contribution: nothing
-    auto rows = kpi_contributions(&it->second, current);
-    kpis.insert(kpis.end(), rows.begin(), rows.end());
-    it->second = current;
+    if (current.version <= it->second.version) return;  // a re-emission: written already
+    if (it->second.same_inputs(current)) return;        // same contribution: nothing
+    const Fact previous = it->second.to_fact(key);
+    if (values_of(current) == values_of(previous)) return;  // different inputs, same values
+    auto rows = kpi_contributions(&previous, current);
+    kpis.insert(kpis.end(), std::make_move_iterator(rows.begin()),
+                std::make_move_iterator(rows.end()));
+    it->second = Base::of(current);
 }
 
 void FactStage::emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out) {

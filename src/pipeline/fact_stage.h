@@ -21,6 +21,7 @@
 // passes through a version that a restarted process might not emit.
 // Not thread-safe.
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -53,13 +54,47 @@ struct FactStageStats {
     uint64_t violations_logged = 0;  // ETL log entries other than incomplete/mapping ones
 };
 
+// The fields of a fact version that its KPI rows (kpi_contributions) are made of, and nothing
+// else: what FactStage remembers per fact to retract that version's rows later. to_fact() gives
+// a fact whose KPI rows equal those of the version it was taken from.
+// Every field kpi_contributions() reads must be here (to_fact() rebuilds the fact from it).
+struct KpiBetBase {
+    uint64_t version = 0;
+    int64_t player_id = 0;
+    std::string player_country, currency, sport, channel, status;
+    int64_t stake_minor = 0, potential_payout_minor = 0, payout_minor = 0, ggr_minor = 0;
+    int64_t stake_eur_cents = 0, payout_eur_cents = 0, potential_payout_eur_cents = 0;
+    int64_t placed_at_us = 0, settled_at_us = 0;
+
+    static KpiBetBase of(const facts::FactBet& f);
+    // Same KPI inputs (the version aside): the same rows apart from fact_version.
+    bool same_inputs(const facts::FactBet& f) const;
+    facts::FactBet to_fact(int64_t bet_id) const;
+};
+
+struct KpiWalletBase {
+    uint64_t version = 0;
+    int64_t player_id = 0;
+    std::string player_country, currency, type, status;
+    int64_t amount_minor = 0, amount_eur_cents = 0, created_at_us = 0;
+    bool deleted = false;
+
+    static KpiWalletBase of(const facts::FactWalletTransaction& f);
+    bool same_inputs(const facts::FactWalletTransaction& f) const;
+    facts::FactWalletTransaction to_fact(int64_t id) const;
+};
+
 class FactStage {
 public:
     FactStage(model::BettingMapping mapping, FactStageConfig config, ClickHouseConnection& conn,
               std::string database);
 
-    // Feeds one record's decode result, in log order (the result is consumed).
-    void add(DecodeResult&& result, Offset offset);
+    // Feeds one record's decode result, in log order. A change of a table the mapping names is
+    // moved out of `result`; one of any other table is left in `result` (its storage stays for
+    // the decoder to reuse) and only the stub the assembler needs to account for it is kept
+    // (table, op, key, source position, version; no row images).
+    void add(DecodeResult& result, Offset offset);
+    void add(DecodeResult&& result, Offset offset) { add(result, offset); }
     // A record that carries no change (unreadable by the source): the watermark moves.
     void skip(Offset offset);
 
@@ -82,16 +117,17 @@ public:
 private:
     void build_ready(facts::FactBatch& batch);
     void emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out);
-    template <class Fact>
-    void add_kpis(std::unordered_map<int64_t, Fact>& base, int64_t key, const Fact& current,
+    template <class Base, class Fact>
+    void add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, const Fact& current,
                   std::vector<KpiContribution>& kpis);
 
     TransactionAssembler assembler_;
     facts::FactBuilder builder_;
     FactWriter writer_;
     bool replaying_ = false;
-    std::unordered_map<int64_t, facts::FactBet> bet_kpi_base_;
-    std::unordered_map<int64_t, facts::FactWalletTransaction> wallet_kpi_base_;
+    // Per fact, the KPI inputs of the version whose contribution was written last.
+    std::unordered_map<int64_t, KpiBetBase> bet_kpi_base_;
+    std::unordered_map<int64_t, KpiWalletBase> wallet_kpi_base_;
     CompleteTransaction unit_;
     IncompleteTransaction report_;
     facts::FactBatch batch_;

@@ -45,7 +45,7 @@ void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
     if (!rec.source_error.empty())
         facts_->skip(ordinal);
     else
-        facts_->add(std::move(decoded), ordinal);
+        facts_->add(decoded, ordinal);  // may leave reusable storage in `decoded`
 }
 
 void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {

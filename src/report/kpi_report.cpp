@@ -90,30 +90,29 @@ std::string KpiReport::grouped_sql(const std::optional<std::string>& country,
 
 std::string KpiReport::active_players_sql(int64_t from_day, int64_t to_day,
                                           const std::optional<std::string>& country) const {
-    const std::string from_us = std::to_string(from_day * kUsPerDay);
-    const std::string to_us = std::to_string((to_day + 1) * kUsPerDay);
-    const std::string table = sql_table(database_, "fact_bet");
-    // The latest version of every bet that has any version placed in the range (the placement
-    // time never changes for a key, docs/kpis.md; the outer filter keeps this exact even if it
-    // did), then the report's filter on that latest version.
-    std::string latest = "(SELECT bet_id, player_id, player_country, status, placed_at_us FROM " +
-                         table + " WHERE bet_id IN (SELECT bet_id FROM " + table +
-                         " WHERE placed_at_us >= " + from_us + " AND placed_at_us < " + to_us +
-                         ") ORDER BY bet_id, _version DESC LIMIT 1 BY bet_id)";
+    const std::string from_s = std::to_string(from_day * 86400);
+    const std::string to_s = std::to_string((to_day + 1) * 86400);
+    // From the KPI table: a player is active on a day in a country when the +1/-1 bet counts of
+    // their bets placed then still sum above zero (a void retracts it). One row per player, day
+    // and country; distinct counts over them are exact at every level (docs/kpis.md).
     std::string where =
-        " WHERE status != 'void' AND placed_at_us >= " + from_us + " AND placed_at_us < " + to_us;
-    if (country) where += " AND player_country = " + sql_string(*country);
-    const std::string day = "toInt64(intDiv(placed_at_us, " + std::to_string(kUsPerDay) + "))";
-    return "SELECT r_level, r_day, r_country, r_players FROM (SELECT toUInt8(0) AS r_level, " +
-           day + " AS r_day, toString(player_country) AS r_country, " +
-           "toUInt64(uniqExact(player_id)) AS r_players FROM " + latest + where +
-           " GROUP BY r_day, r_country UNION ALL SELECT toUInt8(1) AS r_level, " + day +
-           " AS r_day, toString('') AS r_country, toUInt64(uniqExact(player_id)) AS r_players "
-           "FROM " +
-           latest + where +
+        " WHERE fact = 'bet' AND toUInt32(hour) >= " + from_s + " AND toUInt32(hour) < " + to_s;
+    if (country) where += " AND country = " + sql_string(*country);
+    const std::string active =
+        "(SELECT toInt64(intDiv(toUInt32(hour), 86400)) AS d, country, player_id, "
+        "sum(sign * toInt64(bets)) AS b FROM " +
+        sql_table(database_, "kpi_hourly_contrib") + " FINAL" + where +
+        " GROUP BY d, country, player_id HAVING b > 0)";
+    return "SELECT r_level, r_day, r_country, r_players FROM (SELECT toUInt8(0) AS r_level, "
+           "d AS r_day, toString(country) AS r_country, toUInt64(uniqExact(player_id)) AS "
+           "r_players FROM " +
+           active +
+           " GROUP BY r_day, r_country UNION ALL SELECT toUInt8(1) AS r_level, d AS r_day, "
+           "toString('') AS r_country, toUInt64(uniqExact(player_id)) AS r_players FROM " +
+           active +
            " GROUP BY r_day UNION ALL SELECT toUInt8(2) AS r_level, toInt64(0) AS r_day, "
            "toString('') AS r_country, toUInt64(uniqExact(player_id)) AS r_players FROM " +
-           latest + where + ") ORDER BY r_level, r_day, r_country";
+           active + ") ORDER BY r_level, r_day, r_country";
 }
 
 Report KpiReport::assemble(int64_t from_day, int64_t to_day,

@@ -58,7 +58,7 @@ const std::string& FactWriter::kpi_columns() {
         "deposits_minor Int64, withdrawals_minor Int64, open_liability_minor Int64, "
         "turnover_eur_cents Int64, settled_turnover_eur_cents Int64, payouts_eur_cents Int64, "
         "ggr_eur_cents Int64, deposits_eur_cents Int64, withdrawals_eur_cents Int64, "
-        "open_liability_eur_cents Int64";
+        "open_liability_eur_cents Int64, player_id Int64";
     return c;
 }
 
@@ -235,6 +235,7 @@ void FactWriter::encode(const KpiContribution& r, RowBinaryWriter& w) {
     w.int64(r.deposits_eur_cents);
     w.int64(r.withdrawals_eur_cents);
     w.int64(r.open_liability_eur_cents);
+    w.int64(r.player_id);
 }
 
 namespace {

@@ -44,6 +44,7 @@ std::vector<KpiContribution> own_rows(const facts::FactBet& b, int8_t sign) {
     base.channel = b.channel;
     base.fact = "bet";
     base.fact_key = std::to_string(b.bet_id);
+    base.player_id = b.player_id;
     base.fact_version = b.version;
     base.sign = sign;
 
@@ -93,6 +94,7 @@ std::vector<KpiContribution> own_rows(const facts::FactWalletTransaction& w, int
     c.currency = w.currency;
     c.fact = "wallet";
     c.fact_key = std::to_string(w.id);
+    c.player_id = w.player_id;
     c.fact_version = w.version;
     c.sign = sign;
     if (w.type == "stake_debit" || w.type == "refund") {

@@ -38,6 +38,7 @@ struct KpiContribution {
     int64_t deposits_eur_cents = 0;
     int64_t withdrawals_eur_cents = 0;
     int64_t open_liability_eur_cents = 0;
+    int64_t player_id = 0;  // the fact's player (active players: exact distinct per slice)
     bool operator==(const KpiContribution&) const = default;
 };
 

@@ -200,4 +200,21 @@ std::string KpiQueries::active_players(std::string_view database, int64_t from_u
            " GROUP BY player_country ORDER BY player_country";
 }
 
+std::string KpiQueries::active_players_by_day_from_kpis(std::string_view database) {
+    // A player is active on a day in a country when the +1/-1 bet counts of their bets placed
+    // that day still sum above zero: exact distinct, with voids retracted (docs/kpis.md).
+    return "SELECT day, country, count() FROM (SELECT intDiv(toUInt32(hour), 86400) AS day, "
+           "country, player_id, sum(sign * toInt64(bets)) AS b FROM " +
+           sql_table(database, "kpi_hourly_contrib") +
+           " FINAL WHERE fact = 'bet' GROUP BY day, country, player_id HAVING b > 0) "
+           "GROUP BY day, country ORDER BY day, country";
+}
+
+std::string KpiQueries::active_players_by_day_from_facts(std::string_view database) {
+    return "SELECT intDiv(placed_at_us, 86400000000) AS day, player_country, "
+           "uniqExact(player_id) FROM " +
+           latest_bets(database) +
+           " WHERE status != 'void' GROUP BY day, player_country ORDER BY day, player_country";
+}
+
 }  // namespace tote

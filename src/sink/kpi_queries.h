@@ -36,6 +36,13 @@ public:
     // the latest bet versions, per country: country, active_players.
     static std::string active_players(std::string_view database, int64_t from_us, int64_t to_us);
 
+    // Active players (exact distinct) per UTC day (days since the epoch) x country: day,
+    // country, players. From the KPI table (players whose bet counts of the day sum above zero,
+    // kpi_hourly_contrib.player_id) and recomputed from the latest bet facts; equal when the KPI
+    // table is exact.
+    static std::string active_players_by_day_from_kpis(std::string_view database);
+    static std::string active_players_by_day_from_facts(std::string_view database);
+
     // "turnover_minor, settled_turnover_minor, ..., open_liability_eur_cents".
     static const std::string& value_columns();
 };

@@ -90,7 +90,7 @@ std::vector<Migration> Migrator::warehouse_migrations() {
              "sign)",
          }},
         {3,
-         "dimension tables and the EUR potential payout of bets",
+         "dimension tables, the EUR potential payout of bets, the player of KPI rows",
          {
              // One row per dimension change (src/transform/facts/fact_rows.h DimRow): the row
              // as held after the change, or a key-only row with deleted = 1. Read the latest
@@ -124,7 +124,10 @@ std::vector<Migration> Migrator::warehouse_migrations() {
          },
          // Open liability in EUR (docs/kpis.md): fact_bet rows written before this migration
          // read 0 here.
-         {{"fact_bet", "potential_payout_eur_cents", "Int64", "payout_eur_cents"}}},
+         // Active players per KPI slice (exact distinct with retraction): the player of the
+         // fact, on every contribution row (docs/kpis.md).
+         {{"fact_bet", "potential_payout_eur_cents", "Int64", "payout_eur_cents"},
+          {"kpi_hourly_contrib", "player_id", "Int64", "open_liability_eur_cents"}}},
     };
 }
 

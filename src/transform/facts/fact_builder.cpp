@@ -20,11 +20,16 @@ uint64_t next_version(uint64_t inputs, const std::optional<uint64_t>& last) {
     return *last + 1;
 }
 
+// `fresh` (a new fact, version and log_offset not set yet) equals `emitted` but for the
+// position: nothing to emit. Compares in place, without copying either.
 template <class F>
-F without_position(F f) {
-    f.version = 0;
-    f.log_offset = 0;
-    return f;
+bool same_but_position(F& fresh, const F& emitted) {
+    fresh.version = emitted.version;
+    fresh.log_offset = emitted.log_offset;
+    const bool same = fresh == emitted;
+    fresh.version = 0;
+    fresh.log_offset = 0;
+    return same;
 }
 
 // A dimension row that carries only its key (a deleted row).
@@ -33,6 +38,17 @@ T key_only(int64_t id) {
     T row;
     row.id = id;
     return row;
+}
+
+// A bet's ledger ids stay sorted and unique (the order std::map gave).
+void insert_id(std::vector<int64_t>& ids, int64_t id) {
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    if (it == ids.end() || *it != id) ids.insert(it, id);
+}
+
+void erase_id(std::vector<int64_t>& ids, int64_t id) {
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    if (it != ids.end() && *it == id) ids.erase(it);
 }
 
 std::string id_key(int64_t id) {
@@ -62,7 +78,7 @@ Verdicts summarise(const std::vector<validation::RuleOutcome>& outcomes) {
 
 // One log entry per failed rule that is new for the fact (not logged before with the same
 // details).
-void log_failures(const Verdicts& v, std::map<std::string, std::string>& logged,
+void log_failures(const Verdicts& v, SortedVectorMap<std::string, std::string>& logged,
                   const std::string& entity, const std::string& key, uint64_t version,
                   int64_t offset, FactBatch& out, uint64_t& count) {
     for (const auto* o : v.failures) {
@@ -184,8 +200,8 @@ void FactBuilder::apply_bet(const model::Bet& b, uint64_t version, int64_t offse
     s.bet = SourceRow<model::Bet>{b, version, true};
     touch_bet(b.id, offset);
     if (first)  // ledger rows that waited for their bet (debit_has_bet)
-        for (const auto& [wid, row] : s.ledger)
-            if (row.live) touch_wallet(wid, offset);
+        for (int64_t wid : s.ledger)
+            if (ledger_row(wid).live) touch_wallet(wid, offset);
 }
 
 void FactBuilder::apply_leg(const model::BetLeg& l, uint64_t version, int64_t offset) {
@@ -220,12 +236,12 @@ void FactBuilder::apply_wallet(const model::WalletTransaction& w, uint64_t versi
     if (old_bet && old_bet != w.bet_id) {
         auto it = bets_.find(*old_bet);
         if (it != bets_.end()) {
-            it->second.ledger.erase(w.id);
+            erase_id(it->second.ledger, w.id);
             touch_bet(*old_bet, offset);
         }
     }
     if (w.bet_id) {
-        bets_[*w.bet_id].ledger[w.id] = ws.tx;
+        insert_id(bets_[*w.bet_id].ledger, w.id);
         touch_bet(*w.bet_id, offset);
     }
     touch_wallet(w.id, offset);
@@ -270,7 +286,7 @@ void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, in
             if (ws.tx.row.bet_id) {
                 auto b = bets_.find(*ws.tx.row.bet_id);
                 if (b != bets_.end()) {
-                    b->second.ledger[*id] = ws.tx;
+                    insert_id(b->second.ledger, *id);
                     touch_bet(*ws.tx.row.bet_id, offset);
                 }
             }
@@ -334,16 +350,21 @@ void FactBuilder::dimension_changed(const DimKey& key, int64_t offset) {
 
 void FactBuilder::touch_bet(int64_t bet_id, int64_t offset) {
     bets_[bet_id].last_input_offset = offset;
-    dirty_bets_.insert(bet_id);
+    dirty_bets_.push_back(bet_id);
 }
 
 void FactBuilder::touch_wallet(int64_t id, int64_t offset) {
     wallet_[id].last_input_offset = offset;
-    dirty_wallet_.insert(id);
+    dirty_wallet_.push_back(id);
 }
 
 void FactBuilder::flush(int64_t /*offset*/, FactBatch& out) {
     const bool final_at_once = config_.watermark_offsets <= 0;
+    // In id order, each once (as a std::set would give).
+    for (auto* ids : {&dirty_bets_, &dirty_wallet_}) {
+        std::sort(ids->begin(), ids->end());
+        ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    }
     for (int64_t id : dirty_bets_) emit_bet(id, bets_[id], final_at_once, out);
     dirty_bets_.clear();
     for (int64_t id : dirty_wallet_) emit_wallet(id, wallet_[id], final_at_once, out);
@@ -485,22 +506,23 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
         fl.competition = competition;
         fl.live_at_placement = lc.event_status_at_placement == model::EventStatus::Live;
         fl.inferred = inferred;
-        if (!ls.emitted || without_position(*ls.emitted) != fl) {
+        f.live = f.live || fl.live_at_placement;
+        if (!ls.emitted || !same_but_position(fl, *ls.emitted)) {
             fl.version = next_version(leg_inputs, last_leg_version);
             fl.log_offset = s.last_input_offset;
-            ls.emitted = fl;
             out.legs.push_back(fl);
+            ls.emitted = std::move(fl);
             ++stats_.legs_emitted;
         }
         inputs = std::max(inputs, leg_inputs);
         f.legs += 1;
-        f.sports.push_back(sport);
-        f.competitions.push_back(competition);
-        f.live = f.live || fl.live_at_placement;
+        f.sports.push_back(std::move(sport));
+        f.competitions.push_back(std::move(competition));
         f.dimensions_inferred = f.dimensions_inferred || inferred;
         ctx.legs.push_back(std::move(lc));
     }
-    for (const auto& [wid, row] : s.ledger) {
+    for (int64_t wid : s.ledger) {
+        const auto& row = ledger_row(wid);
         inputs = std::max(inputs, row.version);
         if (row.live) ctx.ledger.push_back(row.row);
     }
@@ -532,17 +554,19 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
     f.validation = v.fail     ? ValidationStatus::Violation
                    : awaiting ? ValidationStatus::Pending
                               : ValidationStatus::Ok;
-    f.violated_rules = v.violated;
+    f.violated_rules = std::move(v.violated);
 
-    if (!s.emitted || without_position(*s.emitted) != f) {
+    if (!s.emitted || !same_but_position(f, *s.emitted)) {
         std::optional<uint64_t> last;
         if (s.emitted) last = s.emitted->version;
         f.version = next_version(inputs, last);
         f.log_offset = s.last_input_offset;
-        s.emitted = f;
+        const uint64_t version = f.version;
+        const int64_t log_offset = f.log_offset;
         out.bets.push_back(f);
+        s.emitted = std::move(f);
         ++stats_.bets_emitted;
-        log_failures(v, s.logged, "bet", id_key(bet_id), f.version, f.log_offset, out,
+        log_failures(v, s.logged, "bet", id_key(bet_id), version, log_offset, out,
                      stats_.log_entries);
     }
     if (awaiting) {
@@ -620,14 +644,16 @@ void FactBuilder::emit_wallet(int64_t id, WalletState& s, bool watermark_passed,
     f.validation = v.fail     ? ValidationStatus::Violation
                    : awaiting ? ValidationStatus::Pending
                               : ValidationStatus::Ok;
-    f.violated_rules = v.violated;
-    if (!s.emitted || without_position(*s.emitted) != f) {
+    f.violated_rules = std::move(v.violated);
+    if (!s.emitted || !same_but_position(f, *s.emitted)) {
         f.version = next_version(inputs, last);
         f.log_offset = s.last_input_offset;
-        s.emitted = f;
+        const uint64_t version = f.version;
+        const int64_t log_offset = f.log_offset;
         out.wallet.push_back(f);
+        s.emitted = std::move(f);
         ++stats_.wallet_emitted;
-        log_failures(v, s.logged, "wallet_transaction", id_key(id), f.version, f.log_offset, out,
+        log_failures(v, s.logged, "wallet_transaction", id_key(id), version, log_offset, out,
                      stats_.log_entries);
     }
     if (awaiting) {

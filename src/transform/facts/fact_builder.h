@@ -34,8 +34,8 @@
 // (rule "incomplete_transaction") and still processed; a change that does not map is logged as
 // "mapping_error" and otherwise skipped.
 //
-// State. Every bet and ledger row seen stays in memory (unbounded in this version; ~1.3 KB per
-// single bet, see bet_state.h); dimensions as in dimension_state.h.
+// State. Every bet and ledger row seen stays in memory (unbounded in this version; see
+// bet_state.h for the bytes per bet); dimensions as in dimension_state.h.
 // Not thread-safe.
 #include <cstddef>
 #include <cstdint>
@@ -93,6 +93,10 @@ public:
     void apply_dimension(const model::ModelRecord& record, uint64_t version, int64_t log_offset,
                          FactBatch& out);
 
+    // True when changes of `table` can shape a fact or dimension (the mapping names it); add()
+    // ignores the changes of any other table beyond counting them.
+    bool maps_table(const std::string& table) const { return mapper_.maps_table(table); }
+
     const DimensionState& dimensions() const { return dims_; }
     const FactBuilderStats& stats() const { return stats_; }
     size_t bets_held() const { return bets_.size(); }
@@ -109,6 +113,10 @@ private:
     void apply_removed(const model::RowRemoved& r, uint64_t version, int64_t offset);
     void emit_dimension(const DimKey& key, uint64_t version, int64_t offset, FactBatch& out);
     void dimension_changed(const DimKey& key, int64_t offset);
+    // The latest version of a ledger row listed in a BetState::ledger (always held).
+    const SourceRow<model::WalletTransaction>& ledger_row(int64_t id) const {
+        return wallet_.find(id)->second.tx;
+    }
     void touch_bet(int64_t bet_id, int64_t offset);
     void touch_wallet(int64_t id, int64_t offset);
     void flush(int64_t offset, FactBatch& out);
@@ -127,7 +135,8 @@ private:
     std::map<DimKey, std::set<int64_t>> bet_waiters_;     // dimension -> bets waiting for it
     std::map<DimKey, std::set<int64_t>> wallet_waiters_;  // dimension -> ledger rows
     Pending pending_bets_, pending_wallet_;
-    std::set<int64_t> dirty_bets_, dirty_wallet_;  // touched by the unit being processed
+    // Touched by the unit being processed (flush() sorts them and drops repeats).
+    std::vector<int64_t> dirty_bets_, dirty_wallet_;
     FactBuilderStats stats_;
 };
 

@@ -49,6 +49,8 @@ def main():
         for _ in range(2):
             rec = tote.run("reconcile", check=False)
             wh, gt = reconcile_offset(rec.stdout)
+            if rec.returncode != 0:
+                print(rec.stdout[-3000:], rec.stderr[-2000:])
             check(rec.returncode == 0 and "RECONCILED: exact" in rec.stdout and wh == gt,
                   f"reconcile while the demo runs is exact at offset {gt}")
             offsets.append(gt)
@@ -68,6 +70,8 @@ def main():
         second = tote.ground_truth()["log_offset"]
         check(second > first, f"the second run continues the log ({first} -> {second})")
         rec = tote.run("reconcile", check=False)
+        if rec.returncode != 0:
+            print(rec.stdout[-3000:], rec.stderr[-2000:])
         check(rec.returncode == 0 and "RECONCILED: exact" in rec.stdout,
               "after both runs the warehouse reconciles exactly")
     finally:

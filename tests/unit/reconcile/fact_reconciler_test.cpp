@@ -149,8 +149,10 @@ std::string clone(const std::string& name) {
     return name;
 }
 
-FactReconcileReport reconcile(const std::string& db, int64_t watermark_offsets = 100'000) {
-    return FactReconciler(*g_world->engine, db).run(g_world->truth, watermark_offsets);
+FactReconcileReport reconcile(const std::string& db, int64_t watermark_offsets = 100'000,
+                              int64_t hold_back_offsets = 100'000) {
+    return FactReconciler(*g_world->engine, db)
+        .run(g_world->truth, watermark_offsets, hold_back_offsets);
 }
 
 std::string joined(const std::vector<std::string>& lines) {
@@ -365,11 +367,13 @@ TEST(FactReconciler, PendingVerdictOfARealAnomalySaysPending) {
     // The log is past the watermark of the fact's newest input: a difference.
     const int64_t behind = g_world->truth.log_offset - written.log_offset;
     ASSERT_GT(behind, 0);
-    auto stuck = reconcile(db, behind);
+    const int64_t lag = behind / 2;  // watermark + hold-back = exactly how far behind it is
+    auto stuck = reconcile(db, behind - lag, lag);
     std::vector<std::string> expected = {fmt::format(
         "fact_bet bet_id={}: still 'pending' although the log (offset {}) is {} or more records "
-        "past its newest input (offset {}): its verdict should be final",
-        written.bet_id, g_world->truth.log_offset, behind, written.log_offset)};
+        "past its newest input (offset {}; watermark {} + the longest an open transaction may "
+        "hold it back): its verdict should be final",
+        written.bet_id, g_world->truth.log_offset, behind, written.log_offset, behind - lag)};
     EXPECT_EQ(stuck.differences, expected);
 }
 

@@ -163,6 +163,7 @@ TEST(FactWriter, EncodesAKpiRowExactly) {
     k.turnover_minor = 10000;
     k.bets = 1;
     k.open_liability_eur_cents = -3;
+    k.player_id = 5;
     RowBinaryWriter w;
     FactWriter::encode(k, w);
     Bytes e;
@@ -171,7 +172,7 @@ TEST(FactWriter, EncodesAKpiRowExactly) {
     for (int i = 0; i < 3; ++i) e.le<int64_t>(0);
     e.le<uint64_t>(1);
     for (int i = 0; i < 9; ++i) e.le<int64_t>(0);
-    e.le<int64_t>(-3);
+    e.le<int64_t>(-3).le<int64_t>(5);
     EXPECT_EQ(w.data(), e.s);
 
     k.hour_s = -3600;
@@ -382,6 +383,7 @@ KpiContribution row(int64_t hour_us, uint64_t version, int8_t sign) {
     k.fact_key = "42";
     k.fact_version = version;
     k.sign = sign;
+    k.player_id = 5;  // open_bet()'s player
     return k;
 }
 

@@ -56,7 +56,7 @@ def main():
                 line = proc.stdout.readline()
                 if not line or "resuming at offset" in line:
                     break
-            delay = rng.uniform(0.3, 1.5) if kills < KILLS else None
+            delay = rng.uniform(0.5, 3.0) if kills < KILLS else None
             try:
                 proc.wait(timeout=delay)  # the chaos schedule: kill at a random moment
             except subprocess.TimeoutExpired:

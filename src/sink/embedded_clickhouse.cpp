@@ -1,6 +1,7 @@
 #include "sink/embedded_clickhouse.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -55,6 +56,18 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& path)
     }
 }
 
+// True when another process holds the engine's lock on DIR/status (the ClickHouse server takes
+// an exclusive flock on it for its lifetime).
+bool held_by_another_process(const std::filesystem::path& dir) {
+    UniqueFd fd(::open((dir / "status").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return false;
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+        ::flock(fd.get(), LOCK_UN);
+        return false;
+    }
+    return errno == EWOULDBLOCK;
+}
+
 }  // namespace
 
 void EmbeddedClickHouse::ConnectionCloser::operator()(chdb_connection* c) const noexcept {
@@ -84,6 +97,8 @@ EmbeddedClickHouse::EmbeddedClickHouse(const std::filesystem::path& dir)
         for (const auto& entry : std::filesystem::directory_iterator(insert_dir_, ec))
             std::filesystem::remove(entry.path(), ec);
 
+        // Probed before connecting (a failed connect may leave the engine's own lock behind).
+        const bool held_elsewhere = held_by_another_process(dir_);
         DeadlySignalHandlers program_handlers;
         chdb_set_signal_handlers_enabled(0);
         std::string path_arg = "--path=" + dir_.string();
@@ -93,10 +108,18 @@ EmbeddedClickHouse::EmbeddedClickHouse(const std::filesystem::path& dir)
         program_handlers.restore();
         if (c == nullptr || *c == nullptr) {
             if (c) chdb_close_conn(c);
-            throw ToteError(ErrorClass::Fatal,
-                            "warehouse folder " + dir_.string() +
-                                " is in use by another tote process (stop it, or use `tote query` "
-                                "which talks to it)");
+            if (held_elsewhere)
+                throw ToteError(ErrorClass::Fatal,
+                                "warehouse folder " + dir_.string() +
+                                    " is in use by another tote process (stop it, or use `tote "
+                                    "query` which talks to it)");
+            // Seen after a SIGKILL: the engine's start-up loading of a table failed (its message
+            // is printed above). Nothing is lost; a new process opens the folder.
+            throw ToteError(ErrorClass::Retriable,
+                            "the embedded ClickHouse engine could not open warehouse folder " +
+                                dir_.string() +
+                                " (its message is above; no other process holds it): run the "
+                                "command again");
         }
         conn_.reset(c);
     } catch (...) {

@@ -70,6 +70,9 @@ def main():
                 last_offset = offset
                 continue
             err = proc.stderr.read()
+            if proc.returncode == 3:  # retriable (e.g. the engine failed to start): run again
+                print(f"run {runs}: retriable failure, running again: {err.strip()[-300:]}")
+                continue
             check(proc.returncode == 0, f"ingest exits 0 when not killed (stderr: {err[-500:]})")
             break
         check(kills >= 5, f"ingest was killed {kills} times (>= 5)")

@@ -124,22 +124,6 @@ FactStage::FactStage(model::BettingMapping mapping, FactStageConfig config,
       builder_(std::move(mapping), config.builder),
       writer_(conn, std::move(database)) {}
 
-DecodeResult FactStage::take(DecodeResult& result) const {
-    auto* change = std::get_if<ChangeEvent>(&result);
-    if (!change) return std::move(result);
-    ChangeEvent kept;
-    if (builder_.maps_table(change->table)) {
-        kept = std::move(*change);
-    } else {
-        kept.table = change->table;
-        kept.op = change->op;
-        kept.key = change->key;
-        kept.source = change->source;
-        kept.version = change->version;
-    }
-    return kept;
-}
-
 void FactStage::add(DecodeResult& result, Offset offset) {
     auto* change = std::get_if<ChangeEvent>(&result);
     if (!change) {

@@ -95,9 +95,6 @@ public:
     // (table, op, key, source position, version; no row images).
     void add(DecodeResult& result, Offset offset);
     void add(DecodeResult&& result, Offset offset) { add(result, offset); }
-    // What add() keeps of `result` (moved out, or a stub), without feeding it: for a caller that
-    // hands records to the stage on another thread. Reads only the mapping (thread-safe).
-    DecodeResult take(DecodeResult& result) const;
     // A record that carries no change (unreadable by the source): the watermark moves.
     void skip(Offset offset);
 

@@ -1,9 +1,6 @@
 #include "pipeline/ingest_pipeline.h"
 
-#include "pipeline/fact_worker.h"
-
 #include <algorithm>
-#include <optional>
 #include <thread>
 #include <type_traits>
 #include <variant>
@@ -51,15 +48,15 @@ void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
         facts_->add(decoded, ordinal);  // may leave reusable storage in `decoded`
 }
 
-void IngestPipeline::fill_fact_progress(IngestProgress& progress,
-                                        const FactWorkerStatus& st) const {
-    const auto& s = st.stats;
+void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {
+    if (!facts_) return;
+    const auto& s = facts_->stats();
     progress.fact_units = s.units;
     progress.bet_versions = s.bet_versions;
     progress.wallet_versions = s.wallet_versions;
     progress.violations_logged = s.violations_logged;
     progress.incomplete_transactions = s.incomplete_reports;
-    progress.pending_facts = st.pending_facts;
+    progress.pending_facts = facts_->builder().pending_facts();
 }
 
 IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
@@ -74,13 +71,6 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     progress.next_offset = reader_.position().next_offset;
     progress.durable_offset = progress.next_offset;
     if (on_ready) on_ready(progress);
-    // The fact stage and the commits run on their own thread (FactWorker); without a fact
-    // stage the writer's background committer does the commits.
-    std::optional<FactWorker> worker;
-    if (facts_)
-        worker.emplace(*facts_, [this](const std::vector<EncodedInsert>& inserts) {
-            writer_.run_inserts(inserts);
-        });
 
     std::vector<LogRecord> batch;
     batch.reserve(config_.batch_records);
@@ -90,25 +80,23 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
 
     // Commits run in the background while the next batch is decoded; the position of each
     // becomes durable only after its data (see WarehouseWriter::commit_async).
+    std::vector<EncodedInsert> fact_inserts;
     auto commit = [&](bool wait, bool drain = false) {
         const int64_t previous = progress.next_offset;
-        if (worker) {
-            // Returns once the previous commit is durable; this one runs on the worker.
-            worker->commit(writer_.take_commit(reader_.position()), reader_.position().next_offset,
-                           drain);
-            progress.durable_offset = previous;
-            if (wait) {
-                worker->wait();
-                progress.durable_offset = reader_.position().next_offset;
-            }
-            fill_fact_progress(progress, worker->status());
-        } else {
-            writer_.commit_async(reader_.position());  // returns once the previous is durable
-            progress.durable_offset = previous;
-            if (wait) {
-                writer_.wait();
-                progress.durable_offset = reader_.position().next_offset;
-            }
+        if (facts_) {
+            fact_inserts.clear();
+            if (drain)
+                facts_->drain(fact_inserts);
+            else
+                facts_->collect(fact_inserts);
+            for (auto& ins : fact_inserts) writer_.add_insert(std::move(ins));
+            fill_fact_progress(progress);
+        }
+        writer_.commit_async(reader_.position());  // returns once the previous one is durable
+        progress.durable_offset = previous;
+        if (wait) {
+            writer_.wait();
+            progress.durable_offset = reader_.position().next_offset;
         }
         const auto& s = writer_.stats();
         progress.next_offset = reader_.position().next_offset;
@@ -135,7 +123,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
             for (const LogRecord& rec : batch) {
                 if (!rec.source_error.empty()) {  // the source could not even read it
                     writer_.add_dead_letter(rec, "source", rec.source_error);
-                    if (worker) worker->skip(Offset{fact_ordinal_++});
+                    if (facts_) feed_facts(rec, result);
                     continue;
                 }
                 decoder_.decode_into(rec, result);
@@ -155,8 +143,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                         }
                     },
                     result);
-                // The fact stage counts records from the start of the log (see feed_facts).
-                if (worker) worker->add(result, Offset{fact_ordinal_++});
+                if (facts_) feed_facts(rec, result);
             }
         }
         progress.records += got;
@@ -174,15 +161,11 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     const bool drain = facts_ && !config_.follow && config_.drain_facts_at_end &&
                        !stop.load(std::memory_order_relaxed);
     if (uncommitted > 0 || drain) commit(true, drain);
-    if (worker) {
-        worker->wait();
-        fill_fact_progress(progress, worker->status());
-    }
     writer_.wait();
     progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    progress.seconds_waiting =
-        writer_.stats().seconds_waiting + (worker ? worker->seconds_waiting() : 0.0);
+    progress.seconds_waiting = writer_.stats().seconds_waiting;
+    fill_fact_progress(progress);
     return progress;
 }
 

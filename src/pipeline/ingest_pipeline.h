@@ -13,8 +13,6 @@
 
 namespace tote {
 
-struct FactWorkerStatus;
-
 struct IngestConfig {
     size_t batch_records = 250000;                   // commit at least every this many records
     std::chrono::milliseconds commit_interval{200};  // ... or this often when records arrive
@@ -63,7 +61,7 @@ public:
 private:
     // Rebuilds the fact stage's state: the log from its start up to `resume` (exclusive).
     void replay_facts(const LogPosition& resume, IngestProgress& progress);
-    void fill_fact_progress(IngestProgress& progress, const FactWorkerStatus& st) const;
+    void fill_fact_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
     void feed_facts(const LogRecord& rec, DecodeResult& decoded);
 

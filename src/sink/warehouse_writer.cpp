@@ -308,21 +308,20 @@ void WarehouseWriter::commit(const LogPosition& through) {
     wait();
 }
 
-std::vector<EncodedInsert> WarehouseWriter::take_commit(const LogPosition& through) {
+void WarehouseWriter::commit_async(const LogPosition& through) {
     State& s = *state_;
-    // Data first, the position last: a crash before the position is written replays the
-    // batch; its rows are identical and collapse.
-    std::vector<EncodedInsert> work;
+    s.wait_idle();
+    // Data first, the position last: the committer runs the inserts in this order. A crash
+    // before the position is written replays the batch; its rows are identical and collapse.
+    std::vector<PendingInsert> work;
     for (auto& [name, t] : s.tables)
         if (t->rows() > 0)
             work.push_back({t->qualified_name(), t->insert_columns(), t->take_batch()});
-    std::vector<PendingInsert> books;
-    s.take(s.dead_letters, "_dead_letters", kDeadLetterColumns, books);
-    s.take(s.transactions, "_transactions", kTransactionColumns, books);
-    s.take(s.truncates, "_truncates", kTruncateColumns, books);
-    for (auto& b : books)
-        work.push_back({std::move(b.table), std::move(b.columns), std::move(b.rows)});
-    for (auto& e : s.extra) work.push_back(std::move(e));
+    s.take(s.dead_letters, "_dead_letters", kDeadLetterColumns, work);
+    s.take(s.transactions, "_transactions", kTransactionColumns, work);
+    s.take(s.truncates, "_truncates", kTruncateColumns, work);
+    for (auto& e : s.extra)
+        work.push_back({std::move(e.table), std::move(e.columns), std::move(e.rows)});
     s.extra.clear();
     RowBinaryWriter offset;
     offset.string(s.config.consumer);
@@ -331,20 +330,6 @@ std::vector<EncodedInsert> WarehouseWriter::take_commit(const LogPosition& throu
     offset.uint64(static_cast<uint64_t>(through.next_offset));
     work.push_back({s.table("_offsets"), std::string(kOffsetColumns), offset.take()});
     ++s.stats.commits;
-    return work;
-}
-
-void WarehouseWriter::run_inserts(const std::vector<EncodedInsert>& inserts) {
-    for (const auto& ins : inserts)
-        state_->conn.insert_row_binary(ins.table, ins.columns, ins.rows);
-}
-
-void WarehouseWriter::commit_async(const LogPosition& through) {
-    State& s = *state_;
-    s.wait_idle();
-    std::vector<PendingInsert> work;
-    for (auto& e : take_commit(through))
-        work.push_back({std::move(e.table), std::move(e.columns), std::move(e.rows)});
     if (!s.committer.joinable()) s.committer = std::thread([&s] { s.run_committer(); });
     {
         std::lock_guard lock(s.mu);

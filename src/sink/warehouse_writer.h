@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/change_event.h"
 #include "core/log_record.h"
@@ -65,12 +64,6 @@ public:
     void commit_async(const LogPosition& through);
     // Waits for the commit in flight (if any); rethrows its error.
     void wait();
-
-    // For a caller that runs commits itself (FactWorker): the inserts commit_async() would run,
-    // taken out of the buffers, the resume position `through` last. run_inserts() runs them on
-    // the calling thread. Do not mix with a commit_async() in flight.
-    std::vector<EncodedInsert> take_commit(const LogPosition& through);
-    void run_inserts(const std::vector<EncodedInsert>& inserts);
 
     size_t buffered_rows() const;
     const WarehouseWriterStats& stats() const;

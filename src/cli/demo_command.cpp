@@ -173,10 +173,11 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         fmt::print(
             "demo stopped: {} change events simulated, warehouse at offset {} of {}, {} dead "
             "letters.\n"
-            "Run `tote reconcile --data-dir {}` to prove the warehouse equals the ledger; run the "
-            "demo again to continue.\n",
+            "Run `tote report --data-dir {}` for the KPIs per day x country, `tote reconcile "
+            "--data-dir {}` to prove the warehouse equals the ledger; run the demo again to "
+            "continue.\n",
             with_commas(sim_events), with_commas(static_cast<uint64_t>(p.durable_offset)),
-            with_commas(sim_records), with_commas(p.dead_letters), ctx.data_dir);
+            with_commas(sim_records), with_commas(p.dead_letters), ctx.data_dir, ctx.data_dir);
     });
 }
 

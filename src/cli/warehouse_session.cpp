@@ -50,9 +50,12 @@ std::string WarehouseSession::status_json() const {
     return fmt::format(
         "{{\"next_offset\":{},\"durable_offset\":{},\"records\":{},\"changes\":{},\"dead_letters\":"
         "{},\"commits\":{},"
-        "\"last_commit_ts_ms\":{},\"seconds\":{:.3f}}}",
+        "\"last_commit_ts_ms\":{},\"seconds\":{:.3f},\"fact_transactions\":{},"
+        "\"bet_fact_versions\":{},\"wallet_fact_versions\":{},\"violations_logged\":{},"
+        "\"incomplete_transactions\":{},\"pending_facts\":{},\"replayed_records\":{}}}",
         p.next_offset, p.durable_offset, p.records, p.changes, p.dead_letters, p.commits,
-        p.last_commit_ts_ms, p.seconds);
+        p.last_commit_ts_ms, p.seconds, p.fact_units, p.bet_versions, p.wallet_versions,
+        p.violations_logged, p.incomplete_transactions, p.pending_facts, p.replayed_records);
 }
 
 }  // namespace tote

@@ -1,8 +1,10 @@
 """`tote demo`: rows arrive within seconds, `tote query` and `tote reconcile` work through the
 running process (reconcile pauses the simulator at a checkpoint and is exact), Ctrl-C stops
 cleanly, and a second run continues the same log and warehouse."""
+import json
 import os
 import re
+import urllib.request
 import signal
 import subprocess
 import sys
@@ -57,6 +59,15 @@ def main():
             wait_for(lambda: int(tote.query("SELECT max(next_offset) FROM tote._offsets").strip() or 0)
                      > offsets[-1], "the demo goes on after the check", 30)
         check(offsets[1] > offsets[0], f"the checkpoints advance ({offsets})")
+
+        # GET /status: the ingest's progress, the fact stage's included, as JSON.
+        with open(api_file) as fh:
+            url = fh.read().strip()
+        with urllib.request.urlopen(url + "/status", timeout=10) as resp:
+            status = json.load(resp)
+        check(status["durable_offset"] >= offsets[1] and status["bet_fact_versions"] > 0
+              and status["fact_transactions"] > 0 and "pending_facts" in status,
+              f"GET /status reports landing and fact progress ({status})")
 
         demo.send_signal(signal.SIGINT)
         out, err = demo.communicate(timeout=60)

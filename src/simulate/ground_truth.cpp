@@ -128,14 +128,23 @@ void put_double(std::string& o, const char* name, double v) {
     o += buf;
 }
 
-void put_figures(std::string& o, const char* name, const std::vector<LedgerFigure>& figures,
-                 bool with_status) {
+// `"name": [` then one object per item on its own line (put_item writes its fields), `]`.
+template <class T, class PutItem>
+void put_array(std::string& o, const char* name, const std::vector<T>& items, PutItem put_item) {
     o += "\n  \"";
     o += name;
     o += "\": [";
-    for (size_t i = 0; i < figures.size(); ++i) {
-        const auto& f = figures[i];
+    for (size_t i = 0; i < items.size(); ++i) {
         o += i ? ",\n    {" : "\n    {";
+        put_item(items[i]);
+        o += '}';
+    }
+    o += items.empty() ? "]" : "\n  ]";
+}
+
+void put_figures(std::string& o, const char* name, const std::vector<LedgerFigure>& figures,
+                 bool with_status) {
+    put_array(o, name, figures, [&](const LedgerFigure& f) {
         put_str(o, "day", f.day);
         o += ',';
         put_str(o, "currency", f.currency);
@@ -149,16 +158,11 @@ void put_figures(std::string& o, const char* name, const std::vector<LedgerFigur
         put_num(o, "count", f.count);
         o += ',';
         put_num(o, "sum_minor", f.sum_minor);
-        o += '}';
-    }
-    o += figures.empty() ? "]" : "\n  ]";
+    });
 }
 
 void put_bet_figures(std::string& o, const GroundTruth& t) {
-    o += "\n  \"bets_by_placement\": [";
-    for (size_t i = 0; i < t.bets_by_placement.size(); ++i) {
-        const auto& f = t.bets_by_placement[i];
-        o += i ? ",\n    {" : "\n    {";
+    put_array(o, "bets_by_placement", t.bets_by_placement, [&](const BetPlacementFigure& f) {
         put_str(o, "day", f.day);
         o += ',';
         put_str(o, "currency", f.currency);
@@ -168,13 +172,9 @@ void put_bet_figures(std::string& o, const GroundTruth& t) {
         put_num(o, "turnover_minor", f.turnover_minor);
         o += ',';
         put_num(o, "open_liability_minor", f.open_liability_minor);
-        o += '}';
-    }
-    o += t.bets_by_placement.empty() ? "]," : "\n  ],";
-    o += "\n  \"bets_by_settlement\": [";
-    for (size_t i = 0; i < t.bets_by_settlement.size(); ++i) {
-        const auto& f = t.bets_by_settlement[i];
-        o += i ? ",\n    {" : "\n    {";
+    });
+    o += ',';
+    put_array(o, "bets_by_settlement", t.bets_by_settlement, [&](const BetSettlementFigure& f) {
         put_str(o, "day", f.day);
         o += ',';
         put_str(o, "currency", f.currency);
@@ -186,9 +186,7 @@ void put_bet_figures(std::string& o, const GroundTruth& t) {
         put_num(o, "payouts_minor", f.payouts_minor);
         o += ',';
         put_num(o, "ggr_minor", f.ggr_minor);
-        o += '}';
-    }
-    o += t.bets_by_settlement.empty() ? "]" : "\n  ]";
+    });
 }
 
 }  // namespace
@@ -245,10 +243,8 @@ void write_ground_truth(const GroundTruth& t, const std::filesystem::path& path)
         o += ',';
         put_bet_figures(o, t);
     }
-    o += ",\n  \"anomalies\": [";
-    for (size_t i = 0; i < t.anomalies.size(); ++i) {
-        const auto& a = t.anomalies[i];
-        o += i ? ",\n    {" : "\n    {";
+    o += ',';
+    put_array(o, "anomalies", t.anomalies, [&](const Anomaly& a) {
         put_str(o, "kind", a.kind);
         o += ',';
         put_str(o, "table", a.table);
@@ -256,9 +252,8 @@ void write_ground_truth(const GroundTruth& t, const std::filesystem::path& path)
         put_str(o, "key", a.key);
         o += ',';
         put_num(o, "at_us", a.at_us);
-        o += '}';
-    }
-    o += t.anomalies.empty() ? "]\n}\n" : "\n  ]\n}\n";
+    });
+    o += "\n}\n";
     std::filesystem::path tmp = path;
     tmp += ".tmp";
     {

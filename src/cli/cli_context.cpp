@@ -24,6 +24,52 @@ std::string read_api_url(const CliContext& ctx) {
 }
 }  // namespace
 
+std::string shell_quote(std::string_view word) {
+    const bool plain = !word.empty() && word.find_first_not_of(
+                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789_-./:=@,+%") == std::string_view::npos;
+    if (plain) return std::string(word);
+    std::string out = "'";
+    for (char c : word) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    out += "'";
+    return out;
+}
+
+std::string CliContext::tote_command(std::string_view args) const {
+    std::string out = "tote --data-dir ";
+    out += shell_quote(std::filesystem::absolute(data_dir).lexically_normal().string());
+    if (!clickhouse_url.empty()) out += " --clickhouse-url " + shell_quote(clickhouse_url);
+    if (database != "tote") out += " --database " + shell_quote(database);
+    if (!args.empty()) {
+        out += ' ';
+        out += args;
+    }
+    return out;
+}
+
+std::string CliContext::complete_hints(std::string_view text) const {
+    constexpr std::string_view kHint = "`tote ";
+    std::string out;
+    size_t from = 0;
+    for (size_t at = text.find(kHint); at != std::string_view::npos; at = text.find(kHint, from)) {
+        out.append(text.substr(from, at - from));
+        out += '`';
+        const size_t args = at + kHint.size();
+        if (text.substr(args).starts_with("--data-dir"))
+            out += "tote ";
+        else
+            out += tote_command("") + " ";
+        from = args;
+    }
+    out.append(text.substr(from));
+    return out;
+}
+
 void install_stop_handlers() {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sink/clickhouse_connection.h"
 
@@ -26,7 +27,21 @@ struct CliContext {
     std::filesystem::path api_url_path() const {
         return std::filesystem::path(data_dir) / "api.url";
     }
+    // Written by `tote reconcile`: its latest result (shown by `tote status`).
+    std::filesystem::path reconcile_result_path() const {
+        return std::filesystem::path(data_dir) / "reconcile-latest.json";
+    }
+
+    // "tote --data-dir '/abs/DATA' [--clickhouse-url U] [--database D] <args>": a command that
+    // runs as printed from any folder, for the hints tote prints.
+    std::string tote_command(std::string_view args) const;
+    // Completes every hint "`tote <args>`" in text with this context's global options (hints
+    // written by library code know no data folder), so each runs as printed.
+    std::string complete_hints(std::string_view text) const;
 };
+
+// Quotes a word for a POSIX shell when it needs it: abc -> abc, a b -> 'a b'.
+std::string shell_quote(std::string_view word);
 
 // Set by SIGINT/SIGTERM; long-running commands poll it.
 extern std::atomic<bool> g_stop_requested;

@@ -6,11 +6,14 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/ingest_status_text.h"
 #include "cli/progress_line.h"
 #include "cli/simulator_options.h"
+#include "cli/text_table.h"
 #include "cli/warehouse_session.h"
 #include "decode/debezium_json_decoder.h"
 #include "model/betting_mapping.h"
+#include "model/currency.h"
 #include "pipeline/fact_stage.h"
 #include "pipeline/simulation_runner.h"
 #include "source/file_log_reader.h"
@@ -19,13 +22,57 @@ namespace tote {
 
 namespace {
 // A small live view of what has landed, read from the warehouse like any dashboard would.
-// KPIs per currency (minor units) from the KPI table, exact at any merge state (docs/kpis.md).
+// KPIs per currency from the KPI table, exact at any merge state (docs/kpis.md); the query
+// returns minor units, shown in major units with the currency code.
 constexpr const char* kLiveView =
     "SELECT currency, sum(sign * bets) AS bets, sum(sign * turnover_minor) AS turnover, "
     "sum(sign * ggr_minor) AS ggr_settled, sum(sign * deposits_minor) AS deposits, "
     "sum(sign * withdrawals_minor) AS withdrawals, "
     "sum(sign * open_liability_minor) AS open_liability "
     "FROM tote.kpi_hourly_contrib FINAL GROUP BY currency ORDER BY currency";
+std::vector<std::string> split_tabs(std::string_view line) {
+    std::vector<std::string> out;
+    size_t from = 0;
+    for (size_t tab = line.find('\t'); tab != std::string_view::npos; tab = line.find('\t', from)) {
+        out.emplace_back(line.substr(from, tab - from));
+        from = tab + 1;
+    }
+    out.emplace_back(line.substr(from));
+    return out;
+}
+
+int64_t to_int64(const std::string& text) {
+    try {
+        return std::stoll(text);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// The live view's TabSeparated rows as a table for people: GHS 1,818,252.74.
+std::string render_live_view(const std::string& tsv) {
+    TextTable table({"currency", "bets", "turnover", "GGR (settled)", "deposits", "withdrawals",
+                     "open liability"},
+                    {false, true, true, true, true, true, true});
+    size_t from = 0;
+    while (from < tsv.size()) {
+        size_t end = tsv.find('\n', from);
+        if (end == std::string::npos) end = tsv.size();
+        auto f = split_tabs(std::string_view(tsv).substr(from, end - from));
+        from = end + 1;
+        if (f.size() != 7) continue;
+        const std::string& cur = f[0];
+        auto money = [&](const std::string& v) {
+            return model::Currency::format_major(to_int64(v), cur);
+        };
+        table.add_row({cur,
+                       with_commas(static_cast<uint64_t>(std::max<int64_t>(0, to_int64(f[1])))),
+                       money(f[2]), money(f[3]), money(f[4]), money(f[5]), money(f[6])});
+    }
+    if (table.rows() == 0) return "live view: no KPI rows yet\n";
+    return "live view (KPI table, money in each wallet currency):\n" + table.render();
+}
+
 }  // namespace
 
 void add_demo_command(CLI::App& app, CliContext& ctx) {
@@ -133,20 +180,25 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             IngestProgress p = session.progress();
             const uint64_t landed = static_cast<uint64_t>(p.durable_offset);
-            line.update(fmt::format(
-                "demo {:.0f}s | simulated {} events | log {} | landed {} (lag {}) | {} dead "
-                "letters | {} bet facts | {} violations",
-                elapsed, with_commas(sim_events), with_commas(sim_records), with_commas(landed),
-                with_commas(sim_records > landed ? sim_records - landed : 0),
-                with_commas(p.dead_letters), with_commas(p.bet_versions),
-                with_commas(p.violations_logged)));
+            if (p.phase == IngestPhase::Restoring || p.phase == IngestPhase::Starting) {
+                line.update(fmt::format("demo {:.0f}s | simulated {} events | ingest: {}", elapsed,
+                                        with_commas(sim_events), ingest_status_text(p)));
+            } else {
+                line.update(fmt::format(
+                    "demo {:.0f}s | simulated {} events | ingest: {} | {} dead letters | {} bet "
+                    "facts | {} violations",
+                    elapsed, with_commas(sim_events), ingest_status_text(p),
+                    with_commas(p.dead_letters), with_commas(p.bet_versions),
+                    with_commas(p.violations_logged)));
+            }
             if (opts->view_every_s > 0 &&
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - last_view)
                         .count() >= opts->view_every_s) {
                 last_view = std::chrono::steady_clock::now();
                 line.finish();
                 try {
-                    std::cout << session.connection().query(kLiveView, "PrettyCompactMonoBlock")
+                    std::cout << render_live_view(
+                                     session.connection().query(kLiveView, "TabSeparated"))
                               << std::flush;
                 } catch (const std::exception& e) {
                     fmt::print(stderr, "live view: {}\n", e.what());
@@ -173,11 +225,14 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         fmt::print(
             "demo stopped: {} change events simulated, warehouse at offset {} of {}, {} dead "
             "letters.\n"
-            "Run `tote report --data-dir {}` for the KPIs per day x country, `tote reconcile "
-            "--data-dir {}` to prove the warehouse equals the ledger; run the demo again to "
-            "continue.\n",
+            "Next:\n"
+            "  `{}`  KPIs per day x country\n"
+            "  `{}`  prove the warehouse equals the ledger\n"
+            "  `{}`  where everything stands\n"
+            "Run the demo again to continue.\n",
             with_commas(sim_events), with_commas(static_cast<uint64_t>(p.durable_offset)),
-            with_commas(sim_records), with_commas(p.dead_letters), ctx.data_dir, ctx.data_dir);
+            with_commas(sim_records), with_commas(p.dead_letters), ctx.tote_command("report"),
+            ctx.tote_command("reconcile"), ctx.tote_command("status"));
     });
 }
 

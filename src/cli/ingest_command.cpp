@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/decoder_options.h"
+#include "cli/ingest_status_text.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
 #include "model/betting_mapping.h"
@@ -75,20 +76,23 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             g_stop_requested,
             [&](const IngestProgress& p) {
                 session.set_progress(p);
+                if (p.phase == IngestPhase::Restoring) {
+                    line.update("ingest: " + ingest_status_text(p));
+                    return;
+                }
                 line.update(fmt::format(
-                    "ingest: offset {} | {} changes | {} dead letters | {} bet facts | {} "
-                    "violations | {:.0f} records/s",
-                    with_commas(static_cast<uint64_t>(p.next_offset)), with_commas(p.changes),
-                    with_commas(p.dead_letters), with_commas(p.bet_versions),
-                    with_commas(p.violations_logged),
-                    p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0));
+                    "ingest: {} | {} changes | {} dead letters | {} bet facts | {} violations",
+                    ingest_status_text(p), with_commas(p.changes), with_commas(p.dead_letters),
+                    with_commas(p.bet_versions), with_commas(p.violations_logged)));
             },
             [&](const IngestProgress& p) {
+                line.finish();
                 if (facts)
                     fmt::print("ingest: fact state rebuilt from {} records in {:.1f} s\n",
                                with_commas(p.replayed_records), p.seconds_replaying);
-                fmt::print("ingest: resuming at offset {}\n",
-                           with_commas(static_cast<uint64_t>(p.next_offset)));
+                fmt::print("ingest: resuming at offset {}; {}\n",
+                           with_commas(static_cast<uint64_t>(p.next_offset)),
+                           ingest_status_text(p));
                 std::fflush(stdout);
             });
         line.finish();

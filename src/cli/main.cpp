@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
         "OLTP change stream (Debezium) -> validated, exactly-once ClickHouse tables."};
     app.set_config("--config", "", "Read options from a TOML/INI file (keys as the long flags)");
     app.require_subcommand(1);
+    // Global options are accepted before or after the subcommand (`tote report --data-dir X`
+    // works as well as `tote --data-dir X report`): subcommands inherit this setting.
+    app.fallthrough();
     app.add_option("--data-dir", ctx.data_dir,
                    "Folder holding the embedded log, warehouse and ground truth")
         ->capture_default_str();
@@ -37,10 +40,11 @@ int main(int argc, char** argv) {
     } catch (const ReconcileMismatch&) {
         return kExitMismatch;
     } catch (const ToteError& e) {
-        fmt::print(stderr, "tote: error ({}): {}\n", to_string(e.error_class()), e.what());
+        fmt::print(stderr, "tote: error ({}): {}\n", to_string(e.error_class()),
+                   ctx.complete_hints(e.what()));
         return e.retriable() ? kExitRetriable : kExitError;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "tote: error: {}\n", e.what());
+        fmt::print(stderr, "tote: error: {}\n", ctx.complete_hints(e.what()));
         return kExitError;
     }
     return kExitOk;

@@ -51,7 +51,9 @@ void add_report_command(CLI::App& app, CliContext& ctx) {
                     "First UTC day, YYYY-MM-DD (default: the first day with KPI data)");
     cmd->add_option("--to", opts->to,
                     "Last UTC day, inclusive, YYYY-MM-DD (default: the last day with KPI data)");
-    cmd->add_option("--format", opts->format, "table (aligned, 1,234.56), csv or json")
+    cmd->add_option(
+           "--format", opts->format,
+           "table (for people: EUR 1,234.56), csv or json (integer EUR cents, *_eur_cents)")
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->capture_default_str();
     cmd->add_option("--country", opts->country,

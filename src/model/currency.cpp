@@ -26,6 +26,38 @@ constexpr std::array<std::pair<std::string_view, int32_t>, 11> kExponents = {{
 
 }  // namespace
 
+std::string Currency::format_major(int64_t minor, std::string_view code,
+                                   bool thousands_separators) {
+    const std::optional<int32_t> e = exponent(code);
+    const int32_t digits = e.value_or(0);
+    // |minor| without overflow at INT64_MIN.
+    const uint64_t m = minor < 0 ? ~static_cast<uint64_t>(minor) + 1 : static_cast<uint64_t>(minor);
+    uint64_t scale = 1;
+    for (int32_t i = 0; i < digits; ++i) scale *= 10;
+    std::string whole = std::to_string(m / scale);
+    if (thousands_separators) {
+        std::string grouped;
+        grouped.reserve(whole.size() + whole.size() / 3);
+        for (size_t i = 0; i < whole.size(); ++i) {
+            if (i > 0 && (whole.size() - i) % 3 == 0) grouped.push_back(',');
+            grouped.push_back(whole[i]);
+        }
+        whole = std::move(grouped);
+    }
+    std::string out(code);
+    out += ' ';
+    if (minor < 0) out += '-';
+    out += whole;
+    if (digits > 0) {
+        std::string fraction = std::to_string(m % scale);
+        out += '.';
+        out.append(static_cast<size_t>(digits) - fraction.size(), '0');
+        out += fraction;
+    }
+    if (!e) out += " (minor units)";
+    return out;
+}
+
 std::optional<int32_t> Currency::exponent(std::string_view code) {
     for (const auto& [c, e] : kExponents)
         if (c == code) return e;

@@ -3,6 +3,7 @@
 // amount in major units to integer minor units. A conversion that is not exact is refused.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/value.h"
@@ -19,6 +20,12 @@ public:
     static Converted<int64_t> to_minor(const Decimal& major, std::string_view code);
     // The same from plain decimal text ("12.50").
     static Converted<int64_t> to_minor(std::string_view major_text, std::string_view code);
+
+    // Minor units -> major units for people, exactly (no floating point): "GHS 1,818,252.74",
+    // "UGX -12,500", "EUR 0.05". Without thousands separators: "GHS 1818252.74". A currency
+    // without a known exponent shows its minor units: "XYZ 1,234 (minor units)".
+    static std::string format_major(int64_t minor, std::string_view code,
+                                    bool thousands_separators = true);
 };
 
 }  // namespace tote::model

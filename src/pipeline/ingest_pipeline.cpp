@@ -12,14 +12,43 @@ IngestPipeline::IngestPipeline(RecordSource& reader, Decoder& decoder, Warehouse
                                IngestConfig config, FactStage* facts)
     : reader_(reader), decoder_(decoder), writer_(writer), config_(config), facts_(facts) {}
 
-void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& progress) {
+const char* to_string(IngestPhase phase) {
+    switch (phase) {
+        case IngestPhase::Starting:
+            return "starting";
+        case IngestPhase::Restoring:
+            return "restoring state";
+        case IngestPhase::CatchingUp:
+            return "catching up";
+        case IngestPhase::Waiting:
+            return "waiting for input";
+        case IngestPhase::Done:
+            return "done";
+    }
+    return "starting";
+}
+
+void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& progress,
+                                  const std::atomic<bool>& stop,
+                                  const std::function<void(const IngestProgress&)>& on_progress) {
     const auto started = std::chrono::steady_clock::now();
+    auto last_report = started;
+    progress.phase = IngestPhase::Restoring;
+    progress.restore_total = static_cast<uint64_t>(resume.next_offset);
     facts_->set_replaying(true);
     reader_.seek(LogPosition{});
     std::vector<LogRecord> batch;
     DecodeResult result;
     std::vector<EncodedInsert> none;
     while (reader_.position().next_offset < resume.next_offset) {
+        if (stop.load(std::memory_order_relaxed)) break;  // Ctrl-C: nothing was written
+        const auto now = std::chrono::steady_clock::now();
+        if (on_progress && now - last_report >= std::chrono::milliseconds(250)) {
+            last_report = now;
+            progress.replayed_records = facts_->stats().replayed_records;
+            progress.seconds_replaying = std::chrono::duration<double>(now - started).count();
+            on_progress(progress);
+        }
         batch.clear();
         // A position advances by at least one per record: this never reads past `resume`.
         const auto left = static_cast<size_t>(resume.next_offset - reader_.position().next_offset);
@@ -66,10 +95,19 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     const auto started = Clock::now();
     IngestProgress progress;
     const LogPosition resume = writer_.resume_position().value_or(LogPosition{});
-    if (facts_) replay_facts(resume, progress);
+    progress.next_offset = resume.next_offset;
+    progress.durable_offset = resume.next_offset;
+    if (facts_) replay_facts(resume, progress, stop, on_commit);
+    if (stop.load(std::memory_order_relaxed)) {
+        progress.phase = IngestPhase::Done;
+        return progress;  // stopped while restoring: nothing written, nothing lost
+    }
     reader_.seek(resume);
     progress.next_offset = reader_.position().next_offset;
     progress.durable_offset = progress.next_offset;
+    progress.log_end_offset = reader_.end_offset().value_or(-1);
+    progress.phase = progress.log_end_offset > progress.next_offset ? IngestPhase::CatchingUp
+                                                                    : IngestPhase::Waiting;
     if (on_ready) on_ready(progress);
 
     std::vector<LogRecord> batch;
@@ -104,6 +142,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         progress.dead_letters = s.dead_letters;
         progress.commits = s.commits;
         progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        progress.log_end_offset = reader_.end_offset().value_or(-1);
+        progress.phase = progress.log_end_offset > progress.next_offset ? IngestPhase::CatchingUp
+                                                                        : IngestPhase::Waiting;
         uncommitted = 0;
         last_commit = Clock::now();
         if (on_commit) on_commit(progress);
@@ -165,6 +206,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     progress.seconds_waiting = writer_.stats().seconds_waiting;
+    progress.phase = IngestPhase::Done;
     fill_fact_progress(progress);
     return progress;
 }

@@ -23,7 +23,22 @@ struct IngestConfig {
     bool drain_facts_at_end = true;
 };
 
+// What the pipeline is doing, for the progress line and `tote status`.
+enum class IngestPhase {
+    Starting,    // opening the source and the warehouse
+    Restoring,   // rebuilding the fact state by replaying the log up to the committed position
+    CatchingUp,  // reading a backlog: the log's end is ahead of the position
+    Waiting,     // at the end of the log, waiting for input (follow)
+    Done,        // stopped at the end of the input or on request
+};
+const char* to_string(IngestPhase phase);
+
 struct IngestProgress {
+    IngestPhase phase = IngestPhase::Starting;
+    // Offset after the newest record the source holds (-1: the source cannot tell).
+    int64_t log_end_offset = -1;
+    // Restoring: records to replay in all (the committed resume offset).
+    uint64_t restore_total = 0;
     int64_t next_offset = 0;     // position of the newest commit issued
     int64_t durable_offset = 0;  // position durable in the warehouse (data and offset written)
     uint64_t records = 0;        // records read in this run
@@ -53,14 +68,18 @@ public:
 
     // Runs until the end of the log (follow = false) or until `stop` becomes true. Calls
     // on_ready once the fact state is rebuilt and reading starts at the resume position, and
-    // on_commit after each commit (both from this thread). Returns the final progress.
+    // on_commit after each commit and a few times a second while restoring the fact state (all
+    // from this thread; IngestProgress::phase says which). Returns the final progress.
     IngestProgress run(const std::atomic<bool>& stop,
                        const std::function<void(const IngestProgress&)>& on_commit = {},
                        const std::function<void(const IngestProgress&)>& on_ready = {});
 
 private:
     // Rebuilds the fact stage's state: the log from its start up to `resume` (exclusive).
-    void replay_facts(const LogPosition& resume, IngestProgress& progress);
+    // Reports progress through on_progress a few times a second; stops early when `stop`.
+    void replay_facts(const LogPosition& resume, IngestProgress& progress,
+                      const std::atomic<bool>& stop,
+                      const std::function<void(const IngestProgress&)>& on_progress);
     void fill_fact_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
     void feed_facts(const LogRecord& rec, DecodeResult& decoded);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/json_escape.h"
+#include "model/currency.h"
 #include "report/report_date.h"
 
 namespace tote {
@@ -34,11 +35,26 @@ struct Column {
     const char* name;
     bool numeric;
     std::function<std::string(const ReportRow&, bool /*table*/)> text;
+    bool money = false;  // CSV names its unit: <name>_eur_cents
 };
 
+// Money: "EUR 1,234.56" in the table (major units, for people); integer cents in CSV, whose
+// header names the unit (turnover_eur_cents), as in the JSON.
 Column money(const char* name, int64_t ReportRow::*field) {
     return {name, true,
-            [field](const ReportRow& r, bool table) { return format_eur(r.*field, table); }};
+            [field](const ReportRow& r, bool table) {
+                return table ? model::Currency::format_major(r.*field, "EUR")
+                             : std::to_string(r.*field);
+            },
+            true};
+}
+
+// Counts: 1,234 in the table, 1234 in CSV.
+template <typename T>
+Column count(const char* name, T ReportRow::*field) {
+    return {name, true, [field](const ReportRow& r, bool table) {
+                return table ? group_thousands(std::to_string(r.*field)) : std::to_string(r.*field);
+            }};
 }
 
 const std::vector<Column>& columns() {
@@ -58,9 +74,8 @@ const std::vector<Column>& columns() {
              if (!m) return std::string(table ? "-" : "");
              return table ? *m + "%" : *m;
          }},
-        {"bets", true, [](const ReportRow& r, bool) { return std::to_string(r.bets); }},
-        {"active_players", true,
-         [](const ReportRow& r, bool) { return std::to_string(r.active_players); }},
+        count("bets", &ReportRow::bets),
+        count("active_players", &ReportRow::active_players),
         money("deposits", &ReportRow::deposits_eur_cents),
         money("withdrawals", &ReportRow::withdrawals_eur_cents),
         money("net_deposits", &ReportRow::net_deposits_eur_cents),
@@ -169,7 +184,7 @@ std::string render_table(const Report& report) {
         out += "all";
     else
         out += report.country_filter.empty() ? "(unknown)" : report.country_filter;
-    out += ", money in EUR\n";
+    out += ", money in EUR (major units)\n";
     std::vector<std::string> header;
     for (const auto& c : cols) header.push_back(c.name);
     emit(out, header);
@@ -184,7 +199,10 @@ std::string render_table(const Report& report) {
 std::string render_csv(const Report& report) {
     const auto& cols = columns();
     std::string out = "kind";
-    for (const auto& c : cols) out += std::string(",") + c.name;
+    for (const auto& c : cols) {
+        out += std::string(",") + c.name;
+        if (c.money) out += "_eur_cents";
+    }
     out += "\n";
     for (const auto& r : report.rows) {
         out += report_kind_name(r.kind);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -51,6 +52,42 @@ int64_t FileLogReader::file_size() const {
     struct stat st {};
     if (::fstat(fd_.get(), &st) != 0) return 0;
     return st.st_size;
+}
+
+std::optional<int64_t> FileLogReader::end_offset() {
+    if (!scanned_valid_ || scanned_.byte_position < pos_.byte_position) {
+        scanned_ = pos_;
+        scanned_valid_ = true;
+    }
+    const int64_t size = file_size();
+    std::string chunk;
+    while (scanned_.byte_position + 8 <= size) {
+        chunk.resize(
+            static_cast<size_t>(std::min<int64_t>(1 << 20, size - scanned_.byte_position)));
+        ssize_t n;
+        do {
+            n = ::pread(fd_.get(), chunk.data(), chunk.size(), scanned_.byte_position);
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) break;
+        // Walk the headers in this chunk; a frame's payload may end beyond it.
+        int64_t at = 0;
+        bool moved = false;
+        while (at + 8 <= n) {
+            uint32_t len = 0;
+            std::memcpy(&len, chunk.data() + at, 4);  // little-endian, as written
+            const int64_t next = scanned_.byte_position + at + 8 + static_cast<int64_t>(len);
+            if (len > kMaxLogPayload || next > size) {
+                n = 0;  // a record being written (or a torn tail): stop here
+                break;
+            }
+            at += 8 + static_cast<int64_t>(len);
+            ++scanned_.next_offset;
+            moved = true;
+        }
+        scanned_.byte_position += at;
+        if (!moved || n == 0) break;
+    }
+    return scanned_.next_offset;
 }
 
 bool FileLogReader::fill() {

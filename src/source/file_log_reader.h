@@ -30,6 +30,11 @@ public:
     // Byte size of the log file now (for progress).
     int64_t file_size() const;
 
+    // The offset after the last complete record in the file now. Walks the frame headers
+    // written since the previous call (from the reader's position the first time), so calling
+    // it often costs only the new bytes.
+    std::optional<int64_t> end_offset() override;
+
 private:
     bool fill();
 
@@ -39,6 +44,8 @@ private:
     std::string buffer_;  // bytes read from file but not yet decoded
     size_t buffer_used_ = 0;
     int64_t read_pos_ = 0;  // file position of buffer_ end
+    LogPosition scanned_;   // end_offset(): the frame boundary scanned up to
+    bool scanned_valid_ = false;
 };
 
 }  // namespace tote

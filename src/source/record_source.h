@@ -3,6 +3,7 @@
 // and (deployed) a Kafka consumer. Positions are offsets plus a byte position where the source
 // has one, so a consumer resumes exactly where its last commit ended.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ public:
     // Position after the last record returned by poll.
     virtual LogPosition position() const = 0;
     virtual std::string describe() const = 0;
+    // The offset after the newest complete record the source holds now, where the source can
+    // tell (for progress: lag and estimates); nullopt otherwise.
+    virtual std::optional<int64_t> end_offset() { return std::nullopt; }
 };
 
 }  // namespace tote

@@ -31,15 +31,14 @@ TEST(ReportSql, HandComputedFiguresPerDayCountryAndTotals) {
     ke_day1.to_day = sc::kD1;
     ke_day1.country = "KE";
     EXPECT_EQ(render_csv(report.run(facts_connection(), ke_day1)),
-              "kind,day,country,turnover,cash_turnover,settled_turnover,payouts_settled,"
-              "payouts_cash,ggr_settled,ggr_cash,margin_settled_pct,bets,active_players,"
-              "deposits,withdrawals,net_deposits,open_liability\n"
-              "country,2025-11-24,KE,3.00,3.00,0.00,0.00,0.00,0.00,3.00,,1,1,30.00,0.00,30.00,"
-              "6.00\n"
-              "day_total,2025-11-24,TOTAL,3.00,3.00,0.00,0.00,0.00,0.00,3.00,,1,1,30.00,0.00,"
-              "30.00,6.00\n"
-              "grand_total,TOTAL,TOTAL,3.00,3.00,0.00,0.00,0.00,0.00,3.00,,1,1,30.00,0.00,30.00,"
-              "6.00\n");
+              "kind,day,country,turnover_eur_cents,cash_turnover_eur_cents,"
+              "settled_turnover_eur_cents,payouts_settled_eur_cents,payouts_cash_eur_cents,"
+              "ggr_settled_eur_cents,ggr_cash_eur_cents,margin_settled_pct,bets,active_players,"
+              "deposits_eur_cents,withdrawals_eur_cents,net_deposits_eur_cents,"
+              "open_liability_eur_cents\n"
+              "country,2025-11-24,KE,300,300,0,0,0,0,300,,1,1,3000,0,3000,600\n"
+              "day_total,2025-11-24,TOTAL,300,300,0,0,0,0,300,,1,1,3000,0,3000,600\n"
+              "grand_total,TOTAL,TOTAL,300,300,0,0,0,0,300,,1,1,3000,0,3000,600\n");
 
     // NG over both days: player 1 bet on both, so 1 active player in the total, not 2.
     ReportOptions ng;

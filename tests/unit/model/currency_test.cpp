@@ -39,5 +39,19 @@ TEST(Currency, RefusesInexactConversions) {
     EXPECT_FALSE(r.ok());  // x100 overflows int64
 }
 
+TEST(Currency, FormatsMajorUnitsForPeople) {
+    EXPECT_EQ(Currency::format_major(181825274, "GHS"), "GHS 1,818,252.74");
+    EXPECT_EQ(Currency::format_major(181825274, "GHS", false), "GHS 1818252.74");
+    EXPECT_EQ(Currency::format_major(-12500, "UGX"), "UGX -12,500");
+    EXPECT_EQ(Currency::format_major(5, "EUR"), "EUR 0.05");
+    EXPECT_EQ(Currency::format_major(-5, "KES"), "KES -0.05");
+    EXPECT_EQ(Currency::format_major(0, "NGN"), "NGN 0.00");
+    EXPECT_EQ(Currency::format_major(100000, "NGN"), "NGN 1,000.00");
+    EXPECT_EQ(Currency::format_major(999, "NGN"), "NGN 9.99");
+    EXPECT_EQ(Currency::format_major(1234, "XYZ"), "XYZ 1,234 (minor units)");
+    EXPECT_EQ(Currency::format_major(INT64_MIN, "EUR"), "EUR -92,233,720,368,547,758.08");
+    EXPECT_EQ(Currency::format_major(INT64_MAX, "UGX"), "UGX 9,223,372,036,854,775,807");
+}
+
 }  // namespace
 }  // namespace tote::model

@@ -105,15 +105,14 @@ TEST(ReportEngine, CsvOfASmallCaseIsExact) {
     // KE on day 1: bet 3 (300, open, potential 900), its debit, a 3000 deposit; player 3.
     Report r = run(sc::kD1, sc::kD1, "KE");
     EXPECT_EQ(render_csv(r),
-              "kind,day,country,turnover,cash_turnover,settled_turnover,payouts_settled,"
-              "payouts_cash,ggr_settled,ggr_cash,margin_settled_pct,bets,active_players,"
-              "deposits,withdrawals,net_deposits,open_liability\n"
-              "country,2025-11-24,KE,3.00,3.00,0.00,0.00,0.00,0.00,3.00,,1,1,30.00,0.00,30.00,"
-              "6.00\n"
-              "day_total,2025-11-24,TOTAL,3.00,3.00,0.00,0.00,0.00,0.00,3.00,,1,1,30.00,0.00,"
-              "30.00,6.00\n"
-              "grand_total,TOTAL,TOTAL,3.00,3.00,0.00,0.00,0.00,0.00,3.00,,1,1,30.00,0.00,30.00,"
-              "6.00\n");
+              "kind,day,country,turnover_eur_cents,cash_turnover_eur_cents,"
+              "settled_turnover_eur_cents,payouts_settled_eur_cents,payouts_cash_eur_cents,"
+              "ggr_settled_eur_cents,ggr_cash_eur_cents,margin_settled_pct,bets,active_players,"
+              "deposits_eur_cents,withdrawals_eur_cents,net_deposits_eur_cents,"
+              "open_liability_eur_cents\n"
+              "country,2025-11-24,KE,300,300,0,0,0,0,300,,1,1,3000,0,3000,600\n"
+              "day_total,2025-11-24,TOTAL,300,300,0,0,0,0,300,,1,1,3000,0,3000,600\n"
+              "grand_total,TOTAL,TOTAL,300,300,0,0,0,0,300,,1,1,3000,0,3000,600\n");
 }
 
 TEST(ReportEngine, JsonParsesWithTheRightCents) {

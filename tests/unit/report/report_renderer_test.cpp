@@ -105,42 +105,42 @@ Report small_report() {
     return rep;
 }
 
-TEST(ReportRender, CsvIsExact) {
+TEST(ReportRender, CsvIsExactInCentsNamedSo) {
     EXPECT_EQ(render_csv(small_report()),
-              "kind,day,country,turnover,cash_turnover,settled_turnover,payouts_settled,"
-              "payouts_cash,ggr_settled,ggr_cash,margin_settled_pct,bets,active_players,"
-              "deposits,withdrawals,net_deposits,open_liability\n"
-              "country,2025-11-24,(unknown),1234567.89,-0.05,0.00,0.00,0.00,0.00,0.00,,3,2,"
-              "0.00,0.00,0.00,0.00\n"
-              "country,2025-11-24,NG,0.00,0.00,12.00,1.50,0.00,10.50,0.00,87.50,1,1,1.00,3.00,"
-              "-2.00,0.07\n"
-              "day_total,2025-11-24,TOTAL,1234567.89,-0.05,12.00,1.50,0.00,10.50,0.00,87.50,4,2,"
-              "1.00,3.00,-2.00,0.07\n"
-              "grand_total,TOTAL,TOTAL,1234567.89,-0.05,12.00,1.50,0.00,10.50,0.00,87.50,4,2,"
-              "1.00,3.00,-2.00,0.07\n");
+              "kind,day,country,turnover_eur_cents,cash_turnover_eur_cents,"
+              "settled_turnover_eur_cents,payouts_settled_eur_cents,payouts_cash_eur_cents,"
+              "ggr_settled_eur_cents,ggr_cash_eur_cents,margin_settled_pct,bets,active_players,"
+              "deposits_eur_cents,withdrawals_eur_cents,net_deposits_eur_cents,"
+              "open_liability_eur_cents\n"
+              "country,2025-11-24,(unknown),123456789,-5,0,0,0,0,0,,3,2,0,0,0,0\n"
+              "country,2025-11-24,NG,0,0,1200,150,0,1050,0,87.50,1,1,100,300,-200,7\n"
+              "day_total,2025-11-24,TOTAL,123456789,-5,1200,150,0,1050,0,87.50,4,2,100,300,-200,"
+              "7\n"
+              "grand_total,TOTAL,TOTAL,123456789,-5,1200,150,0,1050,0,87.50,4,2,100,300,-200,7\n");
 }
 
-TEST(ReportRender, TableIsAlignedWithSeparatorsAndDashForNoMargin) {
+TEST(ReportRender, TableShowsMajorUnitsWithTheCurrencyAlignedAndDashForNoMargin) {
     Report rep = small_report();
     rep.rows.erase(rep.rows.begin() + 1, rep.rows.begin() + 3);  // the unknown row and the total
     rep.rows[1].turnover_eur_cents = -100000;
     rep.filtered = true;  // a --country "(unknown)" report
     std::string t = render_table(rep);
     const std::string header =
-        "day         country        turnover  cash_turnover  settled_turnover  payouts_settled"
-        "  payouts_cash  ggr_settled  ggr_cash  margin_settled_pct  bets  active_players"
-        "  deposits  withdrawals  net_deposits  open_liability";
+        "day         country            turnover  cash_turnover  settled_turnover  "
+        "payouts_settled  payouts_cash  ggr_settled  ggr_cash  margin_settled_pct  bets  "
+        "active_players  deposits  withdrawals  net_deposits  open_liability";
     const std::string rule(header.size(), '-');  // as wide as the table
     const std::string expected =
-        "KPIs 2025-11-24 .. 2025-11-24 (UTC days), country: (unknown), money in EUR\n" + header +
-        "\n" + rule + "\n" +
-        "2025-11-24  (unknown)  1,234,567.89          -0.05              0.00             0.00"
-        "          0.00         0.00      0.00                   -     3               2"
-        "      0.00         0.00          0.00            0.00\n" +
+        "KPIs 2025-11-24 .. 2025-11-24 (UTC days), country: (unknown), money in EUR (major "
+        "units)\n" +
+        header + "\n" + rule + "\n" +
+        "2025-11-24  (unknown)  EUR 1,234,567.89      EUR -0.05          EUR 0.00         EUR "
+        "0.00      EUR 0.00     EUR 0.00  EUR 0.00                   -     3               2  "
+        "EUR 0.00     EUR 0.00      EUR 0.00        EUR 0.00\n" +
         rule + "\n" +
-        "TOTAL       TOTAL         -1,000.00          -0.05             12.00             1.50"
-        "          0.00        10.50      0.00              87.50%     4               2"
-        "      1.00         3.00         -2.00            0.07\n";
+        "TOTAL       TOTAL         EUR -1,000.00      EUR -0.05         EUR 12.00         EUR "
+        "1.50      EUR 0.00    EUR 10.50  EUR 0.00              87.50%     4               2  "
+        "EUR 1.00     EUR 3.00     EUR -2.00        EUR 0.07\n";
     EXPECT_EQ(t, expected);
 }
 

@@ -16,11 +16,20 @@ extern "C" void on_stop_signal(int) {
     g_stop_requested.store(true);
 }
 
-std::string read_api_url(const CliContext& ctx) {
-    std::ifstream in(ctx.api_url_path());
-    std::string url;
-    std::getline(in, url);
-    return url;
+std::string first_line(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+std::unique_ptr<HttpClickHouse> api_connection(const RunningApi& api, bool write) {
+    HttpClickHouseConfig c;
+    c.url = api.url;
+    c.user = "tote";
+    c.password = api.token;
+    if (write) c.extra_params = "tote_write=1";
+    return std::make_unique<HttpClickHouse>(c);
 }
 }  // namespace
 
@@ -78,20 +87,20 @@ void install_stop_handlers() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
-std::optional<std::string> running_api_url(const CliContext& ctx) {
-    std::string url = read_api_url(ctx);
-    if (url.empty()) return std::nullopt;
+std::optional<RunningApi> running_api(const CliContext& ctx) {
+    RunningApi api{first_line(ctx.api_url_path()), first_line(ctx.api_token_path())};
+    if (api.url.empty()) return std::nullopt;
     try {
-        HttpClickHouse(url).query("SELECT 1");
-        return url;
+        api_connection(api, false)->query_readonly("SELECT 1");
+        return api;
     } catch (const ToteError&) {
         return std::nullopt;  // a stale api.url from a process that died
     }
 }
 
-std::unique_ptr<ClickHouseConnection> open_for_reading(const CliContext& ctx) {
+std::unique_ptr<ClickHouseConnection> open_for_reading(const CliContext& ctx, bool write) {
     if (!ctx.clickhouse_url.empty()) return std::make_unique<HttpClickHouse>(ctx.clickhouse_url);
-    if (auto url = running_api_url(ctx)) return std::make_unique<HttpClickHouse>(*url);
+    if (auto api = running_api(ctx)) return api_connection(*api, write);
     return std::make_unique<EmbeddedClickHouse>(ctx.warehouse_dir());
 }
 

@@ -27,6 +27,10 @@ struct CliContext {
     std::filesystem::path api_url_path() const {
         return std::filesystem::path(data_dir) / "api.url";
     }
+    // The local API's token (mode 0600), beside api.url.
+    std::filesystem::path api_token_path() const {
+        return std::filesystem::path(data_dir) / "api.token";
+    }
     // Written by `tote reconcile`: its latest result (shown by `tote status`).
     std::filesystem::path reconcile_result_path() const {
         return std::filesystem::path(data_dir) / "reconcile-latest.json";
@@ -47,12 +51,17 @@ std::string shell_quote(std::string_view word);
 extern std::atomic<bool> g_stop_requested;
 void install_stop_handlers();
 
-// The URL of the local API of the tote process holding the warehouse, if one answers.
-std::optional<std::string> running_api_url(const CliContext& ctx);
+// The local API of the tote process holding the warehouse, if one answers.
+struct RunningApi {
+    std::string url;    // http://127.0.0.1:PORT
+    std::string token;  // from DATA/api.token
+};
+std::optional<RunningApi> running_api(const CliContext& ctx);
 
-// A connection for reading: --clickhouse-url, else the running tote process's API (if one
-// holds the warehouse), else the embedded warehouse opened by this process.
-std::unique_ptr<ClickHouseConnection> open_for_reading(const CliContext& ctx);
+// A connection for people's queries and tote's reads: --clickhouse-url, else the running tote
+// process's API (if one holds the warehouse), else the embedded warehouse opened by this
+// process. Through the API, statements run read-only unless `write` (tote query --write).
+std::unique_ptr<ClickHouseConnection> open_for_reading(const CliContext& ctx, bool write = false);
 
 // A connection that owns the warehouse (ingest, demo): --clickhouse-url, else embedded; fails
 // with a clear message when another process holds it.

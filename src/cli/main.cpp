@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     add_query_command(app, ctx);
     add_reconcile_command(app, ctx);
     add_report_command(app, ctx);
+    add_status_command(app, ctx);
+    add_repair_command(app, ctx);
 
     try {
         app.parse(argc, argv);

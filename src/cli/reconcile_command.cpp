@@ -1,7 +1,13 @@
 // tote reconcile: prove the warehouse equals the simulator's OLTP ledger, exactly; then, when
 // facts were built, that the KPI tables equal a recomputation from the facts and the OLTP state,
 // and that the ETL log found every injected anomaly and flagged nothing clean.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "core/json_escape.h"
 
 #include "cli/commands.h"
 #include "reconcile/fact_reconciler.h"
@@ -22,6 +28,34 @@ ExpectedState expected_from(const GroundTruth& truth) {
         e.live_rows[table] = static_cast<uint64_t>(rows);
     return e;
 }
+// DATA/reconcile-latest.json, for `tote status`: when, where, the verdict and the first
+// differences.
+void save_latest_result(const CliContext& ctx, int64_t warehouse_offset, int64_t truth_offset,
+                        const std::vector<std::string>& differences) {
+    const auto now = std::chrono::system_clock::now();
+    std::string json = "{\"finished_at\":";
+    append_json_string(json, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                                         fmt::gmtime(std::chrono::system_clock::to_time_t(now))));
+    json += fmt::format(
+        ",\"warehouse_offset\":{},\"truth_offset\":{},\"exact\":{},"
+        "\"differences\":{},\"first_differences\":[",
+        warehouse_offset, truth_offset, differences.empty() ? "true" : "false", differences.size());
+    for (size_t i = 0; i < differences.size() && i < 10; ++i) {
+        if (i) json += ',';
+        append_json_string(json, differences[i]);
+    }
+    json += "]}\n";
+    std::error_code ec;
+    auto tmp = ctx.reconcile_result_path();
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp);
+        out << json;
+        if (!out) return;  // a read-only data folder: the result is printed anyway
+    }
+    std::filesystem::rename(tmp, ctx.reconcile_result_path(), ec);
+}
+
 }  // namespace
 
 void add_reconcile_command(CLI::App& app, CliContext& ctx) {
@@ -50,7 +84,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         // with its ground truth written for exactly that point and landed in the warehouse.
         std::optional<ApiClient> running;
         if (ctx.clickhouse_url.empty() && truth_path->empty())
-            if (auto url = running_api_url(ctx)) running.emplace(*url);
+            if (auto api = running_api(ctx)) running.emplace(api->url, api->token);
         struct Resume {
             std::optional<ApiClient>& api;
             bool paused = false;
@@ -69,6 +103,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         fmt::print("tables: {} tables checked for live rows\n", report.tables_checked);
         for (const auto& n : report.notes) fmt::print("note: {}\n", n);
         std::vector<std::string> differences = report.differences;
+        for (auto& d : differences) d = ctx.complete_hints(d);
 
         // Facts and KPIs, only when the landed state is the ground truth's (else the landing
         // difference above already says why nothing can be compared).
@@ -91,6 +126,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             for (const auto& n : fr.notes) fmt::print("note: {}\n", n);
             differences.insert(differences.end(), fr.differences.begin(), fr.differences.end());
         }
+        save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);
         if (differences.empty()) {
             fmt::print("RECONCILED: exact\n");
             return;

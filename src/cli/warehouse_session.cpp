@@ -2,8 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+
+#include "core/error.h"
+#include "core/unique_fd.h"
 
 namespace tote {
 
@@ -17,9 +26,23 @@ WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& con
 }
 
 void WarehouseSession::start_api(int port, const std::function<void(ApiServer&)>& configure) {
-    api_ = std::make_unique<ApiServer>(*conn_, [this] { return status_json(); });
+    const std::string token = ApiServer::new_token();
+    api_ = std::make_unique<ApiServer>(
+        *conn_, [this] { return status_json(); }, token);
     if (configure) configure(*api_);
     std::string url = api_->start(port);
+    {  // The token first, readable by this user only; then the URL that announces the API.
+        auto tmp = ctx_.api_token_path();
+        tmp += ".tmp";
+        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        const std::string line = token + "\n";
+        if (!fd || ::fchmod(fd.get(), 0600) != 0 ||
+            ::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            throw ToteError(ErrorClass::Fatal,
+                            "cannot write " + tmp.string() + ": " + std::strerror(errno));
+        fd.reset();
+        std::filesystem::rename(tmp, ctx_.api_token_path());
+    }
     auto tmp = ctx_.api_url_path();
     tmp += ".tmp";
     std::ofstream(tmp) << url << "\n";
@@ -31,6 +54,7 @@ WarehouseSession::~WarehouseSession() {
     if (api_) {
         std::error_code ec;
         std::filesystem::remove(ctx_.api_url_path(), ec);
+        std::filesystem::remove(ctx_.api_token_path(), ec);
         api_->stop();
     }
 }
@@ -52,10 +76,14 @@ std::string WarehouseSession::status_json() const {
         "{},\"commits\":{},"
         "\"last_commit_ts_ms\":{},\"seconds\":{:.3f},\"fact_transactions\":{},"
         "\"bet_fact_versions\":{},\"wallet_fact_versions\":{},\"violations_logged\":{},"
-        "\"incomplete_transactions\":{},\"pending_facts\":{},\"replayed_records\":{}}}",
+        "\"incomplete_transactions\":{},\"pending_facts\":{},\"replayed_records\":{},"
+        "\"phase\":\"{}\",\"log_end_offset\":{},\"state_bets\":{},\"state_wallet_rows\":{},"
+        "\"state_dimension_rows\":{},\"state_open_transactions\":{}}}",
         p.next_offset, p.durable_offset, p.records, p.changes, p.dead_letters, p.commits,
         p.last_commit_ts_ms, p.seconds, p.fact_units, p.bet_versions, p.wallet_versions,
-        p.violations_logged, p.incomplete_transactions, p.pending_facts, p.replayed_records);
+        p.violations_logged, p.incomplete_transactions, p.pending_facts, p.replayed_records,
+        to_string(p.phase), p.log_end_offset, p.state_bets, p.state_wallet_rows,
+        p.state_dimension_rows, p.state_open_transactions);
 }
 
 }  // namespace tote

@@ -86,6 +86,10 @@ void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {
     progress.violations_logged = s.violations_logged;
     progress.incomplete_transactions = s.incomplete_reports;
     progress.pending_facts = facts_->builder().pending_facts();
+    progress.state_bets = facts_->builder().bets_held();
+    progress.state_wallet_rows = facts_->builder().wallet_rows_held();
+    progress.state_dimension_rows = facts_->builder().dimensions().size();
+    progress.state_open_transactions = facts_->assembler().open_transactions();
 }
 
 IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
@@ -152,6 +156,14 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
 
     while (!stop.load(std::memory_order_relaxed)) {
         size_t room = config_.batch_records - uncommitted;
+        bool at_limit = false;
+        if (config_.stop_at_offset >= 0) {
+            const int64_t left = config_.stop_at_offset - reader_.position().next_offset;
+            if (left <= static_cast<int64_t>(room)) {
+                room = static_cast<size_t>(std::max<int64_t>(left, 0));
+                at_limit = true;
+            }
+        }
         size_t got = 0;
         bool short_chunk = false;
         // Poll in cache-sized chunks (the same commit points as one poll of `room`).
@@ -189,13 +201,13 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         }
         progress.records += got;
         uncommitted += got;
-        const bool at_end = got < room;
+        const bool at_end = got < room || (at_limit && got == room);
         const bool due = uncommitted >= config_.batch_records ||
                          (uncommitted > 0 && Clock::now() - last_commit >= config_.commit_interval);
         // Caught up with the log: commit and wait, so the newest changes are visible at once.
         if (due || (at_end && uncommitted > 0)) commit(at_end);
         if (at_end) {
-            if (!config_.follow) break;
+            if (!config_.follow || at_limit) break;
             std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer
         }
     }

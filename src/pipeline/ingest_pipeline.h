@@ -21,6 +21,9 @@ struct IngestConfig {
     // follow = false: at the end of the log, finalise the verdicts of facts still waiting for
     // their watermark (FactStage::drain): the input is complete.
     bool drain_facts_at_end = true;
+    // Stop once the position reaches this offset (-1: no limit). `tote repair` rebuilds up to
+    // the position the ingest had committed.
+    int64_t stop_at_offset = -1;
 };
 
 // What the pipeline is doing, for the progress line and `tote status`.
@@ -57,6 +60,11 @@ struct IngestProgress {
     uint64_t violations_logged = 0;  // rule violations written to etl_log
     uint64_t incomplete_transactions = 0;
     size_t pending_facts = 0;  // facts whose verdict waits for the watermark
+    // The fact state held in memory (entries, for `tote status`).
+    size_t state_bets = 0;
+    size_t state_wallet_rows = 0;
+    size_t state_dimension_rows = 0;
+    size_t state_open_transactions = 0;
 };
 
 class IngestPipeline {

@@ -6,7 +6,13 @@
 
 namespace tote {
 
-ApiClient::ApiClient(std::string base_url) {
+namespace {
+httplib::Headers token_header(const std::string& token) {
+    return {{"X-ClickHouse-Key", token}};
+}
+}  // namespace
+
+ApiClient::ApiClient(std::string base_url, std::string token) : token_(std::move(token)) {
     // base_url is what ApiServer::start returned: http://127.0.0.1:PORT
     const std::string prefix = "http://";
     std::string rest = base_url.rfind(prefix, 0) == 0 ? base_url.substr(prefix.size()) : base_url;
@@ -20,7 +26,7 @@ ApiClient::ApiClient(std::string base_url) {
 std::optional<int64_t> ApiClient::checkpoint() {
     httplib::Client client(host_, port_);
     client.set_read_timeout(120, 0);
-    auto res = client.Post("/checkpoint", "", "application/json");
+    auto res = client.Post("/checkpoint", token_header(token_), "", "application/json");
     if (!res)
         throw ToteError(ErrorClass::Retriable, "the tote process at " + host_ + ":" +
                                                    std::to_string(port_) +
@@ -36,7 +42,19 @@ std::optional<int64_t> ApiClient::checkpoint() {
 
 void ApiClient::resume() {
     httplib::Client client(host_, port_);
-    client.Post("/resume", "", "application/json");
+    client.Post("/resume", token_header(token_), "", "application/json");
+}
+
+std::string ApiClient::status() {
+    httplib::Client client(host_, port_);
+    client.set_read_timeout(10, 0);
+    auto res = client.Post("/status", token_header(token_), "", "application/json");
+    if (!res || res->status != 200)
+        throw ToteError(ErrorClass::Retriable,
+                        "the tote process at " + host_ + ":" + std::to_string(port_) +
+                            " did not answer /status" +
+                            (res ? ": HTTP " + std::to_string(res->status) + " " + res->body : ""));
+    return res->body;
 }
 
 }  // namespace tote

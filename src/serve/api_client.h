@@ -1,6 +1,6 @@
 #pragma once
 // Calls the tote-specific endpoints of a running tote process's local API (the ClickHouse
-// subset is reached through HttpClickHouse).
+// subset is reached through HttpClickHouse). Every call carries the process's token.
 #include <optional>
 #include <string>
 
@@ -8,7 +8,8 @@ namespace tote {
 
 class ApiClient {
 public:
-    explicit ApiClient(std::string base_url);
+    // base_url as published in DATA/api.url; token as in DATA/api.token.
+    ApiClient(std::string base_url, std::string token);
 
     // POST /checkpoint: the process pauses its simulator at a transaction boundary, writes the
     // ground truth for that point and waits until the warehouse has landed it. Returns the log
@@ -17,10 +18,14 @@ public:
     std::optional<int64_t> checkpoint();
     // POST /resume: lets the simulator continue.
     void resume();
+    // POST /status: the process's progress as a JSON object. Throws ToteError (Retriable) when
+    // the process does not answer.
+    std::string status();
 
 private:
     std::string host_;
     int port_ = 0;
+    std::string token_;
 };
 
 }  // namespace tote

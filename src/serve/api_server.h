@@ -1,9 +1,18 @@
 #pragma once
 // The local HTTP API of a tote process that holds the embedded warehouse. It speaks the subset
-// of ClickHouse's HTTP interface that our clients use (GET /ping; GET or POST / with the query
-// in `query` or in the body, `default_format`), so `tote query`, `tote reconcile` and any
-// ClickHouse HTTP client reach the warehouse while the process runs. GET /status gives the
-// process's progress as JSON. Binds to 127.0.0.1 only.
+// of ClickHouse's HTTP interface that our clients use (POST / with the statement in the body or
+// in `query`, `default_format`), so `tote query`, `tote reconcile` and `tote status` reach the
+// warehouse while the process runs. POST /status gives the process's progress as JSON.
+//
+// Only tote's own commands may use it (docs/operations.md, "The local API"):
+// - it binds to 127.0.0.1 only;
+// - every request but GET /ping carries the process's token, a random secret written to
+//   DATA/api.token (mode 0600, so only the user who runs tote can read it), as ClickHouse's
+//   password header (X-ClickHouse-Key) or HTTP basic auth; without it: 401;
+// - statements and actions are POST only (405 otherwise), so a plain link cannot trigger one;
+// - a request with an Origin header (a web page) other than the API's own origin gets 403;
+// - statements run read-only (ClickHouseConnection::query_readonly) unless the request has
+//   tote_write=1, which only `tote query --write` sends.
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,8 +25,9 @@ namespace tote {
 
 class ApiServer {
 public:
-    // status() is called for GET /status and must return a JSON object.
-    ApiServer(ClickHouseConnection& conn, std::function<std::string()> status);
+    // status() is called for POST /status and must return a JSON object; `token` is the secret
+    // every request must carry.
+    ApiServer(ClickHouseConnection& conn, std::function<std::string()> status, std::string token);
     ~ApiServer();
 
     // Adds POST `path` (before start()): the handler returns an HTTP status and a JSON body.
@@ -27,6 +37,9 @@ public:
     // the base URL, e.g. "http://127.0.0.1:40123".
     std::string start(int port);
     void stop();
+
+    // A new random token: 32 hex digits from the system's random source.
+    static std::string new_token();
 
     ApiServer(const ApiServer&) = delete;
     ApiServer& operator=(const ApiServer&) = delete;

@@ -15,6 +15,13 @@ public:
     // includes the server's message and the start of the statement.
     virtual std::string query(std::string_view sql, std::string_view format = "TabSeparated") = 0;
 
+    // Runs one statement that may not change anything, for people's queries (`tote query`
+    // without --write, the local API): the engine's read-only setting refuses every write, DDL
+    // and settings change of readonly=1 (server: readonly=2 on the request; embedded: see
+    // EmbeddedClickHouse). A refused statement throws a Fatal ToteError saying so.
+    virtual std::string query_readonly(std::string_view sql,
+                                       std::string_view format = "TabSeparated") = 0;
+
     // Inserts RowBinary rows. `columns` lists "name Type" pairs, comma separated, in the order
     // the rows are encoded; `database_table` is e.g. "tote.land_bets".
     virtual void insert_row_binary(std::string_view database_table, std::string_view columns,

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -155,6 +156,46 @@ std::string EmbeddedClickHouse::run_locked(std::string_view sql, std::string_vie
 std::string EmbeddedClickHouse::query(std::string_view sql, std::string_view format) {
     std::lock_guard lock(mutex_);
     return run_locked(sql, format);
+}
+
+namespace {
+// The AST node types (first word of EXPLAIN AST) of statements that only read.
+constexpr std::array<std::string_view, 8> kReadingStatements = {
+    "SelectWithUnionQuery", "ShowTables",           "DescribeQuery", "ExistsTableQuery",
+    "ShowCreateTableQuery", "ShowProcesslistQuery", "Explain",       "ShowColumns"};
+
+[[noreturn]] void refuse_write(std::string_view why) {
+    throw ToteError(ErrorClass::Fatal,
+                    "refused: queries are read-only (" + std::string(why) +
+                        "); to change the warehouse, run tote query with --write");
+}
+}  // namespace
+
+std::string EmbeddedClickHouse::query_readonly(std::string_view sql, std::string_view format) {
+    std::lock_guard lock(mutex_);
+    std::string canonical;
+    try {
+        canonical = run_locked("SELECT formatQuerySingleLine(" + sql_string(sql) + ")", "RawBLOB");
+    } catch (const ToteError& e) {
+        throw ToteError(ErrorClass::Fatal,
+                        "cannot run this as one read-only statement: " + std::string(e.what()));
+    }
+    while (!canonical.empty() && (canonical.back() == '\n' || canonical.back() == ' '))
+        canonical.pop_back();
+    const std::string ast = run_locked("EXPLAIN AST " + canonical, "TabSeparatedRaw");
+    const std::string_view first(ast.data(), std::min(ast.find_first_of(" \n"), ast.size()));
+    if (std::find(kReadingStatements.begin(), kReadingStatements.end(), first) ==
+        kReadingStatements.end())
+        refuse_write("statement type " + std::string(first));
+    // A literal directly under the statement is an INTO OUTFILE target: a file write.
+    if (ast.find("\n Literal") != std::string::npos) refuse_write("INTO OUTFILE writes a file");
+    try {
+        return run_locked(canonical + " SETTINGS readonly=2", format);
+    } catch (const ToteError& e) {
+        if (std::string_view(e.what()).find("READONLY") != std::string_view::npos)
+            refuse_write("the engine refused it");
+        throw;
+    }
 }
 
 void EmbeddedClickHouse::insert_row_binary(std::string_view database_table,

@@ -32,6 +32,14 @@ public:
     // Thread-safe.
     std::string query(std::string_view sql, std::string_view format = "TabSeparated") override;
 
+    // Thread-safe. The one connection is shared with the writer, so the read-only setting is
+    // set per statement: the engine's parser first reduces the text to one statement in its
+    // canonical form (formatQuerySingleLine: comments gone, a second statement refused), the
+    // engine's AST of it must be a reading statement (SELECT, SHOW, DESCRIBE, EXISTS, EXPLAIN)
+    // without INTO OUTFILE, and it runs with SETTINGS readonly=2.
+    std::string query_readonly(std::string_view sql,
+                               std::string_view format = "TabSeparated") override;
+
     // Thread-safe. libchdb cuts binary data inline in the query text, so the rows are written to
     // a temporary file under DIR/tmp-insert/ and loaded with INSERT ... SELECT FROM file().
     void insert_row_binary(std::string_view database_table, std::string_view columns,

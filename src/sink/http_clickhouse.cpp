@@ -76,6 +76,7 @@ std::string HttpClickHouse::post_locked(const std::string& url_query, std::strin
     CURL* c = curl_.get();
     curl_easy_reset(c);
     std::string url = config_.url + "/?" + url_query;
+    if (!config_.extra_params.empty()) url += "&" + config_.extra_params;
     std::string response;
     Slist headers(curl_slist_append(nullptr, "Content-Type: application/octet-stream"));
     if (!headers) throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
@@ -119,6 +120,20 @@ std::string HttpClickHouse::post_locked(const std::string& url_query, std::strin
 std::string HttpClickHouse::query(std::string_view sql, std::string_view format) {
     std::lock_guard lock(mutex_);
     return post_locked("default_format=" + url_encode(format), sql, sql);
+}
+
+std::string HttpClickHouse::query_readonly(std::string_view sql, std::string_view format) {
+    std::lock_guard lock(mutex_);
+    try {
+        return post_locked("readonly=2&default_format=" + url_encode(format), sql, sql);
+    } catch (const ToteError& e) {
+        if (std::string_view(e.what()).find("Code: 164") != std::string_view::npos)
+            throw ToteError(ErrorClass::Fatal,
+                            std::string(e.what()) +
+                                " (queries are read-only; to change the warehouse, run tote "
+                                "query with --write)");
+        throw;
+    }
 }
 
 void HttpClickHouse::insert_row_binary(std::string_view database_table, std::string_view columns,

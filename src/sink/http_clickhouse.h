@@ -22,6 +22,9 @@ struct HttpClickHouseConfig {
     std::string password;
     long connect_timeout_ms = 5000;
     long request_timeout_ms = 300000;  // one statement or insert
+    // Appended to every request's URL query (already encoded), e.g. "tote_write=1" for a tote
+    // process's local API.
+    std::string extra_params;
 };
 
 class HttpClickHouse final : public ClickHouseConnection {
@@ -34,6 +37,9 @@ public:
     HttpClickHouse& operator=(const HttpClickHouse&) = delete;
 
     std::string query(std::string_view sql, std::string_view format = "TabSeparated") override;
+    // readonly=2 on the request: the server refuses writes, DDL and changing `readonly`.
+    std::string query_readonly(std::string_view sql,
+                               std::string_view format = "TabSeparated") override;
     void insert_row_binary(std::string_view database_table, std::string_view columns,
                            std::string_view rows) override;
     std::string server_version() override;

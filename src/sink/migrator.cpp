@@ -176,6 +176,25 @@ std::string Migrator::add_column_sql(const AddedColumn& c, const std::string& da
     return s;
 }
 
+void Migrator::recreate_tables() {
+    conn_.query("CREATE DATABASE IF NOT EXISTS " + sql_identifier(database_));
+    for (const auto& m : migrations_) {
+        for (const auto& s : m.statements) conn_.query(render(s, database_));
+        ensure_added_columns(m);
+    }
+}
+
+void Migrator::ensure_added_columns(const Migration& m) {
+    for (const auto& c : m.added_columns) {
+        bool present = false;
+        for (auto& row :
+             parse_tsv(conn_.query("SELECT name FROM system.columns WHERE database = " +
+                                   sql_string(database_) + " AND table = " + sql_string(c.table))))
+            present = present || (!row.empty() && row[0] == c.column);
+        if (!present) conn_.query(add_column_sql(c, database_));
+    }
+}
+
 MigrationReport Migrator::apply() {
     const std::string db = sql_identifier(database_);
     conn_.query("CREATE DATABASE IF NOT EXISTS " + db);
@@ -216,14 +235,7 @@ MigrationReport Migrator::apply() {
             continue;
         }
         for (const auto& s : m.statements) conn_.query(render(s, database_));
-        for (const auto& c : m.added_columns) {
-            bool present = false;
-            for (auto& row : parse_tsv(conn_.query(
-                     "SELECT name FROM system.columns WHERE database = " + sql_string(database_) +
-                     " AND table = " + sql_string(c.table))))
-                present = present || (!row.empty() && row[0] == c.column);
-            if (!present) conn_.query(add_column_sql(c, database_));
-        }
+        ensure_added_columns(m);
         int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();

@@ -48,6 +48,10 @@ public:
 
     MigrationReport apply();
 
+    // Runs the statements and added columns of every migration again, applied or not (each is
+    // idempotent): re-creates tables that are missing. Used by `tote repair`.
+    void recreate_tables();
+
     // The warehouse's own migrations (version 3: dim_* tables and
     // fact_bet.potential_payout_eur_cents; version 2: fact tables, etl_log, kpi_hourly_contrib;
     // version 1: _offsets, _dead_letters, _transactions, _truncates).
@@ -64,6 +68,8 @@ public:
     static std::string add_column_sql(const AddedColumn& c, const std::string& database);
 
 private:
+    void ensure_added_columns(const Migration& m);
+
     ClickHouseConnection& conn_;
     std::string database_;
     std::vector<Migration> migrations_;

@@ -11,6 +11,7 @@
 #include "sink/landing_table.h"
 #include "sink/migrator.h"
 #include "sink/row_binary_writer.h"
+#include "sink/schema_check.h"
 #include "sink/sql_text.h"
 #include "sink/warehouse_reader.h"
 
@@ -229,6 +230,13 @@ struct WarehouseWriter::State {
 WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config)
     : state_(std::make_unique<State>(conn, std::move(config))) {
     Migrator(conn, state_->config.database).apply();
+    if (state_->config.check_schema) {
+        auto problems = SchemaCheck(conn, state_->config.database).run();
+        if (!problems.empty())
+            throw ToteError(
+                ErrorClass::Fatal,
+                SchemaCheck::describe(problems, state_->config.database, conn.describe()));
+    }
     state_->load_tables();
 }
 

@@ -26,6 +26,9 @@ namespace tote {
 struct WarehouseWriterConfig {
     std::string database = "tote";
     std::string consumer = "ingest";  // name under which the resume position is kept
+    // Refuse to start (Fatal, naming each problem and `tote repair`) when a table of the
+    // migrations is missing or damaged (SchemaCheck). Off only for `tote repair` itself.
+    bool check_schema = true;
 };
 
 struct WarehouseWriterStats {

@@ -57,6 +57,9 @@ public:
         }
         return "";
     }
+    std::string query_readonly(std::string_view sql, std::string_view format) override {
+        return query(sql, format);
+    }
     void insert_row_binary(std::string_view t, std::string_view c, std::string_view r) override {
         inserts.push_back({std::string(t), std::string(c), std::string(r)});
     }

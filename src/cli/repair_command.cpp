@@ -83,6 +83,20 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
                                 "\n(still wrong after re-creating the tables: the warehouse "
                                 "engine refused; see its messages above)");
 
+        std::string again = "repair --rebuild";
+        std::string resume_hint = "ingest";
+        if (!opts->consumer.empty()) {
+            again += " --consumer " + shell_quote(opts->consumer);
+            resume_hint += " --consumer " + shell_quote(opts->consumer);
+        }
+        if (!opts->jsonl.empty()) {
+            again += " --jsonl " + shell_quote(opts->jsonl);
+            resume_hint += " --jsonl " + shell_quote(opts->jsonl);
+        }
+        if (opts->no_facts) {
+            again += " --no-facts";
+            resume_hint += " --no-facts";
+        }
         // The position the ingest had committed: rebuild everything before it.
         WarehouseWriterConfig probe_config;
         probe_config.database = ctx.database;
@@ -94,8 +108,8 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
         if (target == 0) {
             fmt::print(
                 "repair: tables re-created; consumer '{}' has no committed position, so there are "
-                "no rows to rebuild: `tote ingest` lands the log from its start\n",
-                consumer);
+                "no rows to rebuild: `{}` lands the log from its start\n",
+                consumer, ctx.tote_command(resume_hint));
             return;
         }
         // A consumer of its own, new each time: it starts at offset 0 and writes every row
@@ -114,20 +128,6 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
         if (!opts->no_facts)
             facts = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
                                                 FactStageConfig{}, *conn, ctx.database);
-        std::string again = "repair --rebuild";
-        std::string resume_hint = "ingest";
-        if (!opts->consumer.empty()) {
-            again += " --consumer " + shell_quote(opts->consumer);
-            resume_hint += " --consumer " + shell_quote(opts->consumer);
-        }
-        if (!opts->jsonl.empty()) {
-            again += " --jsonl " + shell_quote(opts->jsonl);
-            resume_hint += " --jsonl " + shell_quote(opts->jsonl);
-        }
-        if (opts->no_facts) {
-            again += " --no-facts";
-            resume_hint += " --no-facts";
-        }
         IngestConfig ic;
         ic.stop_at_offset = target;
         ic.drain_facts_at_end = false;  // as the ingest left them at its position

@@ -1,9 +1,11 @@
 """`tote demo`: rows arrive within seconds, `tote query` and `tote reconcile` work through the
 running process (reconcile pauses the simulator at a checkpoint and is exact), Ctrl-C stops
 cleanly, and a second run continues the same log and warehouse."""
+import base64
 import json
 import os
 import re
+import urllib.error
 import urllib.request
 import signal
 import subprocess
@@ -60,20 +62,63 @@ def main():
                      > offsets[-1], "the demo goes on after the check", 30)
         check(offsets[1] > offsets[0], f"the checkpoints advance ({offsets})")
 
-        # GET /status: the ingest's progress, the fact stage's included, as JSON.
+        # POST /status with the token: the ingest's progress, the fact stage's included.
         with open(api_file) as fh:
             url = fh.read().strip()
-        with urllib.request.urlopen(url + "/status", timeout=10) as resp:
-            status = json.load(resp)
-        check(status["durable_offset"] >= offsets[1] and status["bet_fact_versions"] > 0
-              and status["fact_transactions"] > 0 and "pending_facts" in status,
-              f"GET /status reports landing and fact progress ({status})")
+        with open(os.path.join(data, "api.token")) as fh:
+            token = fh.read().strip()
+        mode = os.stat(os.path.join(data, "api.token")).st_mode & 0o777
+        check(mode == 0o600, f"api.token is readable by its owner only ({oct(mode)})")
+
+        def call(path, method="POST", body=b"", headers=None):
+            req = urllib.request.Request(url + path, data=body if method == "POST" else None,
+                                         method=method, headers=headers or {})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    return resp.status, resp.read().decode()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode()
+
+        auth = {"X-ClickHouse-Key": token}
+        code, body = call("/status", headers=auth)
+        status = json.loads(body)
+        check(code == 200 and status["durable_offset"] >= offsets[1]
+              and status["bet_fact_versions"] > 0 and status["fact_transactions"] > 0
+              and "pending_facts" in status and status["state_bets"] > 0,
+              f"POST /status reports landing, fact progress and state size ({status})")
+
+        # The local API: only tote's own commands may use it, and reads cannot write.
+        sql = b"DROP TABLE tote._offsets"
+        code, _ = call("/", body=b"SELECT 1")
+        check(code == 401, f"a statement without the token is refused ({code})")
+        code, _ = call("/", body=b"SELECT 1", headers={"X-ClickHouse-Key": "0" * 32})
+        check(code == 401, f"a wrong token is refused ({code})")
+        code, _ = call("/?query=SELECT%201", method="GET", headers=auth)
+        check(code == 405, f"GET with the token is refused: POST only ({code})")
+        code, _ = call("/", body=b"SELECT 1", headers={**auth, "Origin": "http://evil.example"})
+        check(code == 403, f"a request from another web origin is refused ({code})")
+        code, body = call("/", body=sql, headers=auth)
+        check(code == 400 and "read-only" in body, f"DROP through the API is refused ({code} {body.strip()[:120]})")
+        code, body = call("/", body=b"SELECT count() FROM tote._offsets", headers=auth)
+        check(code == 200 and int(body.strip()) > 0, "and the table is still there")
+        basic = "Basic " + base64.b64encode(f"tote:{token}".encode()).decode()
+        code, body = call("/", body=b"SELECT 42", headers={"Authorization": basic})
+        check(code == 200 and body.strip() == "42", "the token also works as the basic-auth password")
+        code, _ = call("/ping", method="GET")
+        check(code == 200, "GET /ping needs no token")
+        res = tote.run("query", "DROP TABLE tote.fact_bet", check=False)
+        check(res.returncode == 2 and "read-only" in res.stderr,
+              "tote query refuses a DROP while the demo runs")
+        res = tote.run("query", "--write", "CREATE TABLE tote.scratch (x UInt8) ENGINE = Memory")
+        check(res.returncode == 0, "tote query --write changes the warehouse through the demo")
+        tote.run("query", "--write", "DROP TABLE tote.scratch")
 
         demo.send_signal(signal.SIGINT)
         out, err = demo.communicate(timeout=60)
         check(demo.returncode == 0, f"Ctrl-C stops the demo cleanly (exit {demo.returncode}, {err[-300:]})")
         check("demo stopped" in out, "the demo prints its summary")
-        check(not os.path.exists(api_file), "api.url is removed on exit")
+        check(not os.path.exists(api_file) and not os.path.exists(os.path.join(data, "api.token")),
+              "api.url and api.token are removed on exit")
         first = tote.ground_truth()["log_offset"]
 
         again = tote.run("demo", "--duration", "3", "--view-every", "0")

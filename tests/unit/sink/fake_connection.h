@@ -30,9 +30,16 @@ public:
         statements.push_back(sql);
         if (auto a = answer(sql)) return *a;
         const std::string create = "CREATE TABLE IF NOT EXISTS ";
-        if (sql.rfind(create, 0) == 0 && sql.find("`.`") != std::string::npos) {
-            size_t name_start = sql.find("`.`") + 3;
-            std::string name = sql.substr(name_start, sql.find('`', name_start) - name_start);
+        if (sql.rfind(create, 0) == 0 && sql.find("`.") != std::string::npos) {
+            // `db`.`name` (landing tables) or `db`.name (migrations).
+            size_t name_start = sql.find("`.") + 2;
+            std::string name;
+            if (sql[name_start] == '`') {
+                ++name_start;
+                name = sql.substr(name_start, sql.find('`', name_start) - name_start);
+            } else {
+                name = sql.substr(name_start, sql.find_first_of(" (", name_start) - name_start);
+            }
             size_t open = sql.find('(');
             size_t close = sql.find(") ENGINE");
             if (!tables.count(name))
@@ -42,7 +49,9 @@ public:
         if (sql.rfind("ALTER TABLE ", 0) == 0) {
             size_t name_start = sql.find("`.`") + 3;
             std::string name = sql.substr(name_start, sql.find('`', name_start) - name_start);
-            auto add = parse_column_list(sql.substr(sql.find("ADD COLUMN ") + 11));
+            std::string added = sql.substr(sql.find("ADD COLUMN ") + 11);
+            added = added.substr(0, added.find(" AFTER "));
+            auto add = parse_column_list(added);
             tables[name].push_back(add.at(0));
             return "";
         }
@@ -52,7 +61,8 @@ public:
             size_t s = sql.find(marker) + marker.size();
             std::string name = sql.substr(s, sql.find('\'', s) - s);
             std::string out;
-            for (const auto& c : tables[name]) out += c.name + "\t" + c.type + "\n";
+            if (auto it = tables.find(name); it != tables.end())
+                for (const auto& c : it->second) out += c.name + "\t" + c.type + "\n";
             return out;
         }
         return "";

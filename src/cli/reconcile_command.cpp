@@ -101,7 +101,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
                    conn->describe(), report.warehouse_offset, path.string(), truth.log_offset);
         fmt::print("ledger: {} day x currency x type rows checked\n", report.ledger_rows_checked);
         fmt::print("tables: {} tables checked for live rows\n", report.tables_checked);
-        for (const auto& n : report.notes) fmt::print("note: {}\n", n);
+        for (const auto& n : report.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
         std::vector<std::string> differences = report.differences;
         for (auto& d : differences) d = ctx.complete_hints(d);
 
@@ -123,8 +123,8 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
                 "facts: {} cash-view and {} bet-view day x currency rows checked against "
                 "the ground truth\n",
                 fr.cash_days_checked, fr.bet_days_checked);
-            for (const auto& n : fr.notes) fmt::print("note: {}\n", n);
-            differences.insert(differences.end(), fr.differences.begin(), fr.differences.end());
+            for (const auto& n : fr.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
+            for (const auto& d : fr.differences) differences.push_back(ctx.complete_hints(d));
         }
         save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);
         if (differences.empty()) {

@@ -118,7 +118,7 @@ ReconcileReport Reconciler::run(const ExpectedState& expected) {
         report.differences.push_back(fmt::format(
             "the warehouse has landed the log past the ground truth (offset {} > {}): reconcile "
             "at a quiet point (stop the simulator and let ingest catch up, or run it against a "
-            "running `tote demo`, which pauses for the check)",
+            "running tote demo, which pauses for the check)",
             report.warehouse_offset, expected.log_offset));
         return report;
     }

@@ -196,8 +196,8 @@ Report KpiReport::run(ClickHouseConnection& conn, const ReportOptions& options) 
         throw ToteError(ErrorClass::Fatal,
                         "report: table " + database_ + ".kpi_hourly_contrib does not exist on " +
                             conn.describe() +
-                            ": the warehouse has no KPI tables yet; run `tote ingest` or `tote "
-                            "demo` first (or pass the right --database)");
+                            ": the warehouse has no KPI tables yet; run `tote ingest` (or the "
+                            "demo) first, or pass the right --database");
     int64_t from_day = 0, to_day = 0;
     if (!options.from_day || !options.to_day) {
         auto range = parse_tsv(conn.query(range_sql(options.country)));

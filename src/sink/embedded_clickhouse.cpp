@@ -112,8 +112,9 @@ EmbeddedClickHouse::EmbeddedClickHouse(const std::filesystem::path& dir)
             if (held_elsewhere)
                 throw ToteError(ErrorClass::Fatal,
                                 "warehouse folder " + dir_.string() +
-                                    " is in use by another tote process (stop it, or use `tote "
-                                    "query` which talks to it)");
+                                    " is in use by another tote process: stop it, or go through "
+                                    "it (tote query, status, report and reconcile do so when it "
+                                    "serves its local API)");
             // Seen after a SIGKILL: the engine's start-up loading of a table failed (its message
             // is printed above). Nothing is lost; a new process opens the folder.
             throw ToteError(ErrorClass::Retriable,

@@ -488,3 +488,43 @@ TEST(FactsSql, CrashBetweenKpiRowsAndFactsIsRepairedByTheReplay) {
 
 }  // namespace
 }  // namespace tote
+
+namespace tote {
+namespace {
+
+// issue 12, case 1: a first load of many years of bets lands in one insert per table whose
+// rows span more than 100 monthly partitions (the embedded engine's default
+// max_partitions_per_insert_block); it must land whole, not fail (code 252) on every rerun.
+TEST(FactsSql, OneInsertSpanningTenYearsOfMonthsLands) {
+    std::string db = fresh_database("many_months");
+    constexpr int64_t kMonthUs = int64_t{31} * 24 * kHour;  // every step is a new month
+    FactBatch batch;
+    for (int64_t i = 0; i < 130; ++i) {
+        FactBet b = bet(1000 + i, 5000 + static_cast<uint64_t>(i), 5, "NG", "NGN", "web",
+                        {"football"}, 100, 250, 6, kT0 - i * kMonthUs, 15);
+        batch.bets.push_back(b);
+        batch.wallet.push_back(tx(2000 + i, 5000 + static_cast<uint64_t>(i), 5, "NG", "NGN",
+                                  "stake_debit", "completed", -100, -6, 1000 + i,
+                                  kT0 - i * kMonthUs));
+    }
+    std::vector<KpiContribution> kpis;
+    for (const auto& b : batch.bets) {
+        auto rows = kpi_contributions(nullptr, b);
+        kpis.insert(kpis.end(), rows.begin(), rows.end());
+    }
+    FactWriter writer(facts_connection(), db);
+    writer.write(batch, kpis);
+    EXPECT_EQ(q("SELECT count(), uniqExact(toYYYYMM(toDateTime(intDiv(placed_at_us, 1000000), "
+                "'UTC'))), sum(stake_minor) FROM " +
+                sql_table(db, "fact_bet") + " FINAL"),
+              "130\t130\t13000\n");
+    EXPECT_EQ(q("SELECT count(), sum(amount_minor) FROM " +
+                sql_table(db, "fact_wallet_transaction") + " FINAL"),
+              "130\t-13000\n");
+    EXPECT_EQ(q("SELECT count(), sum(sign * turnover_minor) FROM " +
+                sql_table(db, "kpi_hourly_contrib") + " FINAL"),
+              "130\t13000\n");
+}
+
+}  // namespace
+}  // namespace tote

@@ -526,5 +526,36 @@ TEST(FactsSql, OneInsertSpanningTenYearsOfMonthsLands) {
               "130\t13000\n");
 }
 
+// issue 12, case 6: a bet deleted in the source gets a version with status "deleted"; its KPI
+// contribution is retracted, and the recomputation from the facts agrees (no turnover, no bet
+// count, no active player).
+TEST(FactsSql, DeletedBetRetractsItsKpiContribution) {
+    std::string db = fresh_database("deleted_bet");
+    FactWriter writer(facts_connection(), db);
+    Builder builder;
+    FactBatch placed;
+    placed.bets = {
+        bet(42, 1000, 5, "NG", "NGN", "web", {"football"}, 10000, 25000, 600, kT0 + kMin, 1500),
+        bet(43, 1100, 6, "KE", "KES", "app", {"tennis"}, 5000, 20000, 35, kT0 + 2 * kMin, 140)};
+    builder.write(writer, placed);
+    FactBatch deleted;
+    FactBet gone = placed.bets[0];
+    gone.version = 2000;
+    gone.log_offset = 2000;
+    gone.status = "deleted";
+    deleted.bets = {gone};
+    builder.write(writer, deleted);
+    expect_exact(db, "after the delete");
+    EXPECT_EQ(q("SELECT country, sum(sign * turnover_minor), sum(sign * toInt64(bets)), "
+                "sum(sign * open_liability_minor) FROM " +
+                sql_table(db, "kpi_hourly_contrib") +
+                " FINAL GROUP BY country HAVING sum(sign * toInt64(bets)) != 0 ORDER BY country"),
+              "KE\t5000\t1\t15000\n");
+    EXPECT_EQ(q(KpiQueries::active_players(db, kT0, kT0 + kHour)), "KE\t1\n");
+    EXPECT_EQ(q("SELECT bet_id, _version, status FROM " + sql_table(db, "fact_bet") +
+                " FINAL ORDER BY bet_id"),
+              "42\t2000\tdeleted\n43\t1100\topen\n");
+}
+
 }  // namespace
 }  // namespace tote

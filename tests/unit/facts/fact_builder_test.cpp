@@ -658,5 +658,31 @@ TEST(FactBuilder, ReDeliveredUpdateOfADeletedDimensionStaysDeleted) {
     EXPECT_EQ(h.wallet_row(100).player_country, "");
 }
 
+// issue 12, case 6: a deleted bet takes back its KPI contribution. fact_bet gets a new version
+// with status "deleted" (its other fields as last known, validation ok, no violated rules); the
+// KPI contribution of that version is nothing, so the retraction of the previous one remains.
+TEST(FactBuilder, DeletedBetIsANewVersionWithStatusDeleted) {
+    Harness h;
+    h.add(h.src.tx(catalogue()));
+    h.add(h.src.tx(
+        {bet(BetRow{}), leg(10, 1, 5, "2.5000"), wallet(100, 7, "stake_debit", -1500, "UGX", 10)}));
+    const FactBet placed = h.bet(10);
+    ASSERT_EQ(placed.status, "open");
+    const auto deletion = h.src.tx({removed("bets", id_key(10))});
+    FactBatch out = h.add(deletion);
+    ASSERT_EQ(out.bets.size(), 1u);
+    FactBet want = placed;
+    want.status = "deleted";
+    want.validation = ValidationStatus::Ok;
+    want.violated_rules.clear();
+    want.version = deletion.changes[0].version;
+    want.log_offset = deletion.last_offset;
+    EXPECT_EQ(out.bets[0], want);
+    EXPECT_EQ(h.builder.pending_facts(), 0u);
+    // Nothing more for it: later inputs (its debit changing) emit no bet version.
+    out = h.add(h.src.tx({wallet(100, 7, "stake_debit", -1500, "UGX", 10, "reversed")}));
+    EXPECT_TRUE(out.bets.empty());
+}
+
 }  // namespace
 }  // namespace tote::facts

@@ -77,11 +77,14 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                 session.set_progress(p);
                 line.update(fmt::format(
                     "ingest: offset {} | {} changes | {} dead letters | {} bet facts | {} "
-                    "violations | {:.0f} records/s",
+                    "violations | {:.0f} records/s{}",
                     with_commas(static_cast<uint64_t>(p.next_offset)), with_commas(p.changes),
                     with_commas(p.dead_letters), with_commas(p.bet_versions),
                     with_commas(p.violations_logged),
-                    p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0));
+                    p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0.0,
+                    p.retries > 0 ? fmt::format(" | {} retries (last: {})", with_commas(p.retries),
+                                                p.last_retry_error)
+                                  : std::string()));
             },
             [&](const IngestProgress& p) {
                 if (facts)

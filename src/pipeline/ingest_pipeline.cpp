@@ -1,10 +1,13 @@
 #include "pipeline/ingest_pipeline.h"
 
 #include <algorithm>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <variant>
 #include <vector>
+
+#include "core/error.h"
 
 namespace tote {
 
@@ -12,7 +15,8 @@ IngestPipeline::IngestPipeline(RecordSource& reader, Decoder& decoder, Warehouse
                                IngestConfig config, FactStage* facts)
     : reader_(reader), decoder_(decoder), writer_(writer), config_(config), facts_(facts) {}
 
-void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& progress) {
+void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& progress,
+                                  const std::atomic<bool>& stop) {
     const auto started = std::chrono::steady_clock::now();
     facts_->set_replaying(true);
     reader_.seek(LogPosition{});
@@ -23,6 +27,12 @@ void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& pro
         batch.clear();
         // A position advances by at least one per record: this never reads past `resume`.
         const auto left = static_cast<size_t>(resume.next_offset - reader_.position().next_offset);
+        if (stop.load(std::memory_order_relaxed))
+            throw ToteError(ErrorClass::Retriable,
+                            "stopped while rebuilding the fact state (at log offset " +
+                                std::to_string(reader_.position().next_offset) + " of " +
+                                std::to_string(resume.next_offset) +
+                                "); nothing was written: the next run starts the replay again");
         if (reader_.poll(batch, std::min<size_t>(left, 4096)) == 0) break;  // a shorter log
         for (const LogRecord& rec : batch) feed_facts(rec, result);
         facts_->collect(none);  // builds and throws away: the rows were written before
@@ -48,6 +58,12 @@ void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
         facts_->add(decoded, ordinal);  // may leave reusable storage in `decoded`
 }
 
+void IngestPipeline::fill_retry_progress(IngestProgress& progress) const {
+    RetryStats r = writer_.retry_stats();
+    progress.retries = r.retries;
+    progress.last_retry_error = std::move(r.last_error);
+}
+
 void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {
     if (!facts_) return;
     const auto& s = facts_->stats();
@@ -65,8 +81,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     IngestProgress progress;
+    writer_.set_stop_flag(&stop);
     const LogPosition resume = writer_.resume_position().value_or(LogPosition{});
-    if (facts_) replay_facts(resume, progress);
+    if (facts_) replay_facts(resume, progress, stop);
     reader_.seek(resume);
     progress.next_offset = reader_.position().next_offset;
     progress.durable_offset = progress.next_offset;
@@ -103,6 +120,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         progress.changes = s.changes;
         progress.dead_letters = s.dead_letters;
         progress.commits = s.commits;
+        fill_retry_progress(progress);
         progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         uncommitted = 0;
         last_commit = Clock::now();
@@ -166,6 +184,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     progress.seconds_waiting = writer_.stats().seconds_waiting;
     fill_fact_progress(progress);
+    fill_retry_progress(progress);
     return progress;
 }
 

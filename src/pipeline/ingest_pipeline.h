@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "decode/decoder.h"
 #include "pipeline/fact_stage.h"
@@ -42,6 +43,9 @@ struct IngestProgress {
     uint64_t violations_logged = 0;  // rule violations written to etl_log
     uint64_t incomplete_transactions = 0;
     size_t pending_facts = 0;  // facts whose verdict waits for the watermark
+    // Transient warehouse errors retried in-process (WarehouseWriterConfig::retry).
+    uint64_t retries = 0;
+    std::string last_retry_error;  // "" when none
 };
 
 class IngestPipeline {
@@ -51,7 +55,8 @@ public:
     IngestPipeline(RecordSource& reader, Decoder& decoder, WarehouseWriter& writer,
                    IngestConfig config, FactStage* facts = nullptr);
 
-    // Runs until the end of the log (follow = false) or until `stop` becomes true. Calls
+    // Runs until the end of the log (follow = false) or until `stop` becomes true (which also
+    // ends the replay at start and any retry backoff: the run then throws). Calls
     // on_ready once the fact state is rebuilt and reading starts at the resume position, and
     // on_commit after each commit (both from this thread). Returns the final progress.
     IngestProgress run(const std::atomic<bool>& stop,
@@ -60,8 +65,10 @@ public:
 
 private:
     // Rebuilds the fact stage's state: the log from its start up to `resume` (exclusive).
-    void replay_facts(const LogPosition& resume, IngestProgress& progress);
+    void replay_facts(const LogPosition& resume, IngestProgress& progress,
+                      const std::atomic<bool>& stop);
     void fill_fact_progress(IngestProgress& progress) const;
+    void fill_retry_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
     void feed_facts(const LogRecord& rec, DecodeResult& decoded);
 

@@ -15,14 +15,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "decode/debezium_json_decoder.h"
-#include "model/betting_mapping.h"
-#include "pipeline/fact_stage.h"
-#include "pipeline/ingest_pipeline.h"
+#include "pipeline/ingest_job.h"
 #include "pipeline/simulation_runner.h"
 #include "sink/embedded_clickhouse.h"
-#include "sink/warehouse_writer.h"
-#include "source/file_log_reader.h"
 
 namespace {
 double cpu_seconds() {
@@ -60,19 +55,14 @@ int main(int argc, char** argv) {
     long rss_after_sim = peak_rss_mb();
 
     EmbeddedClickHouse conn(dir / "warehouse");
-    WarehouseWriter writer(conn, WarehouseWriterConfig{});
-    FileLogReader reader(rc.log_dir);
-    DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
-    IngestConfig ic;
-    ic.batch_records = batch;
-    std::unique_ptr<FactStage> facts;
-    if (with_facts)
-        facts = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
-                                            FactStageConfig{}, conn, "tote");
-    IngestPipeline pipeline(reader, decoder, writer, ic, facts.get());
+    IngestJobConfig jc;  // the same job `tote ingest` builds
+    jc.source = SourceConfig{SourceKind::FileLog, rc.log_dir};
+    jc.facts = with_facts;
+    jc.ingest.batch_records = batch;
+    IngestJob job(conn, jc);
     double c1 = cpu_seconds();
     auto t1 = std::chrono::steady_clock::now();
-    auto done = pipeline.run(stop);
+    auto done = job.run(stop);
     double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     double ingest_cpu = cpu_seconds() - c1;
 
@@ -97,10 +87,7 @@ int main(int argc, char** argv) {
                    done.fact_units, done.bet_versions, done.wallet_versions,
                    done.violations_logged);
         // Start-up: a new process replays the whole log to rebuild the fact state.
-        FileLogReader reader2(rc.log_dir);
-        FactStage facts2(model::BettingMapping::simulator_default(), FactStageConfig{}, conn,
-                         "tote");
-        IngestPipeline restart(reader2, decoder, writer, ic, &facts2);
+        IngestJob restart(conn, jc);
         double c2 = cpu_seconds();
         auto again = restart.run(stop);
         double restart_cpu = cpu_seconds() - c2;

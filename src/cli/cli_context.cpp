@@ -49,6 +49,11 @@ std::string shell_quote(std::string_view word) {
     return out;
 }
 
+SourceConfig CliContext::source(const std::string& jsonl) const {
+    if (jsonl.empty()) return SourceConfig{SourceKind::FileLog, log_dir()};
+    return SourceConfig{SourceKind::JsonlFile, jsonl};
+}
+
 std::string CliContext::tote_command(std::string_view args) const {
     std::string out = "tote --data-dir ";
     out += shell_quote(std::filesystem::absolute(data_dir).lexically_normal().string());

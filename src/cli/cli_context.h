@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/ingest_job.h"
 #include "sink/clickhouse_connection.h"
 
 namespace tote {
@@ -35,6 +36,9 @@ struct CliContext {
     std::filesystem::path reconcile_result_path() const {
         return std::filesystem::path(data_dir) / "reconcile-latest.json";
     }
+
+    // Where an ingest reads: the embedded log, or a captured JSON-lines file when `jsonl` is set.
+    SourceConfig source(const std::string& jsonl) const;
 
     // "tote --data-dir '/abs/DATA' [--clickhouse-url U] [--database D] <args>": a command that
     // runs as printed from any folder, for the hints tote prints.

@@ -11,12 +11,9 @@
 #include "cli/simulator_options.h"
 #include "cli/text_table.h"
 #include "cli/warehouse_session.h"
-#include "decode/debezium_json_decoder.h"
-#include "model/betting_mapping.h"
 #include "model/currency.h"
-#include "pipeline/fact_stage.h"
+#include "pipeline/ingest_job.h"
 #include "pipeline/simulation_runner.h"
-#include "source/file_log_reader.h"
 
 namespace tote {
 
@@ -157,13 +154,13 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         std::thread ingest_thread([&] {
             try {
-                FileLogReader reader(ctx.log_dir());
-                DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
-                FactStage facts(model::BettingMapping::simulator_default(), opts->facts,
-                                session.connection(), ctx.database);
-                IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest, &facts);
-                pipeline.run(stop_ingest,
-                             [&](const IngestProgress& p) { session.set_progress(p); });
+                IngestJobConfig job_config;
+                job_config.source = SourceConfig{SourceKind::FileLog, ctx.log_dir()};
+                job_config.writer.database = ctx.database;
+                job_config.fact_stage = opts->facts;
+                job_config.ingest = opts->ingest;
+                IngestJob job(session.connection(), job_config);
+                job.run(stop_ingest, [&](const IngestProgress& p) { session.set_progress(p); });
             } catch (...) {
                 ingest_error = std::current_exception();
                 ingest_failed = true;

@@ -6,10 +6,7 @@
 #include "cli/ingest_status_text.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
-#include "model/betting_mapping.h"
-#include "pipeline/fact_stage.h"
-#include "source/file_log_reader.h"
-#include "source/jsonl_file_source.h"
+#include "pipeline/ingest_job.h"
 
 namespace tote {
 
@@ -19,7 +16,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         int api_port = 0;
         std::string consumer;
         std::string jsonl;
-        DecoderOptions decoder;
+        DecoderConfig decoder;
         bool no_facts = false;
         FactStageConfig facts;
     };
@@ -56,23 +53,20 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         install_stop_handlers();
         const std::string consumer =
             !opts->consumer.empty() ? opts->consumer : (opts->jsonl.empty() ? "ingest" : "jsonl");
-        std::unique_ptr<Decoder> decoder_ptr = opts->decoder.make_decoder();
-        Decoder& decoder = *decoder_ptr;
-        WarehouseSession session(ctx, consumer);
+        IngestJobConfig job_config;
+        job_config.source = ctx.source(opts->jsonl);
+        job_config.decoder = opts->decoder;
+        job_config.writer.database = ctx.database;
+        job_config.writer.consumer = consumer;
+        job_config.facts = !opts->no_facts;
+        job_config.fact_stage = opts->facts;
+        job_config.ingest = opts->ingest;
+        WarehouseSession session(ctx);
+        IngestJob job(session.connection(), job_config);
         if (opts->ingest.follow) session.start_api(opts->api_port);
-        std::unique_ptr<RecordSource> source;
-        if (opts->jsonl.empty())
-            source = std::make_unique<FileLogReader>(ctx.log_dir());
-        else
-            source = std::make_unique<JsonlFileSource>(opts->jsonl);
-        RecordSource& reader = *source;
-        std::unique_ptr<FactStage> facts;
-        if (!opts->no_facts)
-            facts = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
-                                                opts->facts, session.connection(), ctx.database);
-        IngestPipeline pipeline(reader, decoder, session.writer(), opts->ingest, facts.get());
+        const bool facts = job.builds_facts();
         ProgressLine line;
-        auto done = pipeline.run(
+        auto done = job.run(
             g_stop_requested,
             [&](const IngestProgress& p) {
                 session.set_progress(p);
@@ -81,9 +75,12 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                     return;
                 }
                 line.update(fmt::format(
-                    "ingest: {} | {} changes | {} dead letters | {} bet facts | {} violations",
+                    "ingest: {} | {} changes | {} dead letters | {} bet facts | {} violations{}",
                     ingest_status_text(p), with_commas(p.changes), with_commas(p.dead_letters),
-                    with_commas(p.bet_versions), with_commas(p.violations_logged)));
+                    with_commas(p.bet_versions), with_commas(p.violations_logged),
+                    p.retries > 0 ? fmt::format(" | {} retries (last: {})", with_commas(p.retries),
+                                                p.last_retry_error)
+                                  : std::string()));
             },
             [&](const IngestProgress& p) {
                 line.finish();

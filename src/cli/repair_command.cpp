@@ -10,15 +10,11 @@
 #include "cli/ingest_status_text.h"
 #include "cli/progress_line.h"
 #include "core/error.h"
-#include "model/betting_mapping.h"
-#include "pipeline/fact_stage.h"
-#include "pipeline/ingest_pipeline.h"
+#include "pipeline/ingest_job.h"
 #include "sink/migrator.h"
 #include "sink/schema_check.h"
 #include "sink/sql_text.h"
 #include "sink/warehouse_writer.h"
-#include "source/file_log_reader.h"
-#include "source/jsonl_file_source.h"
 
 namespace tote {
 
@@ -26,7 +22,7 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         std::string consumer;
         std::string jsonl;
-        DecoderOptions decoder;
+        DecoderConfig decoder;
         bool no_facts = false;
         bool rebuild = false;
     };
@@ -114,26 +110,17 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
         }
         // A consumer of its own, new each time: it starts at offset 0 and writes every row
         // again, exactly as the ingest wrote it (same source positions, same versions).
-        WarehouseWriterConfig wc;
-        wc.database = ctx.database;
-        wc.consumer = fmt::format("repair-{}", stamp);
-        WarehouseWriter writer(*conn, wc);
-        std::unique_ptr<RecordSource> source;
-        if (opts->jsonl.empty())
-            source = std::make_unique<FileLogReader>(ctx.log_dir());
-        else
-            source = std::make_unique<JsonlFileSource>(opts->jsonl);
-        std::unique_ptr<Decoder> decoder = opts->decoder.make_decoder();
-        std::unique_ptr<FactStage> facts;
-        if (!opts->no_facts)
-            facts = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
-                                                FactStageConfig{}, *conn, ctx.database);
-        IngestConfig ic;
-        ic.stop_at_offset = target;
-        ic.drain_facts_at_end = false;  // as the ingest left them at its position
-        IngestPipeline pipeline(*source, *decoder, writer, ic, facts.get());
+        IngestJobConfig job_config;
+        job_config.source = ctx.source(opts->jsonl);
+        job_config.decoder = opts->decoder;
+        job_config.writer.database = ctx.database;
+        job_config.writer.consumer = fmt::format("repair-{}", stamp);
+        job_config.facts = !opts->no_facts;
+        job_config.ingest.stop_at_offset = target;
+        job_config.ingest.drain_facts_at_end = false;  // as the ingest left them at its position
+        IngestJob job(*conn, job_config);
         ProgressLine line;
-        auto done = pipeline.run(g_stop_requested, [&](const IngestProgress& p) {
+        auto done = job.run(g_stop_requested, [&](const IngestProgress& p) {
             line.update(fmt::format("repair: rebuilding rows: offset {} of {} ({}%)",
                                     with_commas(static_cast<uint64_t>(p.next_offset)),
                                     with_commas(static_cast<uint64_t>(target)),
@@ -151,8 +138,7 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
             with_commas(static_cast<uint64_t>(target)), with_commas(done.records),
             with_commas(done.dead_letters),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-            ctx.tote_command(opts->jsonl.empty() ? "ingest"
-                                                 : "ingest --jsonl " + shell_quote(opts->jsonl)));
+            ctx.tote_command(resume_hint));
     });
 }
 

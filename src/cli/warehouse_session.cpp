@@ -13,16 +13,19 @@
 
 #include "core/error.h"
 #include "core/unique_fd.h"
+#include "sink/migrator.h"
+#include "sink/schema_check.h"
 
 namespace tote {
 
-WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& consumer) : ctx_(ctx) {
+WarehouseSession::WarehouseSession(const CliContext& ctx) : ctx_(ctx) {
     std::filesystem::create_directories(ctx.data_dir);
-    conn_ = open_for_writing(ctx);  // WarehouseWriter applies pending migrations
-    WarehouseWriterConfig wc;
-    wc.database = ctx.database;
-    wc.consumer = consumer;
-    writer_ = std::make_unique<WarehouseWriter>(*conn_, wc);
+    conn_ = open_for_writing(ctx);
+    // Before the API can answer: the tables exist and are as the migrations declare them.
+    Migrator(*conn_, ctx.database).apply();
+    if (auto problems = SchemaCheck(*conn_, ctx.database).run(); !problems.empty())
+        throw ToteError(ErrorClass::Fatal,
+                        SchemaCheck::describe(problems, ctx.database, conn_->describe()));
 }
 
 void WarehouseSession::start_api(int port, const std::function<void(ApiServer&)>& configure) {

@@ -1,6 +1,7 @@
 #pragma once
 // What a command that owns the warehouse holds for its whole run: the connection, the
-// migrated schema, the writer and (optionally) the local API that others query through.
+// migrated and checked schema, and (optionally) the local API that others query through. The
+// ingest job (src/pipeline/ingest_job.h) runs on its connection.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -10,15 +11,14 @@
 #include "cli/cli_context.h"
 #include "pipeline/ingest_pipeline.h"
 #include "serve/api_server.h"
-#include "sink/warehouse_writer.h"
 
 namespace tote {
 
 class WarehouseSession {
 public:
-    // Opens the warehouse for writing and applies pending migrations.
-    // `consumer` names the resume position kept in the warehouse.
-    explicit WarehouseSession(const CliContext& ctx, const std::string& consumer = "ingest");
+    // Opens the warehouse for writing, applies pending migrations and checks the tables against
+    // them (Fatal, naming each problem and `tote repair`, when one is missing or damaged).
+    explicit WarehouseSession(const CliContext& ctx);
     ~WarehouseSession();
 
     // Serves the local API on 127.0.0.1:port and publishes its URL in DATA/api.url.
@@ -26,7 +26,6 @@ public:
     void start_api(int port, const std::function<void(ApiServer&)>& configure = {});
 
     ClickHouseConnection& connection() { return *conn_; }
-    WarehouseWriter& writer() { return *writer_; }
 
     // Latest ingest progress, shown by GET /status.
     void set_progress(const IngestProgress& p);
@@ -36,7 +35,6 @@ public:
 private:
     const CliContext& ctx_;
     std::unique_ptr<ClickHouseConnection> conn_;
-    std::unique_ptr<WarehouseWriter> writer_;
     std::unique_ptr<ApiServer> api_;
     mutable std::mutex mu_;
     IngestProgress progress_;

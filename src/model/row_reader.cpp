@@ -99,17 +99,25 @@ std::optional<std::string> RowReader::text_of(const std::string& column, const V
 }
 
 std::optional<int64_t> RowReader::time_of(const std::string& column, const Value& v) {
-    if (const auto* i = std::get_if<int64_t>(&v)) return *i;
-    if (const auto* s = std::get_if<std::string>(&v)) {
-        auto t = TimeText::parse_micros(*s);
+    std::optional<int64_t> t;
+    if (const auto* i = std::get_if<int64_t>(&v)) {
+        t = *i;
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+        t = TimeText::parse_micros(*s);
         if (!t)
             fail(column, "'" + *s +
                              "' is not an ISO-8601 timestamp with a zone and at most microsecond "
                              "precision");
-        return t;
+    } else {
+        fail(column, "expected a timestamp, got " + describe(v));
     }
-    fail(column, "expected a timestamp, got " + describe(v));
-    return std::nullopt;
+    if (t && !TimeText::in_warehouse_range(*t)) {
+        fail(column, TimeText::format_micros(*t) +
+                         " is outside the range the warehouse can hold (1970-01-01T00:00:00Z .. "
+                         "2106-02-07T06:28:15Z, ClickHouse DateTime): fix the row in the source");
+        return std::nullopt;
+    }
+    return t;
 }
 
 std::optional<int64_t> RowReader::scaled_of(const std::string& column, const Value& v,
@@ -215,20 +223,26 @@ std::optional<int64_t> RowReader::optional_time_us(const std::string& column) {
 int32_t RowReader::day(const std::string& column) {
     const Value* v = required(column);
     if (!v) return 0;
+    std::optional<int64_t> day;
+    std::string shown;
     if (const auto* i = std::get_if<int64_t>(v)) {
-        if (*i < std::numeric_limits<int32_t>::min() || *i > std::numeric_limits<int32_t>::max()) {
-            fail(column, "day " + std::to_string(*i) + " is out of range");
-            return 0;
-        }
-        return static_cast<int32_t>(*i);
+        day = *i;
+        shown = "day " + std::to_string(*i);
+    } else if (const auto* s = std::get_if<std::string>(v)) {
+        day = TimeText::parse_day(*s);
+        if (!day) fail(column, "'" + *s + "' is not a date YYYY-MM-DD");
+        shown = "day " + *s;
+    } else {
+        fail(column, "expected a date, got " + describe(*v));
     }
-    if (const auto* s = std::get_if<std::string>(v)) {
-        auto d = TimeText::parse_day(*s);
-        if (!d) fail(column, "'" + *s + "' is not a date YYYY-MM-DD");
-        return d.value_or(0);
+    if (!day) return 0;
+    if (!TimeText::day_in_warehouse_range(*day)) {
+        fail(column, shown +
+                         " is outside the range the warehouse can hold (1970-01-01 .. "
+                         "2106-02-07): fix the row in the source");
+        return 0;
     }
-    fail(column, "expected a date, got " + describe(*v));
-    return 0;
+    return static_cast<int32_t>(*day);
 }
 
 int64_t RowReader::scaled(const std::string& column, int32_t scale) {

@@ -9,6 +9,18 @@ namespace tote::model {
 
 class TimeText {
 public:
+    // The times the warehouse can hold: ClickHouse DateTime (UInt32 seconds, KPI hours) runs
+    // from 1970-01-01T00:00:00Z to 2106-02-07T06:28:15Z on both engines, Date (FX days) to
+    // 2149-06-06. A model time or day outside [kMinWarehouseUs, kMaxWarehouseUs] is a problem
+    // of its record (the mapper reports it), never of the warehouse.
+    static constexpr int64_t kMinWarehouseUs = 0;
+    static constexpr int64_t kMaxWarehouseUs = int64_t{4294967295} * 1'000'000 + 999'999;
+    static constexpr int32_t kMaxWarehouseDay = 49710;  // 2106-02-07
+    static bool in_warehouse_range(int64_t us) {
+        return us >= kMinWarehouseUs && us <= kMaxWarehouseUs;
+    }
+    static bool day_in_warehouse_range(int64_t day) { return day >= 0 && day <= kMaxWarehouseDay; }
+
     // ISO-8601 "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)" (a space instead of 'T' is accepted)
     // -> µs since the epoch, UTC. Digits beyond the microsecond must be zeros (else nullopt:
     // the value would need rounding).

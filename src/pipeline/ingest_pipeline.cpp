@@ -1,10 +1,13 @@
 #include "pipeline/ingest_pipeline.h"
 
 #include <algorithm>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <variant>
 #include <vector>
+
+#include "core/error.h"
 
 namespace tote {
 
@@ -52,6 +55,12 @@ void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& pro
         batch.clear();
         // A position advances by at least one per record: this never reads past `resume`.
         const auto left = static_cast<size_t>(resume.next_offset - reader_.position().next_offset);
+        if (stop.load(std::memory_order_relaxed))
+            throw ToteError(ErrorClass::Retriable,
+                            "stopped while rebuilding the fact state (at log offset " +
+                                std::to_string(reader_.position().next_offset) + " of " +
+                                std::to_string(resume.next_offset) +
+                                "); nothing was written: the next run starts the replay again");
         if (reader_.poll(batch, std::min<size_t>(left, 4096)) == 0) break;  // a shorter log
         for (const LogRecord& rec : batch) feed_facts(rec, result);
         facts_->collect(none);  // builds and throws away: the rows were written before
@@ -77,6 +86,12 @@ void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
         facts_->add(decoded, ordinal);  // may leave reusable storage in `decoded`
 }
 
+void IngestPipeline::fill_retry_progress(IngestProgress& progress) const {
+    RetryStats r = writer_.retry_stats();
+    progress.retries = r.retries;
+    progress.last_retry_error = std::move(r.last_error);
+}
+
 void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {
     if (!facts_) return;
     const auto& s = facts_->stats();
@@ -98,6 +113,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     IngestProgress progress;
+    writer_.set_stop_flag(&stop);
     const LogPosition resume = writer_.resume_position().value_or(LogPosition{});
     progress.next_offset = resume.next_offset;
     progress.durable_offset = resume.next_offset;
@@ -145,6 +161,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         progress.changes = s.changes;
         progress.dead_letters = s.dead_letters;
         progress.commits = s.commits;
+        fill_retry_progress(progress);
         progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         progress.log_end_offset = reader_.end_offset().value_or(-1);
         progress.phase = progress.log_end_offset > progress.next_offset ? IngestPhase::CatchingUp
@@ -220,6 +237,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     progress.seconds_waiting = writer_.stats().seconds_waiting;
     progress.phase = IngestPhase::Done;
     fill_fact_progress(progress);
+    fill_retry_progress(progress);
     return progress;
 }
 

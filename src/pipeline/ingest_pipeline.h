@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "decode/decoder.h"
 #include "pipeline/fact_stage.h"
@@ -65,6 +66,9 @@ struct IngestProgress {
     size_t state_wallet_rows = 0;
     size_t state_dimension_rows = 0;
     size_t state_open_transactions = 0;
+    // Transient warehouse errors retried in-process (WarehouseWriterConfig::retry).
+    uint64_t retries = 0;
+    std::string last_retry_error;  // "" when none
 };
 
 class IngestPipeline {
@@ -74,7 +78,8 @@ public:
     IngestPipeline(RecordSource& reader, Decoder& decoder, WarehouseWriter& writer,
                    IngestConfig config, FactStage* facts = nullptr);
 
-    // Runs until the end of the log (follow = false) or until `stop` becomes true. Calls
+    // Runs until the end of the log (follow = false) or until `stop` becomes true (which also
+    // ends the replay at start and any retry backoff: the run then throws). Calls
     // on_ready once the fact state is rebuilt and reading starts at the resume position, and
     // on_commit after each commit and a few times a second while restoring the fact state (all
     // from this thread; IngestProgress::phase says which). Returns the final progress.
@@ -89,6 +94,7 @@ private:
                       const std::atomic<bool>& stop,
                       const std::function<void(const IngestProgress&)>& on_progress);
     void fill_fact_progress(IngestProgress& progress) const;
+    void fill_retry_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
     void feed_facts(const LogRecord& rec, DecodeResult& decoded);
 

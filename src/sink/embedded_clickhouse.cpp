@@ -217,7 +217,10 @@ void EmbeddedClickHouse::insert_row_binary(std::string_view database_table,
     sql += database_table;
     sql += " (";
     sql += format_column_names(specs);
-    sql += ") SELECT * FROM file(";
+    // One batch may span many partitions (a first load of years of monthly-partitioned facts);
+    // the engine's default limit of 100 per insert (code 252) would fail the same batch on
+    // every retry. 18.16 has no such limit.
+    sql += ") SETTINGS max_partitions_per_insert_block = 0 SELECT * FROM file(";
     sql += sql_string(file.string());
     sql += ", 'RowBinary', ";
     sql += sql_string(format_column_list(specs));

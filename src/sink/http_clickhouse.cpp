@@ -1,5 +1,8 @@
 #include "sink/http_clickhouse.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/error.h"
 #include "sink/clickhouse_error.h"
 #include "sink/sql_text.h"
@@ -19,6 +22,25 @@ struct CurlStringDeleter {
 size_t append_body(char* data, size_t size, size_t n, void* out) {
     static_cast<std::string*>(out)->append(data, size * n);
     return size * n;
+}
+
+// The request body: a statement head, then the rows, read by libcurl piece by piece.
+struct BodyReader {
+    std::string_view head;
+    std::string_view body;
+};
+
+size_t read_body(char* buffer, size_t size, size_t n, void* in) {
+    auto* r = static_cast<BodyReader*>(in);
+    size_t room = size * n;
+    size_t written = 0;
+    for (std::string_view* part : {&r->head, &r->body}) {
+        size_t take = std::min(room - written, part->size());
+        std::memcpy(buffer + written, part->data(), take);
+        part->remove_prefix(take);
+        written += take;
+    }
+    return written;
 }
 
 bool transport_retriable(CURLcode rc) {
@@ -71,8 +93,8 @@ std::string HttpClickHouse::url_encode(std::string_view text) {
     return enc.get();
 }
 
-std::string HttpClickHouse::post_locked(const std::string& url_query, std::string_view body,
-                                        std::string_view statement) {
+std::string HttpClickHouse::post_locked(const std::string& url_query, std::string_view head,
+                                        std::string_view body, std::string_view statement) {
     CURL* c = curl_.get();
     curl_easy_reset(c);
     std::string url = config_.url + "/?" + url_query;
@@ -80,6 +102,9 @@ std::string HttpClickHouse::post_locked(const std::string& url_query, std::strin
     std::string response;
     Slist headers(curl_slist_append(nullptr, "Content-Type: application/octet-stream"));
     if (!headers) throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
+    // No "Expect: 100-continue" round trip before a large body.
+    if (!curl_slist_append(headers.get(), "Expect:"))
+        throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
     if (!config_.user.empty()) {
         curl_slist* h =
             curl_slist_append(headers.get(), ("X-ClickHouse-User: " + config_.user).c_str());
@@ -88,8 +113,11 @@ std::string HttpClickHouse::post_locked(const std::string& url_query, std::strin
     }
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    BodyReader reader{head, body};
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, &read_body);
+    curl_easy_setopt(c, CURLOPT_READDATA, &reader);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(head.size() + body.size()));
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &append_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
@@ -119,13 +147,13 @@ std::string HttpClickHouse::post_locked(const std::string& url_query, std::strin
 
 std::string HttpClickHouse::query(std::string_view sql, std::string_view format) {
     std::lock_guard lock(mutex_);
-    return post_locked("default_format=" + url_encode(format), sql, sql);
+    return post_locked("default_format=" + url_encode(format), sql, {}, sql);
 }
 
 std::string HttpClickHouse::query_readonly(std::string_view sql, std::string_view format) {
     std::lock_guard lock(mutex_);
     try {
-        return post_locked("readonly=2&default_format=" + url_encode(format), sql, sql);
+        return post_locked("readonly=2&default_format=" + url_encode(format), sql, {}, sql);
     } catch (const ToteError& e) {
         if (std::string_view(e.what()).find("Code: 164") != std::string_view::npos)
             throw ToteError(ErrorClass::Fatal,
@@ -143,9 +171,9 @@ void HttpClickHouse::insert_row_binary(std::string_view database_table, std::str
     sql += database_table;
     sql += " (";
     sql += format_column_names(parse_column_list(columns));
-    sql += ") FORMAT RowBinary";
+    sql += ") FORMAT RowBinary\n";  // the rows start after this one newline
     std::lock_guard lock(mutex_);
-    post_locked("query=" + url_encode(sql), rows, sql);
+    post_locked("", sql, rows, sql);
 }
 
 std::string HttpClickHouse::server_version() {

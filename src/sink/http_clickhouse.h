@@ -2,6 +2,9 @@
 // A ClickHouse server (18.16 or newer) over its HTTP interface, through libcurl.
 // One keep-alive connection, calls serialised by a mutex (thread-safe).
 //
+// Statements travel in the request body, never in the URL: 18.16 answers HTTP 400 with an empty
+// body once a URL passes about 16 KB (an insert into a wide table names every column).
+//
 // Errors: connection refused, timeouts, resets and HTTP 502/503/504 are Retriable; an
 // exception from the server ("Code: N, ...", HTTP 400/404/500) is Fatal unless N is a
 // busy/overload code (see classify_clickhouse_code); messages include the server's text.
@@ -50,9 +53,10 @@ private:
         void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
     };
 
-    // POSTs `body` to url_query (already encoded); the caller holds mutex_. Throws on failure.
-    std::string post_locked(const std::string& url_query, std::string_view body,
-                            std::string_view statement);
+    // POSTs `head` followed by `body` (sent as one request body without copying them together)
+    // to url_query (already encoded); the caller holds mutex_. Throws on failure.
+    std::string post_locked(const std::string& url_query, std::string_view head,
+                            std::string_view body, std::string_view statement);
     std::string url_encode(std::string_view text);
 
     HttpClickHouseConfig config_;

@@ -50,7 +50,9 @@ std::vector<KpiContribution> own_rows(const facts::FactBet& b, int8_t sign) {
 
     KpiContribution placed = base;
     placed.hour_s = kpi_hour_s(b.placed_at_us);
-    if (b.status != "void") {
+    // A void bet takes no turnover; a deleted one (the row deleted in the source) takes
+    // nothing at all, so its new version retracts what the previous one added.
+    if (b.status != "void" && b.status != "deleted") {
         placed.turnover_minor = b.stake_minor;
         placed.turnover_eur_cents = b.stake_eur_cents;
         placed.bets = 1;

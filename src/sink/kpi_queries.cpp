@@ -84,10 +84,10 @@ std::string recomputed_body(std::string_view db) {
     const std::string wallet = latest_wallet(db);
     // Placement: accepted turnover, bet count and open liability in the placement hour.
     std::array<std::string, 15> placed;
-    placed[0] = "if(status != 'void', stake_minor, 0)";
-    placed[4] = "status != 'void'";
+    placed[0] = "if((status != 'void' AND status != 'deleted'), stake_minor, 0)";
+    placed[4] = "(status != 'void' AND status != 'deleted')";
     placed[7] = "if(status = 'open', potential_payout_minor - stake_minor, 0)";
-    placed[8] = "if(status != 'void', stake_eur_cents, 0)";
+    placed[8] = "if((status != 'void' AND status != 'deleted'), stake_eur_cents, 0)";
     placed[14] = "if(status = 'open', potential_payout_eur_cents - stake_eur_cents, 0)";
     // Settlement: the settled view in the hour of the (latest) settlement.
     std::array<std::string, 15> settled;
@@ -195,8 +195,8 @@ std::string KpiQueries::hourly_report(std::string_view database) {
 
 std::string KpiQueries::active_players(std::string_view database, int64_t from_us, int64_t to_us) {
     return "SELECT player_country, uniqExact(player_id) FROM " + latest_bets(database) +
-           " WHERE status != 'void' AND placed_at_us >= " + std::to_string(from_us) +
-           " AND placed_at_us < " + std::to_string(to_us) +
+           " WHERE (status != 'void' AND status != 'deleted') AND placed_at_us >= " +
+           std::to_string(from_us) + " AND placed_at_us < " + std::to_string(to_us) +
            " GROUP BY player_country ORDER BY player_country";
 }
 
@@ -214,7 +214,9 @@ std::string KpiQueries::active_players_by_day_from_facts(std::string_view databa
     return "SELECT intDiv(placed_at_us, 86400000000) AS day, player_country, "
            "uniqExact(player_id) FROM " +
            latest_bets(database) +
-           " WHERE status != 'void' GROUP BY day, player_country ORDER BY day, player_country";
+           " WHERE (status != 'void' AND status != 'deleted') GROUP BY day, player_country ORDER "
+           "BY day, "
+           "player_country";
 }
 
 }  // namespace tote

@@ -54,7 +54,7 @@ struct Batch {
 }  // namespace
 
 struct WarehouseWriter::State {
-    ClickHouseConnection& conn;
+    RetryingConnection conn;
     WarehouseWriterConfig config;
     std::unordered_map<std::string, std::unique_ptr<LandingTable>, NameHash, std::equal_to<>>
         tables;
@@ -72,7 +72,8 @@ struct WarehouseWriter::State {
     std::exception_ptr failure;
     std::thread committer;
 
-    State(ClickHouseConnection& c, WarehouseWriterConfig cfg) : conn(c), config(std::move(cfg)) {}
+    State(ClickHouseConnection& c, WarehouseWriterConfig cfg)
+        : conn(c, cfg.retry), config(std::move(cfg)) {}
 
     ~State() {
         {
@@ -229,9 +230,9 @@ struct WarehouseWriter::State {
 
 WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config)
     : state_(std::make_unique<State>(conn, std::move(config))) {
-    Migrator(conn, state_->config.database).apply();
+    Migrator(state_->conn, state_->config.database).apply();
     if (state_->config.check_schema) {
-        auto problems = SchemaCheck(conn, state_->config.database).run();
+        auto problems = SchemaCheck(state_->conn, state_->config.database).run();
         if (!problems.empty())
             throw ToteError(
                 ErrorClass::Fatal,
@@ -360,6 +361,14 @@ size_t WarehouseWriter::buffered_rows() const {
 
 const WarehouseWriterStats& WarehouseWriter::stats() const {
     return state_->stats;
+}
+
+void WarehouseWriter::set_stop_flag(const std::atomic<bool>* stop) {
+    state_->conn.set_stop_flag(stop);
+}
+
+RetryStats WarehouseWriter::retry_stats() const {
+    return state_->conn.stats();
 }
 
 }  // namespace tote

@@ -9,6 +9,7 @@
 // `_transactions`. The consumer's resume position goes to `_offsets` after the data it covers,
 // so a crash at any instant replays at most the last uncommitted batch, whose rows are
 // identical (same key, same version) and collapse in ReplacingMergeTree.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "core/log_record.h"
 #include "sink/clickhouse_connection.h"
 #include "sink/encoded_insert.h"
+#include "sink/retrying_connection.h"
 #include "source/record_source.h"
 
 namespace tote {
@@ -29,6 +31,9 @@ struct WarehouseWriterConfig {
     // Refuse to start (Fatal, naming each problem and `tote repair`) when a table of the
     // migrations is missing or damaged (SchemaCheck). Off only for `tote repair` itself.
     bool check_schema = true;
+    // Every statement and insert of the writer (and the migrations it runs) goes through a
+    // RetryingConnection with this policy: transient errors are retried in-process.
+    RetryPolicy retry;
 };
 
 struct WarehouseWriterStats {
@@ -70,6 +75,11 @@ public:
 
     size_t buffered_rows() const;
     const WarehouseWriterStats& stats() const;
+
+    // The flag (Ctrl-C) that ends a retry's backoff early; nullptr: none.
+    void set_stop_flag(const std::atomic<bool>* stop);
+    // Retries of transient errors so far (any thread may read it).
+    RetryStats retry_stats() const;
 
 private:
     struct State;

@@ -1,6 +1,7 @@
 #include "transform/facts/dimension_state.h"
 
 #include <algorithm>
+#include <limits>
 #include <type_traits>
 
 #include "model/time_text.h"
@@ -12,25 +13,54 @@ using model::EntityKind;
 
 namespace {
 
-// Stores `row` unless a newer version is held. True when stored.
+// Stores `row` unless a newer version (or tombstone) is held or a newer truncate passed.
+// True when stored.
+template <class T>
+bool store_row(VersionedRow<T>& held, bool inserted, const T& row, uint64_t version,
+               uint64_t truncated_at) {
+    if (version != 0 && (version < truncated_at || (!inserted && version < held.version)))
+        return false;
+    held.row = row;
+    held.version = version;
+    held.deleted = false;
+    return true;
+}
+
 template <class T>
 bool store(std::unordered_map<int64_t, VersionedRow<T>>& m, int64_t id, const T& row,
-           uint64_t version) {
+           uint64_t version, uint64_t truncated_at) {
+    if (version != 0 && version < truncated_at) return false;
     auto [it, inserted] = m.try_emplace(id);
-    if (!inserted && version != 0 && version < it->second.version) return false;
-    it->second.row = row;
-    it->second.version = version;
-    return true;
+    if (store_row(it->second, inserted, row, version, truncated_at)) return true;
+    if (inserted) m.erase(it);
+    return false;
+}
+
+// Turns the row into a tombstone at `version`. True when a live row was held (it changed);
+// a delete of a row not held leaves a tombstone too, so an older change cannot create it.
+template <class T>
+bool bury(VersionedRow<T>& held, bool inserted, uint64_t version) {
+    if (!inserted && version != 0 && version < held.version) return false;
+    const bool was_live = !inserted && !held.deleted;
+    held.row = T{};
+    held.version = version;
+    held.deleted = true;
+    return was_live;
 }
 
 template <class T>
 bool erase(std::unordered_map<int64_t, VersionedRow<T>>& m, std::optional<int64_t> id,
            uint64_t version) {
     if (!id) return false;
-    auto it = m.find(*id);
-    if (it == m.end() || (version != 0 && version < it->second.version)) return false;
-    m.erase(it);
-    return true;
+    auto [it, inserted] = m.try_emplace(*id);
+    return bury(it->second, inserted, version);
+}
+
+template <class Map>
+size_t live_rows(const Map& m) {
+    size_t n = 0;
+    for (const auto& [k, row] : m) n += row.deleted ? 0 : 1;
+    return n;
 }
 
 }  // namespace
@@ -49,26 +79,31 @@ std::optional<DimKey> DimensionState::apply(const model::ModelRecord& record, ui
     return std::visit(
         [&](const auto& r) -> std::optional<DimKey> {
             using T = std::decay_t<decltype(r)>;
+            auto put = [&](auto& m, const auto& row, EntityKind kind) -> std::optional<DimKey> {
+                if (store(m, row.id, row, version, truncated_at(kind)))
+                    return DimKey{kind, row.id, {}};
+                return std::nullopt;
+            };
             if constexpr (std::is_same_v<T, model::Player>) {
-                if (store(players_, r.id, r, version)) return DimKey{EntityKind::Player, r.id, {}};
+                return put(players_, r, EntityKind::Player);
             } else if constexpr (std::is_same_v<T, model::Sport>) {
-                if (store(sports_, r.id, r, version)) return DimKey{EntityKind::Sport, r.id, {}};
+                return put(sports_, r, EntityKind::Sport);
             } else if constexpr (std::is_same_v<T, model::Competition>) {
-                if (store(competitions_, r.id, r, version))
-                    return DimKey{EntityKind::Competition, r.id, {}};
+                return put(competitions_, r, EntityKind::Competition);
             } else if constexpr (std::is_same_v<T, model::Event>) {
-                if (store(events_, r.id, r, version)) return DimKey{EntityKind::Event, r.id, {}};
+                return put(events_, r, EntityKind::Event);
             } else if constexpr (std::is_same_v<T, model::Market>) {
-                if (store(markets_, r.id, r, version)) return DimKey{EntityKind::Market, r.id, {}};
+                return put(markets_, r, EntityKind::Market);
             } else if constexpr (std::is_same_v<T, model::Selection>) {
-                if (store(selections_, r.id, r, version))
-                    return DimKey{EntityKind::Selection, r.id, {}};
+                return put(selections_, r, EntityKind::Selection);
             } else if constexpr (std::is_same_v<T, model::FxRate>) {
+                const uint64_t truncated = truncated_at(EntityKind::FxRate);
+                if (version != 0 && version < truncated) return std::nullopt;
                 auto [it, inserted] = fx_.try_emplace(std::make_pair(r.currency, r.day));
-                if (!inserted && version != 0 && version < it->second.version) return std::nullopt;
-                it->second.row = r;
-                it->second.version = version;
-                return DimKey{EntityKind::FxRate, r.day, r.currency};
+                if (store_row(it->second, inserted, r, version, truncated))
+                    return DimKey{EntityKind::FxRate, r.day, r.currency};
+                if (inserted) fx_.erase(it);
+                return std::nullopt;
             } else if constexpr (std::is_same_v<T, model::RowRemoved>) {
                 return remove(r, version);
             }
@@ -82,6 +117,9 @@ std::optional<DimKey> DimensionState::remove(const model::RowRemoved& r, uint64_
     auto id_of = [&](const std::string& column) { return KeyText::integer(r.key, column); };
     auto removed = [&](auto& m, const std::string& column, EntityKind kind) {
         if (truncate) {
+            // Every change of the entity older than the truncate is ignored from now on.
+            auto& t = truncated_at(kind);
+            t = std::max(t, version);
             m.clear();
             return std::optional<DimKey>{};
         }
@@ -104,6 +142,8 @@ std::optional<DimKey> DimensionState::remove(const model::RowRemoved& r, uint64_
             return removed(selections_, selection_id_, r.kind);
         case EntityKind::FxRate: {
             if (truncate) {
+                auto& t = truncated_at(EntityKind::FxRate);
+                t = std::max(t, version);
                 fx_.clear();
                 return std::nullopt;
             }
@@ -114,10 +154,12 @@ std::optional<DimKey> DimensionState::remove(const model::RowRemoved& r, uint64_
             if (!day)
                 if (auto d = model::TimeText::parse_day(*day_text)) day = *d;
             if (!day) return std::nullopt;
-            auto it = fx_.find(std::make_pair(*currency, static_cast<int32_t>(*day)));
-            if (it == fx_.end() || (version != 0 && version < it->second.version))
+            if (*day < std::numeric_limits<int32_t>::min() ||
+                *day > std::numeric_limits<int32_t>::max())
                 return std::nullopt;
-            fx_.erase(it);
+            auto [it, inserted] =
+                fx_.try_emplace(std::make_pair(*currency, static_cast<int32_t>(*day)));
+            if (!bury(it->second, inserted, version)) return std::nullopt;
             return DimKey{EntityKind::FxRate, *day, *currency};
         }
         default:
@@ -128,14 +170,15 @@ std::optional<DimKey> DimensionState::remove(const model::RowRemoved& r, uint64_
 const VersionedRow<model::FxRate>* DimensionState::fx_rate(std::string_view currency,
                                                            int32_t day) const {
     auto it = fx_.find(std::make_pair(std::string(currency), day));
-    return it == fx_.end() ? nullptr : &it->second;
+    return it == fx_.end() || it->second.deleted ? nullptr : &it->second;
 }
 
 std::vector<DimKey> DimensionState::keys(EntityKind kind) const {
     std::vector<DimKey> out;
     auto ids = [&](const auto& m) {
         out.reserve(m.size());
-        for (const auto& [id, row] : m) out.push_back(DimKey{kind, id, {}});
+        for (const auto& [id, row] : m)
+            if (!row.deleted) out.push_back(DimKey{kind, id, {}});
     };
     switch (kind) {
         case EntityKind::Player:
@@ -157,7 +200,8 @@ std::vector<DimKey> DimensionState::keys(EntityKind kind) const {
             ids(selections_);
             break;
         case EntityKind::FxRate:
-            for (const auto& [k, row] : fx_) out.push_back(DimKey{kind, k.second, k.first});
+            for (const auto& [k, row] : fx_)
+                if (!row.deleted) out.push_back(DimKey{kind, k.second, k.first});
             break;
         default:
             break;
@@ -167,8 +211,8 @@ std::vector<DimKey> DimensionState::keys(EntityKind kind) const {
 }
 
 size_t DimensionState::size() const {
-    return players_.size() + sports_.size() + competitions_.size() + events_.size() +
-           markets_.size() + selections_.size() + fx_.size();
+    return live_rows(players_) + live_rows(sports_) + live_rows(competitions_) +
+           live_rows(events_) + live_rows(markets_) + live_rows(selections_) + live_rows(fx_);
 }
 
 }  // namespace tote::facts

@@ -3,8 +3,15 @@
 // competitions, events, markets, selections, and FX rates by (currency, day). Updated from mapped
 // model rows in transaction (commit) order; a delete removes one row, a truncate every row of
 // the entity. A row never goes back to an older version: a change whose version is below the
-// stored one (a re-delivery) is ignored. At start a loader can feed the landed rows (FINAL)
-// through the same apply(), so results do not depend on when the process started.
+// stored one (a re-delivery) is ignored. This holds for deleted rows too: a delete leaves a
+// tombstone (the key and the delete's version, no attributes), and a truncate the version below
+// which every change of that entity is older than the truncate; so an update re-delivered after
+// the delete (with or without a transaction block) cannot bring the row back. At start a loader
+// can feed the landed rows (FINAL) through the same apply(), so results do not depend on when
+// the process started.
+//
+// Tombstones stay for the life of the process (about the size of a row without its strings,
+// ~60 B each): bounded by the deletes seen, like the rows by the rows seen.
 //
 // Memory (64-bit, libstdc++ unordered_map: one node = key + value + next pointer + cached hash,
 // plus one bucket pointer per element): per row about 48 bytes of node/bucket overhead plus the
@@ -13,6 +20,7 @@
 //   market ~130 B, selection ~140 B, fx rate ~110 B (std::map node, key = currency + day).
 // So one million catalogue rows (mostly selections and markets) take about 140 MB.
 // Not thread-safe.
+#include <array>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +52,7 @@ template <class T>
 struct VersionedRow {
     T row{};
     uint64_t version = 0;
+    bool deleted = false;  // a tombstone: the row was deleted at `version` (lookups skip it)
 };
 
 class DimensionState {
@@ -73,7 +82,7 @@ public:
     // The rate of exactly that UTC day (days since 1970-01-01); nullptr when not held.
     const VersionedRow<model::FxRate>* fx_rate(std::string_view currency, int32_t day) const;
 
-    // Rows held, all dimensions together.
+    // Rows held (tombstones not counted), all dimensions together.
     size_t size() const;
 
     // The keys of every row held of one dimension entity, sorted (e.g. to report what a
@@ -85,9 +94,13 @@ private:
     static const VersionedRow<T>* find(const std::unordered_map<int64_t, VersionedRow<T>>& m,
                                        int64_t id) {
         auto it = m.find(id);
-        return it == m.end() ? nullptr : &it->second;
+        return it == m.end() || it->second.deleted ? nullptr : &it->second;
     }
     std::optional<DimKey> remove(const model::RowRemoved& r, uint64_t version);
+    // The version of the latest truncate of `kind` (0: none).
+    uint64_t& truncated_at(model::EntityKind kind) {
+        return truncated_at_[static_cast<size_t>(kind)];
+    }
 
     std::string player_id_, sport_id_, competition_id_, event_id_, market_id_, selection_id_;
     std::string fx_currency_, fx_day_;
@@ -99,6 +112,7 @@ private:
     std::unordered_map<int64_t, VersionedRow<model::Market>> markets_;
     std::unordered_map<int64_t, VersionedRow<model::Selection>> selections_;
     std::map<std::pair<std::string, int32_t>, VersionedRow<model::FxRate>, std::less<>> fx_;
+    std::array<uint64_t, 16> truncated_at_{};  // by EntityKind
 };
 
 }  // namespace tote::facts

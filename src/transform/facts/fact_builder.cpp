@@ -13,6 +13,9 @@ using model::EntityKind;
 
 namespace {
 
+// fact_bet.status of a bet whose source row was deleted (docs/facts-design.md).
+constexpr const char* kDeletedStatus = "deleted";
+
 // The version of a new emission: the inputs' largest version, or one above the last emitted
 // when that is not higher (the row must win in ReplacingMergeTree(version)).
 uint64_t next_version(uint64_t inputs, const std::optional<uint64_t>& last) {
@@ -260,8 +263,9 @@ void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, in
             if (s.bet && s.bet->version <= version) {
                 s.bet->live = false;
                 s.bet->version = version;
+                touch_bet(*id, offset);  // a new version with status "deleted" (emit_bet)
             }
-            return;  // FactBet has no deleted flag: the last version stays
+            return;
         }
         case EntityKind::BetLeg: {
             auto bet_id = KeyText::integer(r.key, m.bet_legs.bet_id);
@@ -393,7 +397,24 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
         pending_bets_.erase({*s.pending_at, bet_id});
         s.pending_at.reset();
     }
-    if (!s.bet || !s.bet->live) return;  // no bet row (yet): nothing to emit
+    if (!s.bet) return;  // no bet row (yet): nothing to emit
+    if (!s.bet->live) {
+        // Deleted in the source: one more version with status "deleted", the rest as last
+        // emitted, no verdict; its KPI contribution is nothing (the previous one is retracted).
+        if (s.emitted && s.emitted->status != kDeletedStatus) {
+            FactBet d = *s.emitted;
+            d.status = kDeletedStatus;
+            d.validation = ValidationStatus::Ok;
+            d.violated_rules.clear();
+            d.version = next_version(s.bet->version, s.emitted->version);
+            d.log_offset = s.last_input_offset;
+            s.emitted = d;
+            out.bets.push_back(std::move(d));
+            ++stats_.bets_emitted;
+        }
+        set_waiting(s.waiting, {}, bet_id, bet_waiters_);
+        return;
+    }
     const model::Bet& b = s.bet->row;
     uint64_t inputs = s.bet->version;
     std::vector<DimKey> waiting;

@@ -125,8 +125,9 @@ TEST(EmbeddedClickHouse, SecondProcessOnTheSameFolderGetsAClearError) {
     size_t n = std::fread(buf, 1, sizeof buf - 1, f);
     std::fclose(f);
     EXPECT_EQ(std::string(buf, n), "warehouse folder " + (g_dir / "warehouse").string() +
-                                       " is in use by another tote process (stop it, or use "
-                                       "`tote query` which talks to it)\n");
+                                       " is in use by another tote process: stop it, or go "
+                                       "through it (tote query, status, report and reconcile do "
+                                       "so when it serves its local API)\n");
 }
 
 TEST(EmbeddedClickHouse, BinaryRowsSurviveTheFileInsert) {

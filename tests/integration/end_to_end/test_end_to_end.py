@@ -133,7 +133,7 @@ def main():
               f"a one-minor-unit difference is reported as a mismatch on {key}")
 
         # ... and so must the KPI check: one extra minor unit of turnover in the KPI table.
-        tote.run("query", "INSERT INTO tote.kpi_hourly_contrib (hour, country, currency, sport, "
+        tote.run("query", "--write", "INSERT INTO tote.kpi_hourly_contrib (hour, country, currency, sport, "
                  "channel, fact, fact_key, fact_version, sign, turnover_minor) VALUES "
                  "(toDateTime(1793750400), 'NG', 'NGN', 'football', 'web', 'bet', 'tamper', 1, "
                  "1, 1)")

@@ -488,3 +488,74 @@ TEST(FactsSql, CrashBetweenKpiRowsAndFactsIsRepairedByTheReplay) {
 
 }  // namespace
 }  // namespace tote
+
+namespace tote {
+namespace {
+
+// issue 12, case 1: a first load of many years of bets lands in one insert per table whose
+// rows span more than 100 monthly partitions (the embedded engine's default
+// max_partitions_per_insert_block); it must land whole, not fail (code 252) on every rerun.
+TEST(FactsSql, OneInsertSpanningTenYearsOfMonthsLands) {
+    std::string db = fresh_database("many_months");
+    constexpr int64_t kMonthUs = int64_t{31} * 24 * kHour;  // every step is a new month
+    FactBatch batch;
+    for (int64_t i = 0; i < 130; ++i) {
+        FactBet b = bet(1000 + i, 5000 + static_cast<uint64_t>(i), 5, "NG", "NGN", "web",
+                        {"football"}, 100, 250, 6, kT0 - i * kMonthUs, 15);
+        batch.bets.push_back(b);
+        batch.wallet.push_back(tx(2000 + i, 5000 + static_cast<uint64_t>(i), 5, "NG", "NGN",
+                                  "stake_debit", "completed", -100, -6, 1000 + i,
+                                  kT0 - i * kMonthUs));
+    }
+    std::vector<KpiContribution> kpis;
+    for (const auto& b : batch.bets) {
+        auto rows = kpi_contributions(nullptr, b);
+        kpis.insert(kpis.end(), rows.begin(), rows.end());
+    }
+    FactWriter writer(facts_connection(), db);
+    writer.write(batch, kpis);
+    EXPECT_EQ(q("SELECT count(), uniqExact(toYYYYMM(toDateTime(intDiv(placed_at_us, 1000000), "
+                "'UTC'))), sum(stake_minor) FROM " +
+                sql_table(db, "fact_bet") + " FINAL"),
+              "130\t130\t13000\n");
+    EXPECT_EQ(q("SELECT count(), sum(amount_minor) FROM " +
+                sql_table(db, "fact_wallet_transaction") + " FINAL"),
+              "130\t-13000\n");
+    EXPECT_EQ(q("SELECT count(), sum(sign * turnover_minor) FROM " +
+                sql_table(db, "kpi_hourly_contrib") + " FINAL"),
+              "130\t13000\n");
+}
+
+// issue 12, case 6: a bet deleted in the source gets a version with status "deleted"; its KPI
+// contribution is retracted, and the recomputation from the facts agrees (no turnover, no bet
+// count, no active player).
+TEST(FactsSql, DeletedBetRetractsItsKpiContribution) {
+    std::string db = fresh_database("deleted_bet");
+    FactWriter writer(facts_connection(), db);
+    Builder builder;
+    FactBatch placed;
+    placed.bets = {
+        bet(42, 1000, 5, "NG", "NGN", "web", {"football"}, 10000, 25000, 600, kT0 + kMin, 1500),
+        bet(43, 1100, 6, "KE", "KES", "app", {"tennis"}, 5000, 20000, 35, kT0 + 2 * kMin, 140)};
+    builder.write(writer, placed);
+    FactBatch deleted;
+    FactBet gone = placed.bets[0];
+    gone.version = 2000;
+    gone.log_offset = 2000;
+    gone.status = "deleted";
+    deleted.bets = {gone};
+    builder.write(writer, deleted);
+    expect_exact(db, "after the delete");
+    EXPECT_EQ(q("SELECT country, sum(sign * turnover_minor), sum(sign * toInt64(bets)), "
+                "sum(sign * open_liability_minor) FROM " +
+                sql_table(db, "kpi_hourly_contrib") +
+                " FINAL GROUP BY country HAVING sum(sign * toInt64(bets)) != 0 ORDER BY country"),
+              "KE\t5000\t1\t15000\n");
+    EXPECT_EQ(q(KpiQueries::active_players(db, kT0, kT0 + kHour)), "KE\t1\n");
+    EXPECT_EQ(q("SELECT bet_id, _version, status FROM " + sql_table(db, "fact_bet") +
+                " FINAL ORDER BY bet_id"),
+              "42\t2000\tdeleted\n43\t1100\topen\n");
+}
+
+}  // namespace
+}  // namespace tote

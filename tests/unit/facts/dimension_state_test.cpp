@@ -106,5 +106,49 @@ TEST(DimensionState, TruncateClearsTheEntity) {
     EXPECT_EQ(d.sport(1)->row.name, "Football");
 }
 
+// issue 12, case 4: a deleted row keeps its delete's version (a tombstone), a truncate the
+// version below which its entity's changes are older; a change re-delivered after either does
+// not bring the row back, a newer one does.
+TEST(DimensionState, DeletesAndTruncatesKeepTheirVersions) {
+    DimensionState d(model::BettingMapping::simulator_default());
+    const model::Player ng{7, "NG", "NGN", model::Channel::Web, 0, model::PlayerStatus::Active};
+    model::Player ke = ng;
+    ke.country = "KE";
+    d.apply(ng, 10);
+    d.apply(ke, 20);
+    EXPECT_EQ(d.apply(model::RowRemoved{EntityKind::Player, "{\"id\":7}"}, 30),
+              (DimKey{EntityKind::Player, 7, {}}));
+    EXPECT_EQ(d.apply(ke, 20), std::nullopt);  // re-delivered: older than the delete
+    EXPECT_EQ(d.player(7), nullptr);
+    EXPECT_EQ(d.apply(model::RowRemoved{EntityKind::Player, "{\"id\":7}"}, 30), std::nullopt);
+    EXPECT_EQ(d.size(), 0u);
+    EXPECT_TRUE(d.keys(EntityKind::Player).empty());
+    EXPECT_EQ(d.apply(ke, 40), (DimKey{EntityKind::Player, 7, {}}));  // re-created later
+    ASSERT_NE(d.player(7), nullptr);
+    EXPECT_EQ(d.player(7)->row.country, "KE");
+
+    // A delete of a row never held: nothing to report, but an older create stays out.
+    EXPECT_EQ(d.apply(model::RowRemoved{EntityKind::Player, "{\"id\":8}"}, 50), std::nullopt);
+    model::Player p8 = ng;
+    p8.id = 8;
+    EXPECT_EQ(d.apply(p8, 45), std::nullopt);
+    EXPECT_EQ(d.player(8), nullptr);
+
+    // FX rates likewise.
+    d.apply(model::FxRate{"NGN", 20758, 6'000'000}, 10);
+    d.apply(model::RowRemoved{EntityKind::FxRate, "{\"currency\":\"NGN\",\"day\":20758}"}, 30);
+    EXPECT_EQ(d.apply(model::FxRate{"NGN", 20758, 6'000'000}, 10), std::nullopt);
+    EXPECT_EQ(d.fx_rate("NGN", 20758), nullptr);
+
+    // A truncate: every older change of the entity is ignored; a newer one is taken.
+    d.apply(model::Sport{1, "Football"}, 60);
+    d.apply(model::RowRemoved{EntityKind::Sport, ""}, 70);
+    EXPECT_EQ(d.apply(model::Sport{1, "Football"}, 60), std::nullopt);
+    EXPECT_EQ(d.apply(model::Sport{2, "Golf"}, 65), std::nullopt);
+    EXPECT_EQ(d.sport(1), nullptr);
+    EXPECT_EQ(d.apply(model::Sport{2, "Golf"}, 80), (DimKey{EntityKind::Sport, 2, {}}));
+    EXPECT_EQ(d.size(), 2u);  // player 7, sport 2
+}
+
 }  // namespace
 }  // namespace tote::facts

@@ -623,3 +623,66 @@ TEST(FactBuilder, VersionsOfOneFactStrictlyIncrease) {
 
 }  // namespace
 }  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+using namespace test;  // NOLINT
+
+// issue 12, case 4: a player updated to KE, deleted, then the update delivered again (Debezium
+// after a crash; here without a transaction block, as a connector without transaction metadata
+// sends it). The deleted player must stay deleted: no dimension row, no KE on later facts.
+TEST(FactBuilder, ReDeliveredUpdateOfADeletedDimensionStaysDeleted) {
+    Harness h;
+    h.add(h.src.tx(catalogue()));
+    ChangeEvent to_ke = player(7, "KE", "KES");
+    to_ke.op = Op::Update;
+    const auto update = h.src.tx({to_ke});
+    h.add(update);
+    h.add(h.src.tx({removed("players", id_key(7))}));
+    ASSERT_EQ(h.builder.dimensions().player(7), nullptr);
+
+    CompleteTransaction again;  // the same change, same source position, unmarked
+    again.changes = update.changes;
+    again.changes[0].source.tx_id = 0;
+    again.changes[0].source.total_order = 0;
+    again.transaction_metadata = false;
+    again.first_offset = again.last_offset = h.src.offset();
+    h.src.skip(1);
+    FactBatch out = h.add(again);
+    EXPECT_TRUE(out.dims.players.empty());
+    EXPECT_EQ(h.builder.dimensions().player(7), nullptr);
+    EXPECT_EQ(h.builder.stats().stale_changes, 1u);
+
+    h.add(h.src.tx({wallet(100, 7, "deposit", 5000, "UGX", std::nullopt)}));
+    EXPECT_EQ(h.wallet_row(100).player_country, "");
+}
+
+// issue 12, case 6: a deleted bet takes back its KPI contribution. fact_bet gets a new version
+// with status "deleted" (its other fields as last known, validation ok, no violated rules); the
+// KPI contribution of that version is nothing, so the retraction of the previous one remains.
+TEST(FactBuilder, DeletedBetIsANewVersionWithStatusDeleted) {
+    Harness h;
+    h.add(h.src.tx(catalogue()));
+    h.add(h.src.tx(
+        {bet(BetRow{}), leg(10, 1, 5, "2.5000"), wallet(100, 7, "stake_debit", -1500, "UGX", 10)}));
+    const FactBet placed = h.bet(10);
+    ASSERT_EQ(placed.status, "open");
+    const auto deletion = h.src.tx({removed("bets", id_key(10))});
+    FactBatch out = h.add(deletion);
+    ASSERT_EQ(out.bets.size(), 1u);
+    FactBet want = placed;
+    want.status = "deleted";
+    want.validation = ValidationStatus::Ok;
+    want.violated_rules.clear();
+    want.version = deletion.changes[0].version;
+    want.log_offset = deletion.last_offset;
+    EXPECT_EQ(out.bets[0], want);
+    EXPECT_EQ(h.builder.pending_facts(), 0u);
+    // Nothing more for it: later inputs (its debit changing) emit no bet version.
+    out = h.add(h.src.tx({wallet(100, 7, "stake_debit", -1500, "UGX", 10, "reversed")}));
+    EXPECT_TRUE(out.bets.empty());
+}
+
+}  // namespace
+}  // namespace tote::facts

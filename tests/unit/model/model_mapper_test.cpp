@@ -150,6 +150,32 @@ TEST(ModelMapper, MapsTheCatalogueAndFx) {
               (FxRate{"UGX", 20758, 2500000}));
 }
 
+TEST(ModelMapper, RefusesTimesAndDaysTheWarehouseCannotHold) {
+    auto fx = [](Value day) {
+        return mapper().map(change("fx_rates", R"({"currency":"UGX"})",
+                                   {col("currency", std::string("UGX")), col("day", day),
+                                    col("rate_to_eur", std::string("0.0002500000"))}));
+    };
+    EXPECT_EQ(expect_error(fx(std::string("2150-01-01"))).problem,
+              "day 2150-01-01 is outside the range the warehouse can hold (1970-01-01 .. "
+              "2106-02-07): fix the row in the source");
+    EXPECT_EQ(expect_error(fx(int64_t{-1})).column, "day");
+    EXPECT_EQ(expect_entity<FxRate>(fx(int64_t{49710})).day, 49710);
+    auto placed = [](std::string at) {
+        auto row = bet_row();
+        for (auto& f : row)
+            if (f.name == "placed_at") f.value = std::move(at);
+        return mapper().map(change("bets", R"({"id":5})", row));
+    };
+    EXPECT_EQ(expect_error(placed("1969-12-31T23:59:59.999999Z")).problem,
+              "1969-12-31T23:59:59.999999Z is outside the range the warehouse can hold "
+              "(1970-01-01T00:00:00Z .. 2106-02-07T06:28:15Z, ClickHouse DateTime): fix the row "
+              "in the source");
+    EXPECT_EQ(expect_entity<Bet>(placed("2106-02-07T06:28:15.999999Z")).placed_at_us,
+              int64_t{4294967295} * 1'000'000 + 999'999);
+    EXPECT_EQ(expect_entity<Bet>(placed("1970-01-01T00:00:00Z")).placed_at_us, 0);
+}
+
 TEST(ModelMapper, DeletesTruncatesAndOtherTables) {
     EXPECT_EQ(std::get<RowRemoved>(
                   mapper().map(change("bet_legs", R"({"bet_id":5,"leg_no":2})", {}, Op::Delete))),

@@ -4,6 +4,8 @@
 // kpi_contributions() reads but the base forgets would retract the wrong rows.
 #include <gtest/gtest.h>
 
+#include "../facts/fact_stream.h"
+#include "../sink/fake_connection.h"
 #include "pipeline/fact_stage.h"
 #include "sink/kpi_contribution.h"
 
@@ -110,6 +112,78 @@ TEST(KpiWalletBase, RebuiltFactGivesTheSameKpiRows) {
     facts::FactWalletTransaction other = deposit();
     other.player_id = 6;
     EXPECT_FALSE(KpiWalletBase::of(deposit()).same_inputs(other));
+}
+
+// Snapshot reads (no transaction block) numbered like a stream: each is a unit of its own.
+class SnapshotFeed {
+public:
+    explicit SnapshotFeed(FactStage& stage) : stage_(stage) {}
+    void add(ChangeEvent c) {
+        c.source.lsn = 0x5000;
+        c.source.snapshot = true;
+        c.source.commit_ts_ms = 1'793'534'400'000;
+        c.version = *pack_version(c.source);
+        stage_.add(DecodeResult{std::move(c)}, Offset{offset_++});
+    }
+
+private:
+    FactStage& stage_;
+    int64_t offset_ = 0;
+};
+
+std::vector<std::string> inserted_tables(const std::vector<EncodedInsert>& inserts) {
+    std::vector<std::string> out;
+    for (const auto& i : inserts) out.push_back(i.table);
+    return out;
+}
+
+// issue 12, case 2: one date outside what the warehouse can hold (a bet placed in 1969, an FX
+// rate dated after 2149) is a problem of that record: it goes to the ETL log with a reason and
+// the records around it are built; nothing throws.
+TEST(FactStage, DatesOutsideTheWarehouseRangeAreLoggedNotFatal) {
+    using namespace facts::test;
+    FakeConnection conn;
+    FactStageConfig config;
+    config.builder.watermark_offsets = 0;
+    FactStage stage(model::BettingMapping::simulator_default(), config, conn, "tote");
+    SnapshotFeed feed(stage);
+    feed.add(player(7, "UG", "UGX"));
+    feed.add(fx("UGX", kDay, "0.0002500000"));
+    feed.add(fx("UGX", 65600, "0.0002500000"));  // 2149-08-10: after ClickHouse Date's range
+    BetRow old;
+    old.id = 11;
+    old.placed_at = "1969-12-31T23:59:59.000000Z";
+    feed.add(bet(old));
+    BetRow late_settled;
+    late_settled.id = 12;
+    late_settled.status = "lost";
+    late_settled.payout = 0;
+    late_settled.settled_at = "2106-02-07T06:28:16.000000Z";  // past DateTime's last second
+    feed.add(bet(late_settled));
+    feed.add(bet(BetRow{}));  // bet 10: fine
+    std::vector<EncodedInsert> out;
+    ASSERT_NO_THROW(stage.collect(out));
+    EXPECT_EQ(stage.stats().bet_versions, 1u);
+    // Three mapping errors; the rest are rule violations of bet 10 (it has no legs, no debit).
+    EXPECT_EQ(stage.stats().etl_log_entries - stage.stats().violations_logged, 3u);
+    const facts::FactBuilderStats& b = stage.builder().stats();
+    EXPECT_EQ(b.mapping_errors, 3u);
+    std::string log_rows;
+    for (const auto& i : out)
+        if (i.table == "`tote`.`etl_log`") log_rows = i.rows;
+    EXPECT_NE(log_rows.find("day 65600 is outside the range the warehouse can hold"),
+              std::string::npos)
+        << log_rows;
+    EXPECT_NE(log_rows.find("1969-12-31T23:59:59.000000Z is outside the range the warehouse "
+                            "can hold"),
+              std::string::npos)
+        << log_rows;
+    EXPECT_NE(log_rows.find("2106-02-07T06:28:16.000000Z is outside"), std::string::npos)
+        << log_rows;
+    EXPECT_EQ(inserted_tables(out),
+              (std::vector<std::string>{"`tote`.`kpi_hourly_contrib`", "`tote`.`dim_player`",
+                                        "`tote`.`dim_fx_rate`", "`tote`.`fact_bet`",
+                                        "`tote`.`etl_log`"}));
 }
 
 }  // namespace

@@ -1,0 +1,25 @@
+#pragma once
+// Which change-event decoder a job uses and what it is told about the connector, as data
+// (the CLI fills it from flags, a config file from keys). make_decoder() builds it.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decode/debezium_json_decoder.h"
+#include "decode/maxwell_json_decoder.h"
+
+namespace tote {
+
+struct DecoderConfig {
+    std::string format = "debezium";          // debezium | maxwell
+    std::vector<std::string> money_columns;   // table.column
+    std::vector<std::string> decimal_scales;  // table.column=scale
+    std::vector<std::string> primary_keys;    // table=col1,col2 (Maxwell)
+
+    // The Debezium decoder's settings; throws a Fatal ToteError naming a malformed entry.
+    DebeziumDecoderConfig debezium() const;
+    // The decoder for `format`; throws a Fatal ToteError naming a malformed entry.
+    std::unique_ptr<Decoder> make_decoder() const;
+};
+
+}  // namespace tote

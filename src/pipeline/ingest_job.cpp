@@ -1,0 +1,38 @@
+#include "pipeline/ingest_job.h"
+
+#include "model/betting_mapping.h"
+#include "source/file_log_reader.h"
+#include "source/jsonl_file_source.h"
+
+namespace tote {
+
+std::unique_ptr<RecordSource> IngestJob::make_source(const SourceConfig& config) {
+    switch (config.kind) {
+        case SourceKind::FileLog:
+            return std::make_unique<FileLogReader>(config.path);
+        case SourceKind::JsonlFile:
+            return std::make_unique<JsonlFileSource>(config.path);
+    }
+    return nullptr;
+}
+
+IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) {
+    decoder_ = config.decoder.make_decoder();  // a bad flag fails before anything is opened
+    source_ = make_source(config.source);
+    writer_ = std::make_unique<WarehouseWriter>(conn, config.writer);
+    if (config.facts)
+        facts_ = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
+                                             config.fact_stage, conn, config.writer.database);
+    pipeline_ = std::make_unique<IngestPipeline>(*source_, *decoder_, *writer_, config.ingest,
+                                                 facts_.get());
+}
+
+IngestJob::~IngestJob() = default;
+
+IngestProgress IngestJob::run(const std::atomic<bool>& stop,
+                              const std::function<void(const IngestProgress&)>& on_commit,
+                              const std::function<void(const IngestProgress&)>& on_ready) {
+    return pipeline_->run(stop, on_commit, on_ready);
+}
+
+}  // namespace tote

@@ -1,0 +1,67 @@
+#pragma once
+// One ingest job, built from its configuration in one place (the way Vector builds a component
+// from its config): the source, the decoder, the warehouse writer and the fact stage, wired into
+// an IngestPipeline. `tote ingest`, `tote demo` and `tote repair` only fill an IngestJobConfig;
+// a new kind of source (Kafka) is one more SourceKind here.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "pipeline/decoder_config.h"
+#include "pipeline/fact_stage.h"
+#include "pipeline/ingest_pipeline.h"
+#include "sink/warehouse_writer.h"
+#include "source/record_source.h"
+
+namespace tote {
+
+enum class SourceKind {
+    FileLog,    // the embedded append-only log: `path` is its folder
+    JsonlFile,  // captured Kafka records, one JSON object a line: `path` is the file
+};
+
+struct SourceConfig {
+    SourceKind kind = SourceKind::FileLog;
+    std::filesystem::path path;
+};
+
+struct IngestJobConfig {
+    SourceConfig source;
+    DecoderConfig decoder;
+    WarehouseWriterConfig writer;  // database, consumer (resume position), schema check, retries
+    bool facts = true;             // false: landing only
+    FactStageConfig fact_stage;
+    IngestConfig ingest;
+};
+
+class IngestJob {
+public:
+    // Builds every piece on `conn` (migrations applied, tables checked, resume position read);
+    // throws a ToteError that names what is wrong with the configuration or the warehouse.
+    IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config);
+    ~IngestJob();
+
+    // IngestPipeline::run.
+    IngestProgress run(const std::atomic<bool>& stop,
+                       const std::function<void(const IngestProgress&)>& on_commit = {},
+                       const std::function<void(const IngestProgress&)>& on_ready = {});
+
+    WarehouseWriter& writer() { return *writer_; }
+    bool builds_facts() const { return facts_ != nullptr; }
+
+    // The source a config names (for the job, and for tools that only read it).
+    static std::unique_ptr<RecordSource> make_source(const SourceConfig& config);
+
+    IngestJob(const IngestJob&) = delete;
+    IngestJob& operator=(const IngestJob&) = delete;
+
+private:
+    std::unique_ptr<RecordSource> source_;
+    std::unique_ptr<Decoder> decoder_;
+    std::unique_ptr<WarehouseWriter> writer_;
+    std::unique_ptr<FactStage> facts_;
+    std::unique_ptr<IngestPipeline> pipeline_;
+};
+
+}  // namespace tote

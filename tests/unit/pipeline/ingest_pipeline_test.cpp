@@ -1,0 +1,150 @@
+// IngestPipeline over an in-memory source, a trivial decoder and a recording connection.
+#include "pipeline/ingest_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "../sink/fake_connection.h"
+#include "core/error.h"
+
+namespace tote {
+namespace {
+
+// Records 0..n-1 of one topic, read from memory.
+class VectorSource : public RecordSource {
+public:
+    explicit VectorSource(int64_t n) : n_(n) {}
+    void seek(const LogPosition& pos) override { next_ = pos.next_offset; }
+    size_t poll(std::vector<LogRecord>& out, size_t max_records) override {
+        size_t got = 0;
+        for (; got < max_records && next_ < n_; ++got, ++next_)
+            out.push_back(LogRecord{"tote.public.players",
+                                    Partition{0},
+                                    Offset{next_},
+                                    5,
+                                    std::string("k"),
+                                    std::string("v"),
+                                    {}});
+        return got;
+    }
+    LogPosition position() const override { return LogPosition{next_, next_ * 10}; }
+    std::string describe() const override { return "memory"; }
+
+private:
+    int64_t n_;
+    int64_t next_ = 0;
+};
+
+// Every record is an insert of player <offset>.
+class PlayerDecoder : public Decoder {
+public:
+    DecodeResult decode(const LogRecord& r) override {
+        ChangeEvent e;
+        e.table = "players";
+        e.op = Op::Create;
+        e.key = "{\"id\":" + std::to_string(r.offset.value) + "}";
+        e.version = 100 + static_cast<uint64_t>(r.offset.value);
+        RowImage img;
+        img.fields = {Field{"id", ColumnType{ColumnKind::Int64, 0}, r.offset.value}};
+        e.after = img;
+        return e;
+    }
+};
+
+// The first `failures` inserts fail as a dropped connection does; then all succeed.
+class FlakyConnection : public FakeConnection {
+public:
+    int failures = 0;
+    void insert_row_binary(std::string_view t, std::string_view c, std::string_view r) override {
+        if (failures > 0) {
+            --failures;
+            throw ToteError(ErrorClass::Retriable,
+                            "ClickHouse at fake unreachable: Connection refused");
+        }
+        FakeConnection::insert_row_binary(t, c, r);
+    }
+};
+
+// issue 12, case 9: a transient error is retried in-process with a growing backoff, reported in
+// the progress; the run reaches the end of the log and commits it.
+TEST(IngestPipeline, RetriesTransientErrorsWithBackoff) {
+    FlakyConnection conn;
+    std::vector<std::chrono::milliseconds> waits;
+    WarehouseWriterConfig wc;
+    wc.retry.wait = [&](std::chrono::milliseconds d, const std::atomic<bool>*) {
+        waits.push_back(d);
+        return true;
+    };
+    WarehouseWriter writer(conn, wc);
+    conn.failures = 3;
+    VectorSource source(3);
+    PlayerDecoder decoder;
+    IngestPipeline pipeline(source, decoder, writer, IngestConfig{});
+    std::atomic<bool> stop{false};
+    IngestProgress p = pipeline.run(stop);
+    EXPECT_EQ(p.records, 3u);
+    EXPECT_EQ(p.durable_offset, 3);
+    EXPECT_EQ(p.retries, 3u);
+    EXPECT_EQ(p.last_retry_error, "ClickHouse at fake unreachable: Connection refused");
+    EXPECT_EQ(waits, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(100),
+                                                             std::chrono::milliseconds(200),
+                                                             std::chrono::milliseconds(400)}));
+    ASSERT_EQ(conn.inserts.size(), 2u);  // the landing rows, then the position
+    EXPECT_EQ(conn.inserts[0].table, "`tote`.`land_players`");
+    EXPECT_EQ(conn.inserts[1].table, "`tote`.`_offsets`");
+}
+
+// Past the limit the error ends the run, saying how many attempts were made.
+TEST(IngestPipeline, GivesUpAfterTheAttemptLimit) {
+    FlakyConnection conn;
+    WarehouseWriterConfig wc;
+    wc.retry.max_attempts = 3;
+    wc.retry.wait = [](std::chrono::milliseconds, const std::atomic<bool>*) { return true; };
+    WarehouseWriter writer(conn, wc);
+    conn.failures = 100;
+    VectorSource source(2);
+    PlayerDecoder decoder;
+    IngestPipeline pipeline(source, decoder, writer, IngestConfig{});
+    std::atomic<bool> stop{false};
+    try {
+        pipeline.run(stop);
+        FAIL() << "expected an error";
+    } catch (const ToteError& e) {
+        EXPECT_TRUE(e.retriable());
+        EXPECT_NE(std::string(e.what()).find("gave up after 3 attempts"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(conn.failures, 97);
+    EXPECT_TRUE(conn.inserts.empty());
+}
+
+// Ctrl-C during a backoff ends the wait at once.
+TEST(IngestPipeline, StopFlagInterruptsTheBackoff) {
+    FlakyConnection conn;
+    std::atomic<bool> stop{false};
+    int waits = 0;
+    WarehouseWriterConfig wc;
+    wc.retry.wait = [&](std::chrono::milliseconds, const std::atomic<bool>* flag) {
+        ++waits;
+        EXPECT_EQ(flag, &stop);
+        stop = true;  // the user pressed Ctrl-C while the writer waits
+        return !flag->load();
+    };
+    WarehouseWriter writer(conn, wc);
+    conn.failures = 100;
+    VectorSource source(2);
+    PlayerDecoder decoder;
+    IngestPipeline pipeline(source, decoder, writer, IngestConfig{});
+    try {
+        pipeline.run(stop);
+        FAIL() << "expected an error";
+    } catch (const ToteError& e) {
+        EXPECT_NE(std::string(e.what()).find("stopped while waiting to retry"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(waits, 1);
+}
+
+}  // namespace
+}  // namespace tote

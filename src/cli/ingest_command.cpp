@@ -29,6 +29,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                   "Keep waiting for new records at the end of the log (stop with Ctrl-C)");
     cmd->add_option("--batch", opts->ingest.batch_records, "Records per commit at most")
         ->capture_default_str();
+    cmd->add_option("--batch-bytes", opts->ingest.batch_bytes,
+                    "Bytes (keys + values) of the records per commit at most: bounds the memory "
+                    "a batch of large rows takes")
+        ->capture_default_str();
     cmd->add_option(
         "--consumer", opts->consumer,
         "Name of the resume position in the warehouse (default: ingest, or jsonl for "

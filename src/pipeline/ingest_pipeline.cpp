@@ -134,6 +134,8 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     batch.reserve(config_.batch_records);
     DecodeResult result;  // reused across records: the decoder keeps its storage
     size_t uncommitted = 0;
+    size_t uncommitted_bytes = 0;  // key + value bytes of the records since the last commit
+    uint64_t bytes_seen = 0, records_seen = 0;  // for the average record size
     auto last_commit = Clock::now();
 
     // Commits run in the background while the next batch is decoded; the position of each
@@ -167,6 +169,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         progress.phase = progress.log_end_offset > progress.next_offset ? IngestPhase::CatchingUp
                                                                         : IngestPhase::Waiting;
         uncommitted = 0;
+        uncommitted_bytes = 0;
         last_commit = Clock::now();
         if (on_commit) on_commit(progress);
     };
@@ -183,14 +186,27 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         }
         size_t got = 0;
         bool short_chunk = false;
-        // Poll in cache-sized chunks (the same commit points as one poll of `room`).
-        while (got < room && !short_chunk) {
+        // Poll in cache-sized chunks, fewer records a chunk when records are large, until the
+        // batch holds batch_records records or batch_bytes bytes.
+        while (got < room && !short_chunk && uncommitted_bytes < config_.batch_bytes) {
             batch.clear();
             size_t want = std::min<size_t>(room - got, 4096);
+            if (records_seen == 0) {
+                want = 1;  // learn the record size before reading a whole chunk
+            } else {
+                const uint64_t average = std::max<uint64_t>(bytes_seen / records_seen, 1);
+                want = std::clamp<size_t>((config_.batch_bytes - uncommitted_bytes) / average, 1,
+                                          want);
+            }
             size_t n = reader_.poll(batch, want);
             got += n;
             short_chunk = n < want;
             for (const LogRecord& rec : batch) {
+                const size_t size =
+                    (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0);
+                uncommitted_bytes += size;
+                bytes_seen += size;
+                ++records_seen;
                 if (!rec.source_error.empty()) {  // the source could not even read it
                     writer_.add_dead_letter(rec, "source", rec.source_error);
                     if (facts_) feed_facts(rec, result);
@@ -218,8 +234,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         }
         progress.records += got;
         uncommitted += got;
-        const bool at_end = got < room || (at_limit && got == room);
+        const bool at_end = short_chunk || (at_limit && got == room);
         const bool due = uncommitted >= config_.batch_records ||
+                         uncommitted_bytes >= config_.batch_bytes ||
                          (uncommitted > 0 && Clock::now() - last_commit >= config_.commit_interval);
         // Caught up with the log: commit and wait, so the newest changes are visible at once.
         if (due || (at_end && uncommitted > 0)) commit(at_end);

@@ -16,6 +16,8 @@ namespace tote {
 
 struct IngestConfig {
     size_t batch_records = 250000;                   // commit at least every this many records
+    size_t batch_bytes = 256u << 20;  // ... or once the records read hold this many bytes (key +
+                                      // value), so a batch of large rows stays bounded in memory
     std::chrono::milliseconds commit_interval{200};  // ... or this often when records arrive
     bool follow = false;  // false: stop at the end of the log; true: wait for more until stopped
     std::chrono::milliseconds idle_wait{20};  // how long to wait at the end of the log

@@ -14,7 +14,7 @@ namespace {
 // Records 0..n-1 of one topic, read from memory.
 class VectorSource : public RecordSource {
 public:
-    explicit VectorSource(int64_t n) : n_(n) {}
+    explicit VectorSource(int64_t n, size_t value_bytes = 1) : n_(n), value_(value_bytes, 'v') {}
     void seek(const LogPosition& pos) override { next_ = pos.next_offset; }
     size_t poll(std::vector<LogRecord>& out, size_t max_records) override {
         size_t got = 0;
@@ -24,7 +24,7 @@ public:
                                     Offset{next_},
                                     5,
                                     std::string("k"),
-                                    std::string("v"),
+                                    value_,
                                     {}});
         return got;
     }
@@ -33,6 +33,7 @@ public:
 
 private:
     int64_t n_;
+    std::string value_;
     int64_t next_ = 0;
 };
 
@@ -93,6 +94,27 @@ TEST(IngestPipeline, RetriesTransientErrorsWithBackoff) {
     ASSERT_EQ(conn.inserts.size(), 2u);  // the landing rows, then the position
     EXPECT_EQ(conn.inserts[0].table, "`tote`.`land_players`");
     EXPECT_EQ(conn.inserts[1].table, "`tote`.`_offsets`");
+}
+
+// issue 13: a batch is bounded by bytes as well as by records. Records of 1,000 + 1 bytes with
+// a 2,500-byte budget commit every 3 records (the 3rd crosses it), whatever batch_records says.
+TEST(IngestPipeline, BatchesAreBoundedByBytes) {
+    FakeConnection conn;
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    VectorSource source(10, 1000);
+    PlayerDecoder decoder;
+    IngestConfig config;
+    config.batch_records = 1000000;
+    config.batch_bytes = 2500;
+    config.commit_interval = std::chrono::hours(1);  // only size or the end commits
+    IngestPipeline pipeline(source, decoder, writer, config);
+    std::atomic<bool> stop{false};
+    std::vector<int64_t> commits;
+    IngestProgress p =
+        pipeline.run(stop, [&](const IngestProgress& q) { commits.push_back(q.next_offset); });
+    EXPECT_EQ(p.records, 10u);
+    EXPECT_EQ(p.durable_offset, 10);
+    EXPECT_EQ(commits, (std::vector<int64_t>{3, 6, 9, 10}));
 }
 
 // Past the limit the error ends the run, saying how many attempts were made.

@@ -30,8 +30,8 @@
 #include "model/betting_mapping.h"
 #include "sink/encoded_insert.h"
 #include "sink/fact_writer.h"
-#include "sink/kpi_contribution.h"
 #include "transform/facts/fact_builder.h"
+#include "transform/facts/kpi_contributions.h"
 #include "transform/transaction/transaction_assembler.h"
 
 namespace tote {

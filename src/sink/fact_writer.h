@@ -1,5 +1,5 @@
 #pragma once
-// Lands a facts::FactBatch (src/transform/facts/fact_rows.h) and its KPI contributions in the
+// Lands a facts::FactBatch (src/model/fact_rows.h) and its KPI contributions in the
 // tables of migrations 2 and 3 (fact_bet, fact_bet_leg, fact_wallet_transaction, etl_log,
 // kpi_hourly_contrib; dim_player, dim_sport, dim_competition, dim_event, dim_market,
 // dim_selection, dim_fx_rate) as RowBinary through a ClickHouseConnection.
@@ -18,11 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "model/fact_rows.h"
+#include "model/kpi_contribution.h"
 #include "sink/clickhouse_connection.h"
 #include "sink/encoded_insert.h"
-#include "sink/kpi_contribution.h"
 #include "sink/row_binary_writer.h"
-#include "transform/facts/fact_rows.h"
 
 namespace tote {
 

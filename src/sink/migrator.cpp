@@ -43,7 +43,7 @@ std::vector<Migration> Migrator::warehouse_migrations() {
         {2,
          "facts, etl log and retracting KPI contributions",
          {
-             // One row per fact and version (src/transform/facts/fact_rows.h; _version = the
+             // One row per fact and version (src/model/fact_rows.h; _version = the
              // row's version). Partitioned by the month of the immutable placement/creation
              // time, so every version of a key shares a partition (FINAL collapses within one).
              "CREATE TABLE IF NOT EXISTS {db}.fact_bet (bet_id Int64, _version UInt64, "
@@ -92,7 +92,7 @@ std::vector<Migration> Migrator::warehouse_migrations() {
         {3,
          "dimension tables, the EUR potential payout of bets, the player of KPI rows",
          {
-             // One row per dimension change (src/transform/facts/fact_rows.h DimRow): the row
+             // One row per dimension change (src/model/fact_rows.h DimRow): the row
              // as held after the change, or a key-only row with deleted = 1. Read the latest
              // version with FINAL or argMax(x, _version) and drop deleted = 1.
              "CREATE TABLE IF NOT EXISTS {db}.dim_player (player_id Int64, _version UInt64, "

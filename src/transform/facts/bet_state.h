@@ -24,7 +24,7 @@
 #include "model/player.h"
 #include "model/wallet_transaction.h"
 #include "transform/facts/dimension_state.h"
-#include "transform/facts/fact_rows.h"
+#include "model/fact_rows.h"
 #include "transform/facts/sorted_vector_map.h"
 
 namespace tote::facts {

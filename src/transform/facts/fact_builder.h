@@ -50,7 +50,7 @@
 #include "model/model_mapper.h"
 #include "transform/facts/bet_state.h"
 #include "transform/facts/dimension_state.h"
-#include "transform/facts/fact_rows.h"
+#include "model/fact_rows.h"
 #include "transform/transaction/complete_transaction.h"
 
 namespace tote::facts {

@@ -9,7 +9,7 @@
 
 #include "facts_scenario.h"
 #include "sink/fact_writer.h"
-#include "sink/kpi_contribution.h"
+#include "transform/facts/kpi_contributions.h"
 #include "sink/kpi_queries.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"

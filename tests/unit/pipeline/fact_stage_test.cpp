@@ -7,7 +7,7 @@
 #include "../facts/fact_stream.h"
 #include "../sink/fake_connection.h"
 #include "pipeline/fact_stage.h"
-#include "sink/kpi_contribution.h"
+#include "transform/facts/kpi_contributions.h"
 
 namespace tote {
 namespace {

@@ -23,7 +23,7 @@
 #include "simulate/betting_simulator.h"
 #include "simulate/json_text.h"
 #include "sink/fact_writer.h"
-#include "sink/kpi_contribution.h"
+#include "transform/facts/kpi_contributions.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
 #include "source/file_log_reader.h"

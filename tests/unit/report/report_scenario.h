@@ -11,7 +11,7 @@
 #include "report/report_row.h"
 #include "sink/clickhouse_connection.h"
 #include "sink/fact_writer.h"
-#include "sink/kpi_contribution.h"
+#include "transform/facts/kpi_contributions.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
 

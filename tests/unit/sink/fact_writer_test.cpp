@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "fake_connection.h"
-#include "sink/kpi_contribution.h"
+#include "transform/facts/kpi_contributions.h"
 #include "sink/kpi_queries.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"

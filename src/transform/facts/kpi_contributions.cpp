@@ -1,4 +1,4 @@
-#include "sink/kpi_contribution.h"
+#include "transform/facts/kpi_contributions.h"
 
 #include <algorithm>
 

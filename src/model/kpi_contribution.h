@@ -1,5 +1,7 @@
 #pragma once
-// The rows of kpi_hourly_contrib that one fact version writes: its own contribution (sign +1,
+// One row of kpi_hourly_contrib (a row type shared by the transform that computes it,
+// src/transform/facts/kpi_contributions.h, and the sink that writes it). The rows of
+// kpi_hourly_contrib that one fact version writes: its own contribution (sign +1,
 // keyed by its version) and the retraction of the previous version's contribution (sign -1,
 // keyed by the previous version, the same values). Both halves are pure functions of one fact
 // version each, so whoever writes them (the first run or a replay, in any batching) writes
@@ -7,9 +9,6 @@
 // a recomputation from the latest fact versions (KpiQueries). Definitions: docs/kpis.md.
 #include <cstdint>
 #include <string>
-#include <vector>
-
-#include "transform/facts/fact_rows.h"
 
 namespace tote {
 
@@ -41,23 +40,6 @@ struct KpiContribution {
     int64_t player_id = 0;  // the fact's player (active players: exact distinct per slice)
     bool operator==(const KpiContribution&) const = default;
 };
-
-// A bet's KPI slice: "" if it has no legs or a leg's sport is unknown, the sport when every leg
-// shares it, else "multiple".
-std::string kpi_sport(const facts::FactBet& bet);
-
-// Statuses of a settled, non-void bet (the settled view).
-bool kpi_settled_status(const std::string& status);
-
-// The rows of `current` (+1) and the retraction of `previous` (-1), if given. `previous` must be
-// the version this fact had before `current` (nullptr for the first). The same version again
-// (a re-emission) writes only its own rows; an older `current` than `previous` is a caller bug
-// (ToteError Fatal). Rows whose values are all zero are left out. Ordered by sign (+ first),
-// then hour.
-std::vector<KpiContribution> kpi_contributions(const facts::FactBet* previous,
-                                               const facts::FactBet& current);
-std::vector<KpiContribution> kpi_contributions(const facts::FactWalletTransaction* previous,
-                                               const facts::FactWalletTransaction& current);
 
 // Hour start (seconds) of a time in µs since the epoch (truncating division, as the SQL's intDiv).
 inline int64_t kpi_hour_s(int64_t us) {

@@ -392,49 +392,139 @@ void FactBuilder::set_waiting(std::vector<DimKey>& current, std::vector<DimKey> 
     current = std::move(next);
 }
 
-void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, FactBatch& out) {
-    if (s.pending_at) {
-        pending_bets_.erase({*s.pending_at, bet_id});
-        s.pending_at.reset();
-    }
-    if (!s.bet) return;  // no bet row (yet): nothing to emit
-    if (!s.bet->live) {
-        // Deleted in the source: one more version with status "deleted", the rest as last
-        // emitted, no verdict; its KPI contribution is nothing (the previous one is retracted).
-        if (s.emitted && s.emitted->status != kDeletedStatus) {
-            FactBet d = *s.emitted;
-            d.status = kDeletedStatus;
-            d.validation = ValidationStatus::Ok;
-            d.violated_rules.clear();
-            d.version = next_version(s.bet->version, s.emitted->version);
-            d.log_offset = s.last_input_offset;
-            s.emitted = d;
-            out.bets.push_back(std::move(d));
-            ++stats_.bets_emitted;
-        }
-        set_waiting(s.waiting, {}, bet_id, bet_waiters_);
-        return;
-    }
-    const model::Bet& b = s.bet->row;
-    uint64_t inputs = s.bet->version;
-    std::vector<DimKey> waiting;
+void FactBuilder::emit_deleted_bet(BetState& s, FactBatch& out) {
+    // Deleted in the source: one more version with status "deleted", the rest as last emitted,
+    // no verdict; its KPI contribution is nothing (the previous one is retracted).
+    if (!s.emitted || s.emitted->status == kDeletedStatus) return;
+    FactBet d = *s.emitted;
+    d.status = kDeletedStatus;
+    d.validation = ValidationStatus::Ok;
+    d.violated_rules.clear();
+    d.version = next_version(s.bet->version, s.emitted->version);
+    d.log_offset = s.last_input_offset;
+    s.emitted = d;
+    out.bets.push_back(std::move(d));
+    ++stats_.bets_emitted;
+}
 
-    validation::BetContext ctx;
-    ctx.bet = b;
-    ctx.watermark_passed = watermark_passed;
-    const auto* pv = dims_.player(b.player_id);
-    if (pv) {
-        ctx.player = pv->row;
-        inputs = std::max(inputs, pv->version);
-        if (!s.player_at_placement) {
-            s.player_at_placement = pv->row;
-            s.player_at_placement_version = pv->version;
-        }
-    } else {
-        waiting.push_back(DimKey{EntityKind::Player, b.player_id, {}});
+uint64_t FactBuilder::leg_dimensions(const model::BetLeg& l, validation::LegContext& lc,
+                                     FactBetLeg& fl, std::vector<DimKey>& waiting) const {
+    // selection -> market -> event -> competition -> sport; the first unknown one is waited for
+    // (an inferred member until it arrives).
+    uint64_t version = 0;
+    fl.inferred = true;
+    const auto* sel = dims_.selection(l.selection_id);
+    if (!sel) {
+        waiting.push_back(DimKey{EntityKind::Selection, l.selection_id, {}});
+        return version;
     }
-    inputs = std::max(inputs, s.player_at_placement_version);
+    lc.selection = sel->row;
+    version = std::max(version, sel->version);
+    const auto* m = dims_.market(sel->row.market_id);
+    if (!m) {
+        waiting.push_back(DimKey{EntityKind::Market, sel->row.market_id, {}});
+        return version;
+    }
+    lc.market = m->row;
+    version = std::max(version, m->version);
+    fl.market_id = m->row.id;
+    fl.market_type = m->row.type;
+    const auto* e = dims_.event(m->row.event_id);
+    if (!e) {
+        waiting.push_back(DimKey{EntityKind::Event, m->row.event_id, {}});
+        return version;
+    }
+    lc.event = e->row;
+    version = std::max(version, e->version);
+    fl.event_id = e->row.id;
+    const auto* c = dims_.competition(e->row.competition_id);
+    if (!c) {
+        waiting.push_back(DimKey{EntityKind::Competition, e->row.competition_id, {}});
+        return version;
+    }
+    version = std::max(version, c->version);
+    fl.competition = c->row.name;
+    const auto* sp = dims_.sport(c->row.sport_id);
+    if (!sp) {
+        waiting.push_back(DimKey{EntityKind::Sport, c->row.sport_id, {}});
+        return version;
+    }
+    version = std::max(version, sp->version);
+    fl.sport = sp->row.name;
+    fl.inferred = false;
+    return version;
+}
 
+uint64_t FactBuilder::emit_legs(BetState& s, FactBet& f, validation::BetContext& ctx,
+                                std::vector<DimKey>& waiting, FactBatch& out) {
+    uint64_t inputs = 0;
+    for (auto& [leg_no, ls] : s.legs) {
+        inputs = std::max(inputs, ls.leg.version);
+        std::optional<uint64_t> last_leg_version;
+        if (ls.emitted) last_leg_version = ls.emitted->version;
+        if (!ls.leg.live) {
+            if (ls.emitted && !ls.emitted->deleted) {
+                FactBetLeg d = *ls.emitted;
+                d.deleted = true;
+                d.version = next_version(ls.leg.version, last_leg_version);
+                d.log_offset = s.last_input_offset;
+                ls.emitted = d;
+                out.legs.push_back(d);
+                ++stats_.legs_emitted;
+            }
+            continue;
+        }
+        const model::BetLeg& l = ls.leg.row;
+        validation::LegContext lc;
+        lc.leg = l;
+        FactBetLeg fl;
+        fl.bet_id = l.bet_id;
+        fl.leg_no = static_cast<int32_t>(l.leg_no);
+        fl.selection_id = l.selection_id;
+        fl.odds_taken_e4 = l.odds_taken_e4;
+        fl.result = l.result ? std::string(to_text(*l.result)) : std::string();
+        const uint64_t leg_inputs = std::max(ls.leg.version, leg_dimensions(l, lc, fl, waiting));
+        if (auto it = s.status_at_placement.find(l.selection_id); it != s.status_at_placement.end())
+            lc.event_status_at_placement = it->second;
+        fl.live_at_placement = lc.event_status_at_placement == model::EventStatus::Live;
+        f.live = f.live || fl.live_at_placement;
+        f.legs += 1;
+        f.sports.push_back(fl.sport);
+        f.competitions.push_back(fl.competition);
+        f.dimensions_inferred = f.dimensions_inferred || fl.inferred;
+        ctx.legs.push_back(std::move(lc));
+        if (!ls.emitted || !same_but_position(fl, *ls.emitted)) {
+            fl.version = next_version(leg_inputs, last_leg_version);
+            fl.log_offset = s.last_input_offset;
+            out.legs.push_back(fl);
+            ls.emitted = std::move(fl);
+            ++stats_.legs_emitted;
+        }
+        inputs = std::max(inputs, leg_inputs);
+    }
+    return inputs;
+}
+
+bool FactBuilder::convert_to_eur(const model::Bet& b, FactBet& f, uint64_t& inputs) const {
+    const int32_t day = FxConversion::day_of(b.placed_at_us);
+    const auto* rate = dims_.fx_rate(b.currency, day);
+    if (!rate) return false;
+    auto stake = FxConversion::to_eur_cents(b.stake_minor, rate->row.rate_e10, b.currency);
+    auto payout = FxConversion::to_eur_cents(f.payout_minor, rate->row.rate_e10, b.currency);
+    auto potential =
+        FxConversion::to_eur_cents(b.potential_payout_minor, rate->row.rate_e10, b.currency);
+    if (!stake || !payout || !potential) return false;
+    inputs = std::max(inputs, rate->version);
+    f.fx_rate_e10 = rate->row.rate_e10;
+    f.stake_eur_cents = *stake;
+    f.payout_eur_cents = *payout;
+    f.potential_payout_eur_cents = *potential;
+    return true;
+}
+
+namespace {
+// The bet's own columns and the player's as of placement.
+FactBet bet_fact_head(const model::Bet& b, const BetState& s) {
     FactBet f;
     f.bet_id = b.id;
     f.player_id = b.player_id;
@@ -457,114 +547,51 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
     const bool settled = b.status == model::BetStatus::Won || b.status == model::BetStatus::Lost ||
                          b.status == model::BetStatus::CashedOut;
     f.ggr_minor = settled ? b.stake_minor - f.payout_minor : 0;
+    return f;
+}
+}  // namespace
 
-    for (auto& [leg_no, ls] : s.legs) {
-        inputs = std::max(inputs, ls.leg.version);
-        std::optional<uint64_t> last_leg_version;
-        if (ls.emitted) last_leg_version = ls.emitted->version;
-        if (!ls.leg.live) {
-            if (ls.emitted && !ls.emitted->deleted) {
-                FactBetLeg d = *ls.emitted;
-                d.deleted = true;
-                d.version = next_version(ls.leg.version, last_leg_version);
-                d.log_offset = s.last_input_offset;
-                ls.emitted = d;
-                out.legs.push_back(d);
-                ++stats_.legs_emitted;
-            }
-            continue;
-        }
-        const model::BetLeg& l = ls.leg.row;
-        uint64_t leg_inputs = ls.leg.version;
-        validation::LegContext lc;
-        lc.leg = l;
-        FactBetLeg fl;
-        fl.bet_id = l.bet_id;
-        fl.leg_no = static_cast<int32_t>(l.leg_no);
-        fl.selection_id = l.selection_id;
-        fl.odds_taken_e4 = l.odds_taken_e4;
-        fl.result = l.result ? std::string(to_text(*l.result)) : std::string();
-        std::string sport, competition;
-        bool inferred = true;
-        if (const auto* sel = dims_.selection(l.selection_id)) {
-            lc.selection = sel->row;
-            leg_inputs = std::max(leg_inputs, sel->version);
-            if (const auto* m = dims_.market(sel->row.market_id)) {
-                lc.market = m->row;
-                leg_inputs = std::max(leg_inputs, m->version);
-                fl.market_id = m->row.id;
-                fl.market_type = m->row.type;
-                if (const auto* e = dims_.event(m->row.event_id)) {
-                    lc.event = e->row;
-                    leg_inputs = std::max(leg_inputs, e->version);
-                    fl.event_id = e->row.id;
-                    if (const auto* c = dims_.competition(e->row.competition_id)) {
-                        leg_inputs = std::max(leg_inputs, c->version);
-                        competition = c->row.name;
-                        if (const auto* sp = dims_.sport(c->row.sport_id)) {
-                            leg_inputs = std::max(leg_inputs, sp->version);
-                            sport = sp->row.name;
-                            inferred = false;
-                        } else {
-                            waiting.push_back(DimKey{EntityKind::Sport, c->row.sport_id, {}});
-                        }
-                    } else {
-                        waiting.push_back(
-                            DimKey{EntityKind::Competition, e->row.competition_id, {}});
-                    }
-                } else {
-                    waiting.push_back(DimKey{EntityKind::Event, m->row.event_id, {}});
-                }
-            } else {
-                waiting.push_back(DimKey{EntityKind::Market, sel->row.market_id, {}});
-            }
-        } else {
-            waiting.push_back(DimKey{EntityKind::Selection, l.selection_id, {}});
-        }
-        if (auto it = s.status_at_placement.find(l.selection_id); it != s.status_at_placement.end())
-            lc.event_status_at_placement = it->second;
-        fl.sport = sport;
-        fl.competition = competition;
-        fl.live_at_placement = lc.event_status_at_placement == model::EventStatus::Live;
-        fl.inferred = inferred;
-        f.live = f.live || fl.live_at_placement;
-        if (!ls.emitted || !same_but_position(fl, *ls.emitted)) {
-            fl.version = next_version(leg_inputs, last_leg_version);
-            fl.log_offset = s.last_input_offset;
-            out.legs.push_back(fl);
-            ls.emitted = std::move(fl);
-            ++stats_.legs_emitted;
-        }
-        inputs = std::max(inputs, leg_inputs);
-        f.legs += 1;
-        f.sports.push_back(std::move(sport));
-        f.competitions.push_back(std::move(competition));
-        f.dimensions_inferred = f.dimensions_inferred || inferred;
-        ctx.legs.push_back(std::move(lc));
+void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, FactBatch& out) {
+    if (s.pending_at) {
+        pending_bets_.erase({*s.pending_at, bet_id});
+        s.pending_at.reset();
     }
+    if (!s.bet) return;  // no bet row (yet): nothing to emit
+    if (!s.bet->live) {
+        emit_deleted_bet(s, out);
+        set_waiting(s.waiting, {}, bet_id, bet_waiters_);
+        return;
+    }
+    const model::Bet& b = s.bet->row;
+    uint64_t inputs = s.bet->version;
+    std::vector<DimKey> waiting;
+
+    validation::BetContext ctx;
+    ctx.bet = b;
+    ctx.watermark_passed = watermark_passed;
+    if (const auto* pv = dims_.player(b.player_id)) {
+        ctx.player = pv->row;
+        inputs = std::max(inputs, pv->version);
+        if (!s.player_at_placement) {
+            s.player_at_placement = pv->row;
+            s.player_at_placement_version = pv->version;
+        }
+    } else {
+        waiting.push_back(DimKey{EntityKind::Player, b.player_id, {}});
+    }
+    inputs = std::max(inputs, s.player_at_placement_version);
+
+    FactBet f = bet_fact_head(b, s);
+    inputs = std::max(inputs, emit_legs(s, f, ctx, waiting, out));
     for (int64_t wid : s.ledger) {
         const auto& row = ledger_row(wid);
         inputs = std::max(inputs, row.version);
         if (row.live) ctx.ledger.push_back(row.row);
     }
-
-    const int32_t day = FxConversion::day_of(b.placed_at_us);
-    bool rate_missing = true;
-    if (const auto* rate = dims_.fx_rate(b.currency, day)) {
-        auto stake = FxConversion::to_eur_cents(b.stake_minor, rate->row.rate_e10, b.currency);
-        auto payout = FxConversion::to_eur_cents(f.payout_minor, rate->row.rate_e10, b.currency);
-        auto potential =
-            FxConversion::to_eur_cents(b.potential_payout_minor, rate->row.rate_e10, b.currency);
-        if (stake && payout && potential) {
-            rate_missing = false;
-            inputs = std::max(inputs, rate->version);
-            f.fx_rate_e10 = rate->row.rate_e10;
-            f.stake_eur_cents = *stake;
-            f.payout_eur_cents = *payout;
-            f.potential_payout_eur_cents = *potential;
-        }
-    }
-    if (rate_missing) waiting.push_back(DimKey{EntityKind::FxRate, day, b.currency});
+    const bool rate_missing = !convert_to_eur(b, f, inputs);
+    if (rate_missing)
+        waiting.push_back(
+            DimKey{EntityKind::FxRate, FxConversion::day_of(b.placed_at_us), b.currency});
 
     const auto outcomes = validation::RuleRegistry::check_all(ctx);
     Verdicts v = summarise(outcomes);

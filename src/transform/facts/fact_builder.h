@@ -47,11 +47,12 @@
 #include <vector>
 
 #include "model/betting_mapping.h"
+#include "model/fact_rows.h"
 #include "model/model_mapper.h"
 #include "transform/facts/bet_state.h"
 #include "transform/facts/dimension_state.h"
-#include "model/fact_rows.h"
 #include "transform/transaction/complete_transaction.h"
+#include "transform/validation/bet_context.h"
 
 namespace tote::facts {
 
@@ -122,6 +123,16 @@ private:
     void flush(int64_t offset, FactBatch& out);
 
     void emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, FactBatch& out);
+    // The parts of emit_bet: a deleted bet's last version; the legs (their facts emitted when
+    // changed; the bet's leg columns and the rules' leg contexts filled; returns their largest
+    // input version); a leg's dimensions (returns their largest version; unknown ones are added
+    // to `waiting`); the EUR columns at the placement day's rate (false when it is missing).
+    void emit_deleted_bet(BetState& s, FactBatch& out);
+    uint64_t emit_legs(BetState& s, FactBet& f, validation::BetContext& ctx,
+                       std::vector<DimKey>& waiting, FactBatch& out);
+    uint64_t leg_dimensions(const model::BetLeg& l, validation::LegContext& lc, FactBetLeg& fl,
+                            std::vector<DimKey>& waiting) const;
+    bool convert_to_eur(const model::Bet& b, FactBet& f, uint64_t& inputs) const;
     void emit_wallet(int64_t id, WalletState& s, bool watermark_passed, FactBatch& out);
     void set_waiting(std::vector<DimKey>& current, std::vector<DimKey> next, int64_t id,
                      std::map<DimKey, std::set<int64_t>>& index);

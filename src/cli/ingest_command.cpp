@@ -20,6 +20,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         std::string jsonl;
         DecoderOptions decoder;
         bool no_facts = false;
+        bool no_fsync = false;
         FactStageConfig facts;
     };
     auto opts = std::make_shared<Options>();
@@ -44,6 +45,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--no-facts", opts->no_facts,
                   "Land the change stream only: no transaction assembly, fact tables, ETL log or "
                   "KPI tables (for sources that are not a betting OLTP)");
+    cmd->add_flag("--no-fsync", opts->no_fsync,
+                  "Do not fsync the log and the inserted parts before each commit: faster with "
+                  "small commits (--follow), safe against a killed process but not against a "
+                  "power loss (docs/benchmarks.md)");
     cmd->add_option("--watermark-offsets", opts->facts.builder.watermark_offsets,
                     "A fact's verdict is final once the log is this many records past its latest "
                     "input (before that, rules a late row could still satisfy are pending)")
@@ -57,7 +62,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             !opts->consumer.empty() ? opts->consumer : (opts->jsonl.empty() ? "ingest" : "jsonl");
         std::unique_ptr<Decoder> decoder_ptr = opts->decoder.make_decoder();
         Decoder& decoder = *decoder_ptr;
-        WarehouseSession session(ctx, consumer);
+        opts->ingest.sync_source = !opts->no_fsync;
+        WarehouseSession session(ctx, consumer, !opts->no_fsync);
         if (opts->ingest.follow) session.start_api(opts->api_port);
         std::unique_ptr<RecordSource> source;
         if (opts->jsonl.empty())

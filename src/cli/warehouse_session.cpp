@@ -7,12 +7,15 @@
 
 namespace tote {
 
-WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& consumer) : ctx_(ctx) {
+WarehouseSession::WarehouseSession(const CliContext& ctx, const std::string& consumer,
+                                   bool sync_parts)
+    : ctx_(ctx) {
     std::filesystem::create_directories(ctx.data_dir);
     conn_ = open_for_writing(ctx);  // WarehouseWriter applies pending migrations
     WarehouseWriterConfig wc;
     wc.database = ctx.database;
     wc.consumer = consumer;
+    wc.sync_parts = sync_parts;
     writer_ = std::make_unique<WarehouseWriter>(*conn_, wc);
 }
 

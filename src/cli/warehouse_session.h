@@ -17,8 +17,10 @@ namespace tote {
 class WarehouseSession {
 public:
     // Opens the warehouse for writing and applies pending migrations.
-    // `consumer` names the resume position kept in the warehouse.
-    explicit WarehouseSession(const CliContext& ctx, const std::string& consumer = "ingest");
+    // `consumer` names the resume position kept in the warehouse; `sync_parts`: see
+    // WarehouseWriterConfig::sync_parts.
+    explicit WarehouseSession(const CliContext& ctx, const std::string& consumer = "ingest",
+                              bool sync_parts = true);
     ~WarehouseSession();
 
     // Serves the local API on 127.0.0.1:port and publishes its URL in DATA/api.url.

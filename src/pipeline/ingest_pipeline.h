@@ -22,6 +22,9 @@ struct IngestConfig {
     // follow = false: at the end of the log, finalise the verdicts of facts still waiting for
     // their watermark (FactStage::drain): the input is complete.
     bool drain_facts_at_end = true;
+    // Before each commit, make the records it covers durable in the source (RecordSource::sync:
+    // fdatasync of the embedded log), so the position is written only after them.
+    bool sync_source = true;
 };
 
 struct IngestProgress {

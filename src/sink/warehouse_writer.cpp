@@ -123,6 +123,33 @@ struct WarehouseWriter::State {
 
     std::string table(std::string_view name) const { return sql_table(config.database, name); }
 
+    bool parts_synced = false;  // the engine fsyncs inserted parts (enable_part_sync)
+
+    // Sets fsync_after_insert and fsync_part_directory on every MergeTree table of the
+    // database, where the engine knows them (system.merge_tree_settings lists both).
+    void enable_part_sync() {
+        std::string known;
+        try {
+            known = conn.query(
+                "SELECT count() FROM system.merge_tree_settings WHERE name IN "
+                "('fsync_after_insert', 'fsync_part_directory')");
+        } catch (const ToteError& e) {
+            if (e.retriable()) throw;
+            known = "0\n";  // no such system table: an engine without these settings
+        }
+        parts_synced = known == "2\n";
+        if (!parts_synced) return;
+        for (auto& r : parse_tsv(conn.query(
+                 "SELECT name FROM system.tables WHERE database = " + sql_string(config.database) +
+                 " AND engine LIKE '%MergeTree' ORDER BY name")))
+            if (!r.empty()) sync_parts_of(sql_table(config.database, r[0]));
+    }
+
+    void sync_parts_of(const std::string& qualified_table) {
+        conn.query("ALTER TABLE " + qualified_table +
+                   " MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1");
+    }
+
     // Reads the column sets of every land_ table, so a restarted writer knows them.
     void load_tables() {
         auto rows = parse_tsv(
@@ -174,6 +201,7 @@ struct WarehouseWriter::State {
         auto t = std::make_unique<LandingTable>(config.database, change.table);
         auto columns = t->missing_columns(change);
         conn.query(t->create_sql(columns));
+        if (parts_synced) sync_parts_of(t->qualified_name());
         // Another writer may have created it first with other columns: trust ClickHouse.
         std::vector<std::pair<std::string, std::string>> actual;
         for (auto& r :
@@ -230,6 +258,7 @@ struct WarehouseWriter::State {
 WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config)
     : state_(std::make_unique<State>(conn, std::move(config))) {
     Migrator(state_->conn, state_->config.database).apply();
+    if (state_->config.sync_parts) state_->enable_part_sync();
     state_->load_tables();
 }
 
@@ -353,6 +382,10 @@ size_t WarehouseWriter::buffered_rows() const {
 
 const WarehouseWriterStats& WarehouseWriter::stats() const {
     return state_->stats;
+}
+
+bool WarehouseWriter::parts_synced() const {
+    return state_->parts_synced;
 }
 
 void WarehouseWriter::set_stop_flag(const std::atomic<bool>* stop) {

@@ -314,6 +314,34 @@ TEST(SinkScenario, SameNamedTablesOfTwoSchemasLandApart) {
     EXPECT_EQ(r.live_rows("sales.bets"), 0u);  // truncated after its rows
 }
 
+// issue 12, case 8: where the engine can (the embedded 26.x; 18.16 has no such setting), every
+// table of the warehouse, landing tables created later included, fsyncs an inserted part and its
+// directory before the insert returns, so the parts a position covers are on disk before the
+// position is written.
+TEST(SinkScenario, InsertedPartsAreSyncedWhereTheEngineCan) {
+    auto& c = scenario_connection();
+    std::string db = fresh_database("fsync");
+    WarehouseWriterConfig cfg;
+    cfg.database = db;
+    WarehouseWriter w(c, cfg);
+    w.add_change(
+        event("players", Op::Create, "{\"id\":1}", streamed(100, 900, 1),
+              {{"id", kInt, int64_t{1}}}),
+        LogRecord{"t", Partition{0}, Offset{0}, 0, std::string("k"), std::string("v"), {}});
+    w.commit(LogPosition{1, 10});
+    const bool can = c.server_version().substr(0, 3) != "18.";
+    EXPECT_EQ(w.parts_synced(), can);
+    const std::string tables =
+        "FROM system.tables WHERE database = " + sql_string(db) + " AND engine LIKE '%MergeTree'";
+    EXPECT_EQ(c.query("SELECT countIf(name = 'land_players') " + tables), "1\n");
+    if (can) {
+        EXPECT_EQ(c.query("SELECT name " + tables +
+                          " AND NOT (engine_full LIKE '%fsync_after_insert = 1%' AND "
+                          "engine_full LIKE '%fsync_part_directory = 1%') ORDER BY name"),
+                  "");
+    }
+}
+
 TEST(SinkScenario, ResumePositionRoundTrips) {
     auto& c = scenario_connection();
     std::string db = fresh_database("offsets");

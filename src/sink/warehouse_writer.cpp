@@ -125,9 +125,11 @@ struct WarehouseWriter::State {
 
     bool parts_synced = false;  // the engine fsyncs inserted parts (enable_part_sync)
 
-    // Sets fsync_after_insert and fsync_part_directory on every MergeTree table of the
-    // database, where the engine knows them (system.merge_tree_settings lists both).
-    void enable_part_sync() {
+    // Sets fsync_after_insert and fsync_part_directory to `on` on every MergeTree table of the
+    // database, where the engine knows them (system.merge_tree_settings lists both). The
+    // settings are kept in the tables' metadata, so `off` is written too: a warehouse synced by
+    // an earlier run stops syncing when asked to.
+    void set_part_sync(bool on) {
         std::string known;
         try {
             known = conn.query(
@@ -137,17 +139,18 @@ struct WarehouseWriter::State {
             if (e.retriable()) throw;
             known = "0\n";  // no such system table: an engine without these settings
         }
-        parts_synced = known == "2\n";
-        if (!parts_synced) return;
+        if (known != "2\n") return;
+        parts_synced = on;
         for (auto& r : parse_tsv(conn.query(
                  "SELECT name FROM system.tables WHERE database = " + sql_string(config.database) +
                  " AND engine LIKE '%MergeTree' ORDER BY name")))
-            if (!r.empty()) sync_parts_of(sql_table(config.database, r[0]));
+            if (!r.empty()) sync_parts_of(sql_table(config.database, r[0]), on);
     }
 
-    void sync_parts_of(const std::string& qualified_table) {
-        conn.query("ALTER TABLE " + qualified_table +
-                   " MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1");
+    void sync_parts_of(const std::string& qualified_table, bool on) {
+        const std::string v = on ? "1" : "0";
+        conn.query("ALTER TABLE " + qualified_table + " MODIFY SETTING fsync_after_insert = " + v +
+                   ", fsync_part_directory = " + v);
     }
 
     // Reads the column sets of every land_ table, so a restarted writer knows them.
@@ -201,7 +204,7 @@ struct WarehouseWriter::State {
         auto t = std::make_unique<LandingTable>(config.database, change.table);
         auto columns = t->missing_columns(change);
         conn.query(t->create_sql(columns));
-        if (parts_synced) sync_parts_of(t->qualified_name());
+        if (parts_synced) sync_parts_of(t->qualified_name(), true);
         // Another writer may have created it first with other columns: trust ClickHouse.
         std::vector<std::pair<std::string, std::string>> actual;
         for (auto& r :
@@ -258,7 +261,7 @@ struct WarehouseWriter::State {
 WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConfig config)
     : state_(std::make_unique<State>(conn, std::move(config))) {
     Migrator(state_->conn, state_->config.database).apply();
-    if (state_->config.sync_parts) state_->enable_part_sync();
+    state_->set_part_sync(state_->config.sync_parts);
     state_->load_tables();
 }
 

@@ -340,6 +340,16 @@ TEST(SinkScenario, InsertedPartsAreSyncedWhereTheEngineCan) {
                           "engine_full LIKE '%fsync_part_directory = 1%') ORDER BY name"),
                   "");
     }
+    // Turned off, the settings go back to 0 (they live in the tables' metadata).
+    WarehouseWriterConfig off = cfg;
+    off.sync_parts = false;
+    WarehouseWriter unsynced(c, off);
+    EXPECT_FALSE(unsynced.parts_synced());
+    if (can) {
+        EXPECT_EQ(c.query("SELECT name " + tables +
+                          " AND engine_full LIKE '%fsync_after_insert = 1%' ORDER BY name"),
+                  "");
+    }
 }
 
 TEST(SinkScenario, ResumePositionRoundTrips) {

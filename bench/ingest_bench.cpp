@@ -2,10 +2,13 @@
 // Prints change events per second, CPU seconds per million change events (all threads of the
 // process, the embedded engine's included) and peak RSS. Not a test: it asserts nothing.
 //
-// usage: ingest_bench [change_events=1000000] [batch=250000] [facts=1]
+// usage: ingest_bench [change_events=1000000] [batch=250000] [facts=1] [durable=1]
 // facts=1: the whole ingest (landing + transaction assembly, fact tables, ETL log, KPI rows, as
 // `tote ingest` runs it); facts=0: landing only (`tote ingest --no-facts`). With facts, a second
 // phase measures the start-up replay that rebuilds the fact state from the whole log.
+// durable=1: inserted parts fsynced (WarehouseWriterConfig::sync_parts) and the log fdatasync'ed
+// before each position (IngestConfig::sync_source), as `tote ingest` runs; durable=0: neither;
+// 2: the log only; 3: the parts only.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -38,6 +41,10 @@ int main(int argc, char** argv) {
     const uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
     const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 250000;
     const bool with_facts = argc > 3 ? std::strtoull(argv[3], nullptr, 10) != 0 : true;
+    const unsigned durable =
+        argc > 4 ? static_cast<unsigned>(std::strtoul(argv[4], nullptr, 10)) : 1;
+    const bool sync_parts = durable == 1 || durable == 3;
+    const bool sync_log = durable == 1 || durable == 2;
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / fmt::format("tote-bench-{}", ::getpid());
     fs::remove_all(dir);
@@ -59,6 +66,8 @@ int main(int argc, char** argv) {
     jc.source = SourceConfig{SourceKind::FileLog, rc.log_dir};
     jc.facts = with_facts;
     jc.ingest.batch_records = batch;
+    jc.ingest.sync_source = sync_log;
+    jc.writer.sync_parts = sync_parts;
     IngestJob job(conn, jc);
     double c1 = cpu_seconds();
     auto t1 = std::chrono::steady_clock::now();
@@ -66,8 +75,12 @@ int main(int argc, char** argv) {
     double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     double ingest_cpu = cpu_seconds() - c1;
 
-    fmt::print("machine: {} cores; facts {}\n", sysconf(_SC_NPROCESSORS_ONLN),
-               with_facts ? "on (landing + facts + KPIs)" : "off (landing only)");
+    fmt::print(
+        "machine: {} cores; facts {}; log synced before each position: {}; parts fsynced: "
+        "{}\n",
+        sysconf(_SC_NPROCESSORS_ONLN),
+        with_facts ? "on (landing + facts + KPIs)" : "off (landing only)", sync_log ? "yes" : "no",
+        job.writer().parts_synced() ? "yes" : "no");
     fmt::print(
         "simulate: {} change events ({} records) in {:.2f} s = {:.0f} events/s, {:.2f} CPU s/M "
         "events, peak RSS {} MB\n",

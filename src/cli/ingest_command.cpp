@@ -18,6 +18,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         std::string jsonl;
         DecoderConfig decoder;
         bool no_facts = false;
+        bool no_fsync = false;
         FactStageConfig facts;
     };
     auto opts = std::make_shared<Options>();
@@ -46,6 +47,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--no-facts", opts->no_facts,
                   "Land the change stream only: no transaction assembly, fact tables, ETL log or "
                   "KPI tables (for sources that are not a betting OLTP)");
+    cmd->add_flag("--no-fsync", opts->no_fsync,
+                  "Do not fsync the log and the inserted parts before each commit: faster with "
+                  "small commits (--follow), safe against a killed process but not against a "
+                  "power loss (docs/benchmarks.md)");
     cmd->add_option("--watermark-offsets", opts->facts.builder.watermark_offsets,
                     "A fact's verdict is final once the log is this many records past its latest "
                     "input (before that, rules a late row could still satisfy are pending)")
@@ -65,6 +70,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         job_config.facts = !opts->no_facts;
         job_config.fact_stage = opts->facts;
         job_config.ingest = opts->ingest;
+        job_config.ingest.sync_source = !opts->no_fsync;
+        job_config.writer.sync_parts = !opts->no_fsync;
         WarehouseSession session(ctx);
         IngestJob job(session.connection(), job_config);
         if (opts->ingest.follow) session.start_api(opts->api_port);

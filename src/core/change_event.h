@@ -22,7 +22,7 @@ enum class Op : char {
 
 // A row change of one OLTP table.
 struct ChangeEvent {
-    std::string table;  // source table name without schema, e.g. "bets"
+    std::string table;  // the table's identity (core/table_identity.h): "bets", "sales.bets"
     Op op = Op::Create;
     std::string key;  // canonical key: compact JSON of the key fields in message order,
                       // e.g. {"id":5}; empty for a truncate

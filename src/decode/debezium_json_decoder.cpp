@@ -1,4 +1,5 @@
 #include "decode/debezium_json_decoder.h"
+#include "core/table_identity.h"
 #include "decode/column_rules.h"
 
 #include <simdjson.h>
@@ -231,6 +232,7 @@ class DebeziumJsonDecoder::Impl {
 public:
     explicit Impl(const DebeziumDecoderConfig& config)
         : suffix_(config.transaction_topic_suffix),
+          default_schema_(config.default_schema),
           rules_(make_column_rules(config.decimal_scales, config.money_columns)) {}
 
     void decode_into(const LogRecord& record, DecodeResult& out) {
@@ -367,10 +369,14 @@ private:
         if (!src || is_null(*src)) return std::string("source missing");
         object source;
         if (src->get_object().get(source)) return wrong_type("source", "an object", *src);
-        std::optional<element> table_el, lsn, txid, ts_ms, snapshot;
+        std::optional<element> table_el, schema_el, db_el, lsn, txid, ts_ms, snapshot;
         for (auto [k, v] : source) {
             if (eq(k, "table"))
                 table_el = v;
+            else if (eq(k, "schema"))
+                schema_el = v;
+            else if (eq(k, "db"))
+                db_el = v;
             else if (eq(k, "lsn"))
                 lsn = v;
             else if (eq(k, "txId"))
@@ -380,9 +386,19 @@ private:
             else if (eq(k, "snapshot"))
                 snapshot = v;
         }
-        std::string_view table;
+        std::string_view table, table_schema;
         if (auto err = read_string(table_el, "source.table", table)) return err;
-        ev.table.assign(table);
+        // The table's identity includes its schema (PostgreSQL); without one (Debezium's MySQL
+        // connector) the database is the schema (core/table_identity.h).
+        if (schema_el && !is_null(*schema_el)) {
+            if (auto err = read_string(schema_el, "source.schema", table_schema)) return err;
+        } else if (db_el && !is_null(*db_el)) {
+            if (auto err = read_string(db_el, "source.db", table_schema)) return err;
+        }
+        if (table_schema == default_schema_ && table.find_first_of(".%") == std::string_view::npos)
+            ev.table.assign(table);  // the common case, without a new string
+        else
+            ev.table = TableIdentity::of(table_schema, table, default_schema_);
         if (auto err = read_uint(lsn, "source.lsn", ev.source.lsn)) return err;
         if (txid && !is_null(*txid))
             if (auto err = read_uint(txid, "source.txId", ev.source.tx_id)) return err;
@@ -420,7 +436,9 @@ private:
             if (auto err = read_row_schema(*schema)) return err;
             fields = &schema_fields_;
         }
-        auto rules_it = rules_.find(table);
+        // Rules keyed by the table's identity, else by its bare name (every schema).
+        auto rules_it = rules_.find(ev.table);
+        if (rules_it == rules_.end()) rules_it = rules_.find(table);
         const TableRules* rules = rules_it == rules_.end() ? nullptr : &rules_it->second;
         if (has_before) {
             object row;
@@ -721,6 +739,7 @@ private:
     }
 
     std::string suffix_;
+    std::string default_schema_;
     ColumnRules rules_;
     simdjson::dom::parser value_parser_;
     simdjson::dom::parser key_parser_;

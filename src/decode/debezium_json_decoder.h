@@ -27,6 +27,12 @@ struct DebeziumDecoderConfig {
     // decimal_scales (a precise decimal whose scale is unknown).
     std::set<std::string> money_columns;
 
+    // The schema whose tables keep their bare names as their identity (core/table_identity.h):
+    // `bets` of `public` is "bets" and lands in land_bets, `bets` of `sales` is "sales.bets".
+    // decimal_scales and money_columns take "schema.table.column" or "table.column" (a bare
+    // table name applies in every schema).
+    std::string default_schema = "public";
+
     // Records on topics ending with this suffix are transaction metadata (BEGIN/END).
     std::string transaction_topic_suffix = ".transaction";
 };

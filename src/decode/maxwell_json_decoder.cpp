@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/table_identity.h"
 #include "decode/decimal_codec.h"
 #include "decode/decode_result_format.h"
 
@@ -144,7 +145,8 @@ private:
         if (auto err = find_string(root, "database", database, true)) return err;
         database_.assign(database);
         if (auto err = find_string(root, "table", table, true)) return err;
-        ev.table.assign(table);
+        bare_table_.assign(table);
+        ev.table = TableIdentity::of(database, table, config_.default_database);
 
         bool present = false;
         int64_t ts = 0;
@@ -171,8 +173,10 @@ private:
             return "position " + quoted(position) + " cannot be packed into the row version";
         ev.version = *version;
 
-        std::string qualified = database_ + "." + ev.table;
+        std::string qualified = database_ + "." + bare_table_;
         auto rules_it = rules_.find(ev.table);
+        if (rules_it == rules_.end()) rules_it = rules_.find(qualified);
+        if (rules_it == rules_.end()) rules_it = rules_.find(bare_table_);
         const TableRules* rules = rules_it == rules_.end() ? nullptr : &rules_it->second;
 
         od::value data_value;
@@ -187,7 +191,8 @@ private:
         const std::vector<std::string>* pk = &config_.default_primary_key;
         if (auto it = config_.primary_keys.find(qualified); it != config_.primary_keys.end())
             pk = &it->second;
-        else if (auto it2 = config_.primary_keys.find(ev.table); it2 != config_.primary_keys.end())
+        else if (auto it2 = config_.primary_keys.find(bare_table_);
+                 it2 != config_.primary_keys.end())
             pk = &it2->second;
         if (pk->empty()) return "no primary-key columns configured for table " + ev.table;
         ev.key = "{";
@@ -349,6 +354,7 @@ private:
     od::parser parser_;
     std::string buf_;
     std::string database_;
+    std::string bare_table_;  // the table's name without its database
 };
 
 MaxwellJsonDecoder::MaxwellJsonDecoder(MaxwellDecoderConfig config)

@@ -29,6 +29,12 @@ struct MaxwellDecoderConfig {
     // Columns that must arrive exact, keyed "table.column": a non-integer JSON number in such
     // a column that is not listed in decimal_scales is a DecodeFailure.
     std::set<std::string> money_columns;
+
+    // The database whose tables keep their bare names as their identity (core/table_identity.h);
+    // "" (default): every table is named "database.table" (MySQL has no default schema), e.g.
+    // `bets` of `shop` lands in land_shop.bets. decimal_scales and money_columns also take
+    // "database.table.column"; a bare table name applies in every database.
+    std::string default_database;
 };
 
 class MaxwellJsonDecoder final : public Decoder {

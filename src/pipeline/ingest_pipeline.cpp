@@ -152,6 +152,8 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
             for (auto& ins : fact_inserts) writer_.add_insert(std::move(ins));
             fill_fact_progress(progress);
         }
+        // The log first, then (in the commit) the data, then the position covering both.
+        if (config_.sync_source) reader_.sync();
         writer_.commit_async(reader_.position());  // returns once the previous one is durable
         progress.durable_offset = previous;
         if (wait) {

@@ -15,7 +15,7 @@
 namespace tote {
 
 struct IngestConfig {
-    size_t batch_records = 250000;                   // commit at least every this many records
+    size_t batch_records = 250000;    // commit at least every this many records
     size_t batch_bytes = 256u << 20;  // ... or once the records read hold this many bytes (key +
                                       // value), so a batch of large rows stays bounded in memory
     std::chrono::milliseconds commit_interval{200};  // ... or this often when records arrive
@@ -27,6 +27,9 @@ struct IngestConfig {
     // Stop once the position reaches this offset (-1: no limit). `tote repair` rebuilds up to
     // the position the ingest had committed.
     int64_t stop_at_offset = -1;
+    // Before each commit, make the records it covers durable in the source (RecordSource::sync:
+    // fdatasync of the embedded log), so the position is written only after them.
+    bool sync_source = true;
 };
 
 // What the pipeline is doing, for the progress line and `tote status`.

@@ -124,6 +124,36 @@ struct WarehouseWriter::State {
 
     std::string table(std::string_view name) const { return sql_table(config.database, name); }
 
+    bool parts_synced = false;  // the engine fsyncs inserted parts (enable_part_sync)
+
+    // Sets fsync_after_insert and fsync_part_directory to `on` on every MergeTree table of the
+    // database, where the engine knows them (system.merge_tree_settings lists both). The
+    // settings are kept in the tables' metadata, so `off` is written too: a warehouse synced by
+    // an earlier run stops syncing when asked to.
+    void set_part_sync(bool on) {
+        std::string known;
+        try {
+            known = conn.query(
+                "SELECT count() FROM system.merge_tree_settings WHERE name IN "
+                "('fsync_after_insert', 'fsync_part_directory')");
+        } catch (const ToteError& e) {
+            if (e.retriable()) throw;
+            known = "0\n";  // no such system table: an engine without these settings
+        }
+        if (known != "2\n") return;
+        parts_synced = on;
+        for (auto& r : parse_tsv(conn.query(
+                 "SELECT name FROM system.tables WHERE database = " + sql_string(config.database) +
+                 " AND engine LIKE '%MergeTree' ORDER BY name")))
+            if (!r.empty()) sync_parts_of(sql_table(config.database, r[0]), on);
+    }
+
+    void sync_parts_of(const std::string& qualified_table, bool on) {
+        const std::string v = on ? "1" : "0";
+        conn.query("ALTER TABLE " + qualified_table + " MODIFY SETTING fsync_after_insert = " + v +
+                   ", fsync_part_directory = " + v);
+    }
+
     // Reads the column sets of every land_ table, so a restarted writer knows them.
     void load_tables() {
         auto rows = parse_tsv(
@@ -175,6 +205,7 @@ struct WarehouseWriter::State {
         auto t = std::make_unique<LandingTable>(config.database, change.table);
         auto columns = t->missing_columns(change);
         conn.query(t->create_sql(columns));
+        if (parts_synced) sync_parts_of(t->qualified_name(), true);
         // Another writer may have created it first with other columns: trust ClickHouse.
         std::vector<std::pair<std::string, std::string>> actual;
         for (auto& r :
@@ -238,6 +269,7 @@ WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConf
                 ErrorClass::Fatal,
                 SchemaCheck::describe(problems, state_->config.database, conn.describe()));
     }
+    state_->set_part_sync(state_->config.sync_parts);
     state_->load_tables();
 }
 
@@ -361,6 +393,10 @@ size_t WarehouseWriter::buffered_rows() const {
 
 const WarehouseWriterStats& WarehouseWriter::stats() const {
     return state_->stats;
+}
+
+bool WarehouseWriter::parts_synced() const {
+    return state_->parts_synced;
 }
 
 void WarehouseWriter::set_stop_flag(const std::atomic<bool>* stop) {

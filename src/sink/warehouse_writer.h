@@ -34,6 +34,11 @@ struct WarehouseWriterConfig {
     // Every statement and insert of the writer (and the migrations it runs) goes through a
     // RetryingConnection with this policy: transient errors are retried in-process.
     RetryPolicy retry;
+    // Durable before the position: every MergeTree table of the database (landing tables
+    // created later included) fsyncs an inserted part and its directory before the insert
+    // returns (fsync_after_insert, fsync_part_directory), where the engine has these settings
+    // (the embedded 26.x engine; not ClickHouse 18.16). Cost: docs/benchmarks.md.
+    bool sync_parts = true;
 };
 
 struct WarehouseWriterStats {
@@ -75,6 +80,10 @@ public:
 
     size_t buffered_rows() const;
     const WarehouseWriterStats& stats() const;
+
+    // True when inserted parts are fsynced before an insert returns (sync_parts and the engine
+    // can).
+    bool parts_synced() const;
 
     // The flag (Ctrl-C) that ends a retry's backoff early; nullptr: none.
     void set_stop_flag(const std::atomic<bool>* stop);

@@ -156,4 +156,10 @@ size_t FileLogReader::poll(std::vector<LogRecord>& out, size_t max_records) {
     return got;
 }
 
+void FileLogReader::sync() {
+    if (::fdatasync(fd_.get()) != 0)
+        throw ToteError(ErrorClass::Retriable, "cannot sync log " + path_.string() + ": " +
+                                                   std::strerror(errno) + " (is the disk full?)");
+}
+
 }  // namespace tote

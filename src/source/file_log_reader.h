@@ -26,6 +26,9 @@ public:
     // Position after the last record returned by poll.
     LogPosition position() const override { return pos_; }
     std::string describe() const override { return path_.string(); }
+    // fdatasync of the log file (Linux flushes the file's dirty pages whichever process wrote
+    // them, through a read-only descriptor too). Throws ToteError(Retriable) on failure.
+    void sync() override;
 
     // Byte size of the log file now (for progress).
     int64_t file_size() const;

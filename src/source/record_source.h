@@ -28,6 +28,12 @@ public:
     virtual size_t poll(std::vector<LogRecord>& out, size_t max_records) = 0;
     // Position after the last record returned by poll.
     virtual LogPosition position() const = 0;
+    // Makes every record returned by poll so far durable where the source itself is a local
+    // file that its writer may not have synced (the embedded log: fdatasync). The pipeline calls
+    // it before it commits a position covering them, so after a power loss the log still holds
+    // every record the warehouse's position counts. Default: nothing (a Kafka broker or a
+    // captured file is durable on its own).
+    virtual void sync() {}
     virtual std::string describe() const = 0;
     // The offset after the newest complete record the source holds now, where the source can
     // tell (for progress: lag and estimates); nullopt otherwise.

@@ -134,10 +134,12 @@ def main():
         out = tote.run("--database", "cap_maxwell", "ingest", "--format", "maxwell", "--jsonl", maxwell,
                        "--primary-key", "bet_legs=bet_id,leg_no").stdout
         check("\ningested 8 records (8 changes, 0 dead letters)" in "\n" + out, f"maxwell: {out.strip()}")
-        legs = tote.query("SELECT _key FROM cap_maxwell.land_bet_legs FINAL WHERE _deleted = 0 ORDER BY _key")
+        # MySQL has no default schema: a table's identity is database.table (docs/warehouse.md).
+        legs = tote.query("SELECT _key FROM cap_maxwell.`land_sportsbook.bet_legs` FINAL WHERE _deleted = 0 "
+                          "ORDER BY _key")
         check(legs.split() == ['{"bet_id":21,"leg_no":1}', '{"bet_id":21,"leg_no":9}'],
               f"maxwell: bet legs keyed by (bet_id, leg_no): {legs.split()}")
-        bets = tote.query("SELECT _key, _deleted FROM cap_maxwell.land_bets FINAL ORDER BY _key")
+        bets = tote.query("SELECT _key, _deleted FROM cap_maxwell.`land_sportsbook.bets` FINAL ORDER BY _key")
         check(bets.split() == ['{"id":21}', "0", '{"id":22}', "1"],
               f"maxwell: bet 21 live, bet 22 deleted and kept as a delete: {bets.split()}")
 

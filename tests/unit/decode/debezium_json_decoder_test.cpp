@@ -350,5 +350,34 @@ TEST(DebeziumJsonDecoder, MalformedInputsGiveSpecificReasons) {
               "column players.extra in after is not in the value schema");
 }
 
+// issue 12, case 10: the table's identity includes its schema (core/table_identity.h): tables of
+// the default schema keep their bare names, same-named tables of other schemas do not meet
+// them; a money column listed by its bare table name is still found.
+TEST(DebeziumJsonDecoder, TableIdentityIncludesTheSchema) {
+    DebeziumJsonDecoder d(money_config());
+    auto source = [](const std::string& schema_field) {
+        return R"({"db":"sportsbook",)" + schema_field +
+               R"("table":"bets","lsn":100,"txId":7,"ts_ms":1000,"snapshot":"false"})";
+    };
+    const std::string after = R"({"id":5,"stake":"1.50"})";
+    auto key = std::optional<std::string>(R"({"id":5})");
+    EXPECT_EQ(
+        change(d.decode(record("t", key, envelope("c", after, source(R"("schema":"public",)")))))
+            .table,
+        "bets");
+    auto sales =
+        change(d.decode(record("t", key, envelope("c", after, source(R"("schema":"sales",)")))));
+    EXPECT_EQ(sales.table, "sales.bets");
+    EXPECT_EQ(value_of(sales.after, "stake"), Value(std::string("1.50")));
+    EXPECT_EQ(change(d.decode(record("t", key, envelope("c", after, source(R"("schema":"a.b",)")))))
+                  .table,
+              "a%2Eb.bets");
+    // No schema field (e.g. Debezium's MySQL connector): the database names the schema.
+    EXPECT_EQ(change(d.decode(record("t", key, envelope("c", after, source(""))))).table,
+              "sportsbook.bets");
+    EXPECT_NE(failure(d.decode(record("t", key, envelope("c", after, source(R"("schema":7,)"))))),
+              "");
+}
+
 }  // namespace
 }  // namespace tote

@@ -29,7 +29,7 @@ TEST(MaxwellJsonDecoder, InsertWithExactDecimalAndPosition) {
     auto e = change(d.decode(maxwell(
         R"({"database":"sportsbook","table":"bets","type":"insert","ts":1700000000,"xid":9001,"xoffset":0,"position":"mysql-bin.000003:1234","data":{"id":5,"stake":1234567890123456.78,"status":"open","odds":1.5}})")));
     EXPECT_EQ(e.op, Op::Create);
-    EXPECT_EQ(e.table, "bets");
+    EXPECT_EQ(e.table, "sportsbook.bets");  // MySQL has no default schema: always qualified
     EXPECT_EQ(e.key, R"({"id":5})");
     EXPECT_EQ(e.source.lsn, (uint64_t{3} << 32) | 1234);
     EXPECT_EQ(e.source.tx_id, 9001u);
@@ -94,12 +94,12 @@ TEST(MaxwellJsonDecoder, Failures) {
     EXPECT_EQ(
         reason(
             R"({"database":"db","table":"bets","type":"insert","ts":1,"position":"b.1:1","data":{"id":1,"payout":2.5}})"),
-        "column bets.payout in data: money column arrived as the non-integer number 2.5 and has "
+        "column db.bets.payout in data: money column arrived as the non-integer number 2.5 and has "
         "no scale in decimal_scales: list it there to decode the exact text as a decimal");
     EXPECT_EQ(
         reason(
             R"({"database":"db","table":"bets","type":"insert","ts":1,"position":"b.1:1","data":{"id":1,"stake":2.555}})"),
-        "column bets.stake in data: '2.555' has more than 2 decimals: it would be rounded");
+        "column db.bets.stake in data: '2.555' has more than 2 decimals: it would be rounded");
     EXPECT_EQ(reason(R"({"database":"db","table":"t","type":"insert","ts":1,"data":{"id":1}})"),
               "position missing (enable Maxwell's output_binlog_position)");
     EXPECT_EQ(
@@ -118,11 +118,11 @@ TEST(MaxwellJsonDecoder, Failures) {
     EXPECT_EQ(
         reason(
             R"({"database":"db","table":"t","type":"insert","ts":1,"position":"b.1:1","data":{"name":"x"}})"),
-        "primary key column id missing from data of table t (configure primary_keys)");
+        "primary key column id missing from data of table db.t (configure primary_keys)");
     EXPECT_EQ(
         reason(
             R"({"database":"db","table":"t","type":"insert","ts":1,"position":"b.1:1","data":{"id":null}})"),
-        "primary key column t.id is null");
+        "primary key column db.t.id is null");
     EXPECT_EQ(
         reason(
             R"({"database":"db","table":"t","type":"insert","ts":"1","position":"b.1:1","data":{"id":1}})"),
@@ -140,6 +140,27 @@ TEST(MaxwellJsonDecoder, Failures) {
             R"({"data":{"id":8,"country":"KE",":cata{u":{"database":"x"},"type":"update","table":"t"})")
             .rfind("value: malformed JSON", 0),
         0u);
+}
+
+// issue 12, case 10: the database is part of the table's identity; a configured default
+// database keeps its tables' bare names. Keys and column rules configured by bare table name
+// still apply.
+TEST(MaxwellJsonDecoder, TableIdentityIncludesTheDatabase) {
+    auto cfg = config();
+    MaxwellJsonDecoder d(cfg);
+    const std::string leg =
+        R"("table":"bet_legs","type":"insert","ts":1700000000,"xid":9001,"xoffset":0,"position":"mysql-bin.000003:1234","data":{"bet_id":1,"leg_no":2}})";
+    auto a = change(d.decode(maxwell(R"({"database":"shop_a",)" + leg)));
+    auto b = change(d.decode(maxwell(R"({"database":"shop_b",)" + leg)));
+    EXPECT_EQ(a.table, "shop_a.bet_legs");
+    EXPECT_EQ(b.table, "shop_b.bet_legs");
+    EXPECT_EQ(a.key, R"({"bet_id":1,"leg_no":2})");
+    cfg.default_database = "shop_a";
+    MaxwellJsonDecoder with_default(cfg);
+    EXPECT_EQ(change(with_default.decode(maxwell(R"({"database":"shop_a",)" + leg))).table,
+              "bet_legs");
+    EXPECT_EQ(change(with_default.decode(maxwell(R"({"database":"shop_b",)" + leg))).table,
+              "shop_b.bet_legs");
 }
 
 }  // namespace

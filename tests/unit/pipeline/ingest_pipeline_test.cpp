@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <mutex>
 
 #include "../sink/fake_connection.h"
 #include "core/error.h"
@@ -30,6 +32,12 @@ public:
     }
     LogPosition position() const override { return LogPosition{next_, next_ * 10}; }
     std::string describe() const override { return "memory"; }
+    void sync() override {
+        synced_through.push_back(next_);
+        if (on_sync) on_sync();
+    }
+    std::vector<int64_t> synced_through;  // the position at each sync()
+    std::function<void()> on_sync;
 
 private:
     int64_t n_;
@@ -166,6 +174,48 @@ TEST(IngestPipeline, StopFlagInterruptsTheBackoff) {
             << e.what();
     }
     EXPECT_EQ(waits, 1);
+}
+
+// Counts the resume positions written (thread-safe: the committer runs on its own thread).
+class PositionCounter : public FakeConnection {
+public:
+    std::atomic<int> positions{0};
+    std::mutex mu;
+    void insert_row_binary(std::string_view t, std::string_view c, std::string_view r) override {
+        std::lock_guard lock(mu);
+        FakeConnection::insert_row_binary(t, c, r);
+        if (t == "`tote`.`_offsets`") ++positions;
+    }
+};
+
+// issue 12, case 8: the records a commit covers are synced in the source before its position is
+// written: each sync happens while that commit's position is not yet in the warehouse.
+TEST(IngestPipeline, SyncsTheSourceBeforeEachPosition) {
+    PositionCounter conn;
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    VectorSource source(5);
+    std::vector<int> positions_at_sync;
+    source.on_sync = [&] { positions_at_sync.push_back(conn.positions.load()); };
+    PlayerDecoder decoder;
+    IngestConfig ic;
+    ic.batch_records = 2;
+    IngestPipeline pipeline(source, decoder, writer, ic);
+    std::atomic<bool> stop{false};
+    IngestProgress p = pipeline.run(stop);
+    EXPECT_EQ(source.synced_through, (std::vector<int64_t>{2, 4, 5}));
+    EXPECT_EQ(p.commits, 3u);
+    ASSERT_EQ(positions_at_sync.size(), 3u);
+    for (size_t i = 0; i < positions_at_sync.size(); ++i)
+        EXPECT_LE(positions_at_sync[i], static_cast<int>(i)) << i;
+    EXPECT_EQ(conn.positions.load(), 3);
+
+    ic.sync_source = false;  // the documented trade-off: no sync
+    VectorSource unsynced(5);
+    WarehouseWriterConfig other;
+    other.consumer = "other";
+    WarehouseWriter writer2(conn, other);
+    IngestPipeline(unsynced, decoder, writer2, ic).run(stop);
+    EXPECT_TRUE(unsynced.synced_through.empty());
 }
 
 }  // namespace

@@ -1,0 +1,255 @@
+// The wedge property test (issue 12, "Deliver 2"): no record may stop ingest. A simulated
+// stream gets mutated copies of its own records inserted at random places (times at and past
+// every range the warehouse holds, extreme numbers, huge strings, unknown operations, cut JSON,
+// broken keys, re-deliveries of random earlier records, re-snapshots of them); the whole log is
+// ingested with the fact stage into the embedded engine and must reach its end, with every
+// record accounted for (landed as a change, a transaction marker, a tombstone, or a dead letter
+// with a reason) and every time out of range logged as a mapping error.
+//
+// CI runs the fixed seed below. TOTE_WEDGE_SEED=<n> runs another seed, TOTE_WEDGE_ROUNDS=<n>
+// that many seeds in a row (from TOTE_WEDGE_SEED or a random one, printed) for a soak run.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <regex>
+
+#include "decode/debezium_json_decoder.h"
+#include "model/betting_mapping.h"
+#include "pipeline/fact_stage.h"
+#include "pipeline/ingest_pipeline.h"
+#include "pipeline/simulation_runner.h"
+#include "sink/embedded_clickhouse.h"
+#include "sink/sql_text.h"
+#include "sink/warehouse_writer.h"
+#include "source/file_log_reader.h"
+#include "source/file_log_writer.h"
+
+namespace tote {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kFixedSeed = 20261129;
+constexpr uint64_t kChangeEvents = 30000;  // past the initial snapshot into bets and ledger
+
+std::unique_ptr<EmbeddedClickHouse> g_engine;
+fs::path g_dir;
+
+enum class Mutation {
+    TooOld,      // a time before 1970
+    TooLate,     // a time after 2106 (and after Date's 2149)
+    LastSecond,  // the last second DateTime holds: must land and build
+    HugeNumber,  // an integer beyond Int64
+    HugeString,  // a 300 KB text value
+    UnknownOp,   // "op":"z"
+    CutJson,     // the value cut in half
+    BadKey,      // a key that is not JSON
+    Redelivery,  // an earlier record again, unchanged
+    Resnapshot,  // an earlier change again as a snapshot read
+};
+constexpr int kMutations = 10;
+
+struct Mutated {
+    std::vector<LogRecord> records;
+    int counts[kMutations] = {};
+    uint64_t out_of_range_times = 0;  // TooOld/TooLate that hit a time of a mapped table
+};
+
+const std::regex kIsoTime(R"re("(\d{4})(-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)")re");
+const std::regex kInteger(R"re(("[a-z_]+":)(\d{1,18})([,}]))re");
+const std::regex kStreamedOp(R"("op":"[cu]")");
+const std::regex kText(R"re(("(?:country|name|home|away|status|currency)":")([^"]*)")re");
+
+bool replace_first(std::string& s, const std::regex& re, const std::string& fmt) {
+    std::smatch m;
+    if (!std::regex_search(s, m, re)) return false;
+    s = m.prefix().str() + m.format(fmt) + m.suffix().str();
+    return true;
+}
+
+// The record at `i` of `in` and, with probability `rate`, a mutated record inserted before it.
+Mutated mutate(const std::vector<LogRecord>& in, uint64_t seed, double rate) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> coin(0, 1);
+    Mutated out;
+    for (size_t i = 0; i < in.size(); ++i) {
+        if (i > 0 && coin(rng) < rate) {
+            auto kind = static_cast<Mutation>(rng() % kMutations);
+            size_t from = rng() % i;           // a random earlier record
+            if (kind == Mutation::Resnapshot)  // of a streamed change: the next one (before i)
+                while (from + 1 < i &&
+                       (!in[from].value || !std::regex_search(*in[from].value, kStreamedOp)))
+                    ++from;
+            LogRecord r = in[from];
+            bool applied = r.value.has_value();
+            if (applied) {
+                std::string& v = *r.value;
+                const bool changes_row = v.find("\"op\":\"") != std::string::npos;
+                switch (kind) {
+                    case Mutation::TooOld:
+                        applied = changes_row && replace_first(v, kIsoTime, "\"1969$2\"");
+                        break;
+                    case Mutation::TooLate:
+                        applied = changes_row && replace_first(v, kIsoTime, "\"2150$2\"");
+                        break;
+                    case Mutation::LastSecond:
+                        applied = changes_row &&
+                                  replace_first(v, kIsoTime, "\"2106-02-07T06:28:15.000000Z\"");
+                        break;
+                    case Mutation::HugeNumber:
+                        applied = replace_first(v, kInteger, "$01123456789012345678901234567890$3");
+                        break;
+                    case Mutation::HugeString:
+                        applied = replace_first(v, kText, "$01" + std::string(300000, 'x') + "\"");
+                        break;
+                    case Mutation::UnknownOp:
+                        applied = replace_first(v, std::regex(R"("op":"[a-z]")"), "\"op\":\"z\"");
+                        break;
+                    case Mutation::CutJson:
+                        v.resize(v.size() / 2);
+                        break;
+                    case Mutation::BadKey:
+                        r.key = std::string("{\"id\":");
+                        break;
+                    case Mutation::Redelivery:
+                        break;
+                    case Mutation::Resnapshot:
+                        applied = changes_row && replace_first(v, kStreamedOp, "\"op\":\"r\"") &&
+                                  replace_first(v, std::regex(R"("snapshot":"[a-z_]*")"),
+                                                "\"snapshot\":\"true\"");
+                        break;
+                }
+                if (applied && (kind == Mutation::TooOld || kind == Mutation::TooLate))
+                    for (const char* t : {"\"table\":\"bets\"", "\"table\":\"wallet_transactions\"",
+                                          "\"table\":\"players\"", "\"table\":\"events\""})
+                        if (v.find(t) != std::string::npos) ++out.out_of_range_times;
+            }
+            if (applied) {
+                ++out.counts[static_cast<int>(kind)];
+                out.records.push_back(std::move(r));
+            }
+        }
+        out.records.push_back(in[i]);
+    }
+    return out;
+}
+
+std::string q(const std::string& sql) {
+    return g_engine->query(sql);
+}
+
+uint64_t count(const std::string& sql) {
+    return std::stoull(q(sql));
+}
+
+void run_seed(uint64_t seed, const std::vector<LogRecord>& clean) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Mutated m = mutate(clean, seed, 0.03);
+    const fs::path log = g_dir / ("log-" + std::to_string(seed));
+    fs::remove_all(log);
+    {
+        FileLogWriter w(log);
+        for (const auto& r : m.records) {
+            std::optional<std::string_view> key, value;
+            if (r.key) key = *r.key;
+            if (r.value) value = *r.value;
+            w.append(r.topic, r.partition, r.timestamp_ms, key, value);
+        }
+        w.sync();
+    }
+    const std::string db = "wedge_" + std::to_string(seed);
+    q("DROP DATABASE IF EXISTS " + sql_identifier(db));
+    WarehouseWriterConfig wc;
+    wc.database = db;
+    wc.sync_parts = false;  // a test, not a power loss
+    WarehouseWriter writer(*g_engine, wc);
+    FileLogReader reader(log);
+    DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
+    FactStageConfig fc;
+    fc.builder.watermark_offsets = 2000;
+    FactStage facts(model::BettingMapping::simulator_default(), fc, *g_engine, db);
+    IngestConfig ic;
+    ic.batch_records = 1500;  // many commits, batch ends at random places
+    ic.sync_source = false;
+    IngestPipeline pipeline(reader, decoder, writer, ic, &facts);
+    std::atomic<bool> stop{false};
+    IngestProgress p;
+    ASSERT_NO_THROW(p = pipeline.run(stop));
+
+    // Reached the end, and every record is accounted for.
+    EXPECT_EQ(p.records, m.records.size());
+    EXPECT_EQ(p.durable_offset, static_cast<int64_t>(m.records.size()));
+    const auto& s = writer.stats();
+    EXPECT_EQ(s.changes + s.dead_letters + s.transactions + s.tombstones, m.records.size());
+    EXPECT_EQ(count("SELECT count() FROM " + sql_table(db, "_dead_letters") + " FINAL"),
+              s.dead_letters);
+    EXPECT_EQ(count("SELECT count() FROM " + sql_table(db, "_dead_letters") +
+                    " FINAL WHERE reason = '' OR stage = ''"),
+              0u);
+    const int broken = m.counts[static_cast<int>(Mutation::CutJson)] +
+                       m.counts[static_cast<int>(Mutation::BadKey)] +
+                       m.counts[static_cast<int>(Mutation::UnknownOp)];
+    EXPECT_GE(s.dead_letters, static_cast<uint64_t>(broken));
+    // Times out of range are logged, never thrown.
+    EXPECT_GE(count("SELECT count() FROM " + sql_table(db, "etl_log") +
+                    " FINAL WHERE rule = 'mapping_error' AND position(details, 'outside the "
+                    "range the warehouse can hold') > 0"),
+              m.out_of_range_times > 0 ? 1u : 0u);
+    EXPECT_GT(count("SELECT count() FROM " + sql_table(db, "fact_bet") + " FINAL"), 0u);
+    // The KPI table still equals its recomputation from the facts.
+    EXPECT_EQ(count("SELECT count() FROM " + sql_table(db, "kpi_hourly_contrib") +
+                    " FINAL WHERE sign NOT IN (-1, 1)"),
+              0u);
+    std::cout << "seed " << seed << ": " << m.records.size() << " records, mutations";
+    for (int c : m.counts) std::cout << " " << c;
+    std::cout << "; " << s.dead_letters << " dead letters, " << p.retries << " retries\n";
+    q("DROP DATABASE IF EXISTS " + sql_identifier(db));
+    fs::remove_all(log);
+}
+
+std::vector<LogRecord> simulated_stream() {
+    SimulationRunnerConfig rc;
+    rc.log_dir = g_dir / "clean";
+    rc.ground_truth_path = g_dir / "ground_truth.json";
+    rc.max_change_events = kChangeEvents;
+    std::atomic<bool> stop{false};
+    SimulationRunner(SimulatorConfig{}, rc).run(stop);
+    FileLogReader reader(rc.log_dir);
+    std::vector<LogRecord> out;
+    while (reader.poll(out, 4096) > 0) {
+    }
+    return out;
+}
+
+TEST(Wedge, MutatedRecordsNeverStopIngest) {
+    const std::vector<LogRecord> clean = simulated_stream();
+    ASSERT_GT(clean.size(), kChangeEvents);
+    const char* seed_env = std::getenv("TOTE_WEDGE_SEED");
+    const char* rounds_env = std::getenv("TOTE_WEDGE_ROUNDS");
+    uint64_t seed = seed_env ? std::strtoull(seed_env, nullptr, 10) : kFixedSeed;
+    const uint64_t rounds = rounds_env ? std::strtoull(rounds_env, nullptr, 10) : 1;
+    if (rounds_env && !seed_env) seed = std::random_device{}();
+    for (uint64_t i = 0; i < rounds && !HasFatalFailure(); ++i) run_seed(seed + i, clean);
+}
+
+}  // namespace
+}  // namespace tote
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    char tmpl[] = "/tmp/tote-wedge-XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) return 1;
+    tote::g_dir = tmpl;
+    tote::g_engine = std::make_unique<tote::EmbeddedClickHouse>(tote::g_dir / "warehouse");
+    int rc = RUN_ALL_TESTS();
+    tote::g_engine.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(tote::g_dir, ec);
+    return rc;
+}

@@ -79,6 +79,17 @@ PSQL="$PGBIN/psql"; [[ -x "$PSQL" ]] || PSQL=/usr/bin/psql
 RUNAS=()
 [[ "$(id -u)" == 0 ]] && RUNAS=(runuser -u postgres --)
 
+# Debian's OpenJDK 17 even when another Java is the default; TOTE_JAVA overrides.
+find_java() {
+  [[ -n "${JAVA:-}" ]] && return 0
+  JAVA="${TOTE_JAVA:-}"
+  if [[ -z "$JAVA" ]]; then
+    local j
+    for j in /usr/lib/jvm/java-17-openjdk-*/bin/java; do [[ -x "$j" ]] && JAVA="$j" && break; done
+  fi
+  [[ -n "$JAVA" ]] || JAVA="$(command -v java || true)"
+  [[ -n "$JAVA" ]] || die "java is not installed (Debian package openjdk-17-jre-headless; scripts/install-deps.sh installs it)"
+}
 need() {  # command package
   command -v "$1" >/dev/null 2>&1 || die "$1 is not installed (Debian package $2; scripts/install-deps.sh installs it)"
 }
@@ -88,9 +99,9 @@ check_versions() {
   "$PGBIN/postgres" --version | grep -q ' 15\.' || die "expected PostgreSQL 15, found: $("$PGBIN/postgres" --version)"
   local ch; ch="$(dpkg-query -W -f='${Version}' clickhouse-server 2>/dev/null || true)"
   [[ "$ch" == 18.16.* ]] || die "expected clickhouse-server 18.16 (Debian package), found '${ch:-none}'"
-  need java openjdk-17-jre-headless
-  local jv; jv="$(java -version 2>&1 | head -1)"
-  [[ "$jv" =~ \"17\. ]] || die "expected OpenJDK 17 (java -version says: $jv)"
+  find_java
+  local jv; jv="$("$JAVA" -version 2>&1 | head -1)"
+  [[ "$jv" =~ \"17\. ]] || die "expected OpenJDK 17 ($JAVA -version says: $jv); TOTE_JAVA names another java binary"
   need curl curl
   need python3 python3
 }
@@ -104,12 +115,12 @@ kafka_libs() { echo "$cache/kafka-$(kafka_version)-$(pom_hash kafka)/libs"; }
 plugin_path() { echo "$cache/debezium-postgres-$(debezium_version)-$(pom_hash debezium-postgres)/plugins"; }
 
 mvn_copy() {  # pom-folder output-dir [extra args]
-  local pom="$stack_files/$1/pom.xml" out="$2"; shift 2
+  local what="$1" pom="$stack_files/$1/pom.xml" out="$2"; shift 2
   need mvn maven
   mkdir -p "$cache"
-  local tmp="$out.tmp.$$" log="$cache/mvn-$1.log"
+  local tmp="$out.tmp.$$" log="$cache/mvn-$what.log"
   rm -rf "$tmp"
-  say "fetching $1 ($(pom_version "$1" kafka.version)$(pom_version "$1" debezium.version)) from Maven Central into $out (first time only; log: $log)"
+  say "fetching $what ($(pom_version "$what" kafka.version)$(pom_version "$what" debezium.version)) from Maven Central into $out (first time only; log: $log)"
   if ! mvn -B -q --no-transfer-progress -s "$stack_files/settings.xml" -Dmaven.repo.local="$cache/m2" \
         -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" "$@" \
         >"$log" 2>&1; then
@@ -358,19 +369,19 @@ EOF
   if [[ ! -f "$d/data/meta.properties" ]]; then
     local id
     write_log4j_quiet
-    id="$(java -Xmx256m -Dlog4j2.configurationFile="$dir/tools-log4j2.properties" -cp "$libs/*" \
+    id="$("$JAVA" -Xmx256m -Dlog4j2.configurationFile="$dir/tools-log4j2.properties" -cp "$libs/*" \
             kafka.tools.StorageTool random-uuid 2>>"$d/format.log" | tail -n 1)" ||
       die "kafka: could not make a cluster id (log: $d/format.log)"
     [[ "$id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "kafka: StorageTool random-uuid printed '$id' (log: $d/format.log)"
     # shellcheck disable=SC2086
-    java $opts -cp "$libs/*" kafka.tools.StorageTool format -t "$id" -c "$d/server.properties" \
+    "$JAVA" $opts -cp "$libs/*" kafka.tools.StorageTool format -t "$id" -c "$d/server.properties" \
       >>"$d/format.log" 2>&1 || { tail -n 20 "$d/format.log" >&2; die "kafka: formatting $d/data failed (log: $d/format.log)"; }
     say "kafka: formatted $d/data (cluster id $id)"
   fi
   rotate_log "$d/kafka.log"
   start="$(now_ms)"
   # shellcheck disable=SC2086
-  setsid java $opts -Dkafka.logs.dir="$d" -cp "$libs/*" kafka.Kafka "$d/server.properties" \
+  setsid "$JAVA" $opts -Dkafka.logs.dir="$d" -cp "$libs/*" kafka.Kafka "$d/server.properties" \
     >"$d/kafka.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$d/kafka.pid"
@@ -415,7 +426,7 @@ EOF
   local opts; opts="$(java_opts "${TOTE_CONNECT_HEAP:-512m}" "$d/log4j2.properties")"
   start="$(now_ms)"
   # shellcheck disable=SC2086
-  setsid java $opts -cp "$libs/*" org.apache.kafka.connect.cli.ConnectDistributed "$d/connect.properties" \
+  setsid "$JAVA" $opts -cp "$libs/*" org.apache.kafka.connect.cli.ConnectDistributed "$d/connect.properties" \
     >"$d/connect.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$d/connect.pid"
@@ -605,7 +616,8 @@ kafka_tool() {  # main-class args...
   local libs; libs="$(kafka_libs)"
   [[ -d "$libs" ]] || die "the Kafka jars are not fetched yet: scripts/stack.sh fetch"
   write_log4j_quiet
-  java -Xmx256m -Dlog4j2.configurationFile="$dir/tools-log4j2.properties" -cp "$libs/*" "$@"
+  find_java
+  "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$dir/tools-log4j2.properties" -cp "$libs/*" "$@"
 }
 write_log4j_quiet() {
   mkdir -p "$dir"

@@ -34,6 +34,7 @@
 #   TOTE_CONNECT_SCHEMAS        JSON converter schemas.enable for new connectors (default true)
 #   TOTE_DECIMAL_MODE           decimal.handling.mode for new connectors (default string)
 set -euo pipefail
+umask 022  # PostgreSQL runs as the postgres user: it must traverse our folders
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 stack_files="$root/stack"
@@ -563,12 +564,13 @@ cmd_up() {
   check_versions
   mkdir -p "$dir"; chmod 755 "$dir"
   fetch
+  save_ports  # before starting: `down` and `status` find the ports even if a start fails
+  trap 'rc=$?; ((rc == 0)) || echo "stack: up failed; services that did start keep running: scripts/stack.sh status shows them, scripts/stack.sh down stops them" >&2' EXIT
   local t0; t0="$(now_ms)"
   start_postgres
   start_clickhouse
   start_kafka
   start_connect
-  save_ports
   say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Kafka $(kafka_version)); data and logs in $dir"
 }
 cmd_down() {

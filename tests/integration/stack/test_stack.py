@@ -196,7 +196,7 @@ COMMIT;
         records, dt = consume(env, expected_total, 90000)
         check(len(records) == expected_total, f"{len(records)} records read back in {dt:.1f} s (expected {expected_total})")
         # Read everything again with a new group and a short idle time: nothing more is there.
-        again, dt = consume(env, expected_total + 1, 4000)
+        again, dt = consume(env, expected_total + 1, 10000)
         check(len(again) == expected_total, f"re-read finds exactly {len(again)} records, no extra ({dt:.1f} s)")
 
         verify(records)

@@ -30,6 +30,7 @@
 #   TOTE_CLICKHOUSE_PORT        ClickHouse HTTP; native TCP is this + 1 (default 18123)
 #   TOTE_PG_DATABASE            database created by `up`      (default tote)
 #   TOTE_KAFKA_HEAP / TOTE_CONNECT_HEAP  JVM -Xmx             (default 512m each)
+#   TOTE_JAVA                   the java binary               (default: Debian's OpenJDK 17)
 #   TOTE_STACK_TIMEOUT          seconds to wait for each service's health (default 120)
 #   TOTE_CONNECT_SCHEMAS        JSON converter schemas.enable for new connectors (default true)
 #   TOTE_DECIMAL_MODE           decimal.handling.mode for new connectors (default string)
@@ -160,9 +161,7 @@ pid_of() {
   [[ -f "$f" ]] || return 1
   local pid; pid="$(head -1 "$f" 2>/dev/null || true)"
   pid_alive "$pid" || return 1
-  if [[ "$1" != postgres ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir" || return 1
-  fi
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir" || return 1
   echo "$pid"
 }
 any_running() { local s; for s in "${services[@]}"; do pid_of "$s" >/dev/null && return 0; done; return 1; }

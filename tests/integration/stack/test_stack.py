@@ -161,6 +161,15 @@ def main():
         p, dt = run([STACK, "up"], env, 120)
         check(p.stdout.count("already running") == 4, f"up twice is fine ({dt:.1f} s, nothing restarted)")
 
+        p, _ = run([STACK, "env"], env, 30)
+        endpoints = dict(line.split("=", 1) for line in p.stdout.split())
+        ch_url = endpoints.get("TOTE_STACK_CLICKHOUSE_URL", "")
+        check(ch_url == f"http://127.0.0.1:{ch}", f"env prints the ClickHouse URL {ch_url}")
+        version = subprocess.run(["curl", "-sf", "--max-time", "10", "--data-binary", "SELECT version()", ch_url],
+                                 capture_output=True, text=True).stdout.strip()
+        check(version.startswith("18.16."), f"ClickHouse server version {version}")
+        check(endpoints.get("TOTE_STACK_KAFKA") == f"127.0.0.1:{ports['TOTE_KAFKA_PORT']}", "env prints the broker")
+
         psql(env, ports["TOTE_PG_PORT"], file=os.path.join(ROOT, "schema", "oltp.sql"))
         check(psql(env, ports["TOTE_PG_PORT"], "SHOW wal_level").strip() == "logical", "PostgreSQL wal_level=logical")
 

@@ -511,7 +511,15 @@ PY
     cat "$dir/connect/put.out" >&2 2>/dev/null || true; echo >&2
     die "Kafka Connect refused connector $name (HTTP $code). Log: $(log_of connect)"
   fi
-  say "connector $name registered (HTTP $code); waiting for RUNNING"
+  if [[ "$code" == 200 ]]; then
+    # An update: restart connector and task now, so the RUNNING below is the new configuration's
+    # (not the old task's state before Connect gets round to restarting it).
+    curl -s -o /dev/null --max-time 30 -X POST \
+      "$(connect_url)/connectors/$name/restart?includeTasks=true&onlyFailed=false" || true
+    say "connector $name updated and restarted; waiting for RUNNING"
+  else
+    say "connector $name registered (HTTP $code); waiting for RUNNING"
+  fi
   local deadline=$((SECONDS + timeout)) state=""
   while ((SECONDS < deadline)); do
     state="$(curl -sf --max-time 5 "$(connect_url)/connectors/$name/status" 2>/dev/null | python3 -c '

@@ -9,7 +9,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11-dev
           libcurl4-openssl-dev librdkafka-dev libcpp-httplib-dev clang libclang-rt-14-dev
           clang-format pkg-config postgresql-15 postgresql-client-15 clickhouse-server clickhouse-client
-          python3)
+          python3
+          # scripts/stack.sh (the deployed stack): Java runs Kafka, Connect and Debezium, whose
+          # pinned jars Maven fetches from Maven Central (stack/*/pom.xml); curl talks to REST APIs.
+          openjdk-17-jre-headless maven curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test:
 #   1. Release build: unit, golden and integration tests (embedded engine, ClickHouse 18.16
-#      server, PostgreSQL 15), including the 1M-event end-to-end and SIGKILL crash tests;
+#      server, PostgreSQL 15, the deployed stack of scripts/stack.sh), including the 1M-event
+#      end-to-end and SIGKILL crash tests;
 #   2. ASan+UBSan build of everything that does not link the embedded engine;
 #   3. every libFuzzer target for TOTE_FUZZ_SECONDS (default 30) seconds each.
 # Ends with one line "N passed, M failed".

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Installs what tote needs from Debian's packages (Debian 12) and the embedded engine from npm.
-# Safe to run again: it installs only what is missing.
+# Installs what tote needs from Debian's packages (Debian 12) and the embedded engine from npm:
+# for the demo by default, for every test with --tests. Safe to run again: it installs only
+# what is missing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 # Debian cannot pin exact versions forever (point releases replace them): we assert the
 # major.minor we test with in scripts/check-versions.sh.
+# What the demo needs (the first README command): the build and the embedded engine.
 packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11-dev
-          libcurl4-openssl-dev librdkafka-dev libcpp-httplib-dev clang libclang-rt-14-dev
-          clang-format pkg-config postgresql-15 postgresql-client-15 clickhouse-server clickhouse-client
-          python3
-          # scripts/stack.sh (the deployed stack): Java runs Kafka, Connect and Debezium, whose
-          # pinned jars Maven fetches from Maven Central (stack/*/pom.xml); curl talks to REST APIs.
-          openjdk-17-jre-headless maven curl)
+          libcurl4-openssl-dev librdkafka-dev libcpp-httplib-dev pkg-config python3)
+# What the tests need too (scripts/test.sh passes --tests): the fuzzers' clang, the format
+# check, the real servers (PostgreSQL 15, ClickHouse 18.16) and, for scripts/stack.sh, Java
+# (Kafka, Connect and Debezium, whose pinned jars Maven fetches from Maven Central) and curl.
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(clang libclang-rt-14-dev clang-format postgresql-15 postgresql-client-15
+             clickhouse-server clickhouse-client openjdk-17-jre-headless maven curl)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

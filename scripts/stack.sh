@@ -90,10 +90,10 @@ find_java() {
     for j in /usr/lib/jvm/java-17-openjdk-*/bin/java; do [[ -x "$j" ]] && JAVA="$j" && break; done
   fi
   [[ -n "$JAVA" ]] || JAVA="$(command -v java || true)"
-  [[ -n "$JAVA" ]] || die "java is not installed (Debian package openjdk-17-jre-headless; scripts/install-deps.sh installs it)"
+  [[ -n "$JAVA" ]] || die "java is not installed (Debian package openjdk-17-jre-headless; scripts/install-deps.sh --tests installs it)"
 }
 need() {  # command package
-  command -v "$1" >/dev/null 2>&1 || die "$1 is not installed (Debian package $2; scripts/install-deps.sh installs it)"
+  command -v "$1" >/dev/null 2>&1 || die "$1 is not installed (Debian package $2; scripts/install-deps.sh --tests installs it)"
 }
 check_versions() {
   # Debian point releases change; we assert the major.minor we test with.

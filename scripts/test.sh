@@ -9,7 +9,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-"$root/scripts/install-deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
+"$root/scripts/install-deps.sh" --tests || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0; failed=0
 run_ctest() {  # build-dir label

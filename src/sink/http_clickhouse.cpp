@@ -36,6 +36,7 @@ size_t read_body(char* buffer, size_t size, size_t n, void* in) {
     size_t written = 0;
     for (std::string_view* part : {&r->head, &r->body}) {
         size_t take = std::min(room - written, part->size());
+        if (take == 0) continue;  // an empty part may have no data pointer at all
         std::memcpy(buffer + written, part->data(), take);
         part->remove_prefix(take);
         written += take;

@@ -65,6 +65,10 @@ void print_process(const std::optional<RunningApi>& api) {
     };
     const std::string_view phase = field_or<std::string_view>(doc, "phase", "?");
     fmt::print("process:    running, API {} ({})\n", api->url, phase);
+    if (const uint64_t retries = num("retries"); retries > 0)
+        fmt::print("retries:    {} transient warehouse errors retried (last: {})\n",
+                   with_commas(retries),
+                   field_or<std::string_view>(doc, "last_retry_error", ""));
     fmt::print(
         "state:      {} bets, {} ledger rows, {} dimension rows, {} open transactions in memory; "
         "{} facts pending their watermark\n",

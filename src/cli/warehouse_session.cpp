@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/json_escape.h"
 #include "core/unique_fd.h"
 #include "sink/migrator.h"
 #include "sink/schema_check.h"
@@ -81,12 +82,18 @@ std::string WarehouseSession::status_json() const {
         "\"bet_fact_versions\":{},\"wallet_fact_versions\":{},\"violations_logged\":{},"
         "\"incomplete_transactions\":{},\"pending_facts\":{},\"replayed_records\":{},"
         "\"phase\":\"{}\",\"log_end_offset\":{},\"state_bets\":{},\"state_wallet_rows\":{},"
-        "\"state_dimension_rows\":{},\"state_open_transactions\":{}}}",
+        "\"state_dimension_rows\":{},\"state_open_transactions\":{},\"retries\":{},"
+        "\"last_retry_error\":{}}}",
         p.next_offset, p.durable_offset, p.records, p.changes, p.dead_letters, p.commits,
         p.last_commit_ts_ms, p.seconds, p.fact_units, p.bet_versions, p.wallet_versions,
         p.violations_logged, p.incomplete_transactions, p.pending_facts, p.replayed_records,
         to_string(p.phase), p.log_end_offset, p.state_bets, p.state_wallet_rows,
-        p.state_dimension_rows, p.state_open_transactions);
+        p.state_dimension_rows, p.state_open_transactions, p.retries,
+        [&] {
+            std::string quoted;
+            append_json_string(quoted, p.last_retry_error);
+            return quoted;
+        }());
 }
 
 }  // namespace tote

@@ -38,6 +38,7 @@ void FactStage::load_state(StateReader& in) {
     assembler.load_state(in);
     builder.load_state(in);
     in(bet_base, wallet_base);
+    in.expect_end();
     assembler_ = std::move(assembler);
     builder_ = std::move(builder);
     bet_kpi_base_ = std::move(bet_base);

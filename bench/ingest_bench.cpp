@@ -2,10 +2,13 @@
 // Prints change events per second, CPU seconds per million change events (all threads of the
 // process, the embedded engine's included) and peak RSS. Not a test: it asserts nothing.
 //
-// usage: ingest_bench [change_events=1000000] [batch=250000] [facts=1]
+// usage: ingest_bench [change_events=1000000] [batch=250000] [facts=1] [checkpoint_every=0]
 // facts=1: the whole ingest (landing + transaction assembly, fact tables, ETL log, KPI rows, as
 // `tote ingest` runs it); facts=0: landing only (`tote ingest --no-facts`). With facts, a second
 // phase measures the start-up replay that rebuilds the fact state from the whole log.
+// checkpoint_every=N > 0: the ingest checkpoints its fact state every N records (as
+// `tote ingest --checkpoint-every N`), and the restart is measured twice: restoring the newest
+// checkpoint and replaying the log after it, and (checkpoints off) replaying the whole log.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
     const uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
     const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 250000;
     const bool with_facts = argc > 3 ? std::strtoull(argv[3], nullptr, 10) != 0 : true;
+    const uint64_t checkpoint_every = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0;
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / fmt::format("tote-bench-{}", ::getpid());
     fs::remove_all(dir);
@@ -59,6 +63,10 @@ int main(int argc, char** argv) {
     jc.source = SourceConfig{SourceKind::FileLog, rc.log_dir};
     jc.facts = with_facts;
     jc.ingest.batch_records = batch;
+    if (checkpoint_every > 0) {
+        jc.checkpoints.dir = dir / "checkpoints";
+        jc.checkpoints.every_records = checkpoint_every;
+    }
     IngestJob job(conn, jc);
     double c1 = cpu_seconds();
     auto t1 = std::chrono::steady_clock::now();
@@ -86,17 +94,40 @@ int main(int argc, char** argv) {
         fmt::print("facts:    {} transactions, {} bet and {} ledger fact versions, {} violations\n",
                    done.fact_units, done.bet_versions, done.wallet_versions,
                    done.violations_logged);
-        // Start-up: a new process replays the whole log to rebuild the fact state.
-        IngestJob restart(conn, jc);
-        double c2 = cpu_seconds();
-        auto again = restart.run(stop);
-        double restart_cpu = cpu_seconds() - c2;
-        fmt::print(
-            "restart:  fact state rebuilt from {} records in {:.2f} s = {:.0f} records/s "
-            "({:.2f} CPU s), {} records left to ingest\n",
-            again.replayed_records, again.seconds_replaying,
-            static_cast<double>(again.replayed_records) / again.seconds_replaying, restart_cpu,
-            again.records);
+        if (checkpoint_every > 0)
+            fmt::print(
+                "checkpoints: {} written in {:.2f} s (the ingest waits meanwhile), the "
+                "newest at offset {}{}\n",
+                done.checkpoints_written, done.seconds_checkpointing, done.last_checkpoint_offset,
+                done.last_checkpoint_error);
+        // Start-up: a new job restores the fact state (the checkpoint + the log after it, or the
+        // whole log), up to the moment it is ready to read new records.
+        auto restart = [&](const IngestJobConfig& config, const char* label) {
+            IngestJob again_job(conn, config);
+            const double c2 = cpu_seconds();
+            const auto t2 = std::chrono::steady_clock::now();
+            double ready_s = 0;
+            auto again = again_job.run(stop, {}, [&](const IngestProgress&) {
+                ready_s =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
+            });
+            const double restart_cpu = cpu_seconds() - c2;
+            std::string from = "the whole log";
+            if (again.restored_checkpoint_offset >= 0)
+                from = fmt::format("checkpoint at offset {} ({:.1f} MB, loaded in {:.2f} s)",
+                                   again.restored_checkpoint_offset,
+                                   static_cast<double>(again.restored_checkpoint_bytes) / 1e6,
+                                   again.seconds_loading_checkpoint);
+            fmt::print(
+                "restart {}: ready in {:.2f} s for a log of {} records: {} + {} records replayed "
+                "in {:.2f} s ({:.2f} CPU s in all), peak RSS {} MB\n",
+                label, ready_s, done.records, from, again.replayed_records, again.seconds_replaying,
+                restart_cpu, peak_rss_mb());
+        };
+        if (checkpoint_every > 0) restart(jc, "(checkpoint)");
+        IngestJobConfig full = jc;
+        full.checkpoints = CheckpointConfig{};
+        restart(full, "(full replay)");
     }
     fs::remove_all(dir);
     return 0;

@@ -82,11 +82,26 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         if (opts->ingest.follow) session.start_api(opts->api_port);
         const bool facts = job.builds_facts();
         ProgressLine line;
+        bool restore_told = false;
         auto done = job.run(
             g_stop_requested,
             [&](const IngestProgress& p) {
                 session.set_progress(p);
                 if (p.phase == IngestPhase::Restoring) {
+                    if (!restore_told) {  // once, before the replay
+                        restore_told = true;
+                        line.finish();
+                        for (const auto& note : p.restore_notes)
+                            fmt::print(stderr, "ingest: {}\n", note);
+                        if (p.restored_checkpoint_offset >= 0)
+                            fmt::print(
+                                "ingest: restored checkpoint at offset {} ({:.1f} MB) in {:.1f} "
+                                "s; replaying the {} records after it\n",
+                                with_commas(static_cast<uint64_t>(p.restored_checkpoint_offset)),
+                                static_cast<double>(p.restored_checkpoint_bytes) / 1e6,
+                                p.seconds_loading_checkpoint, with_commas(p.restore_total));
+                        std::fflush(stdout);
+                    }
                     line.update("ingest: " + ingest_status_text(p));
                     return;
                 }
@@ -100,12 +115,6 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             },
             [&](const IngestProgress& p) {
                 line.finish();
-                for (const auto& note : p.restore_notes) fmt::print(stderr, "ingest: {}\n", note);
-                if (p.restored_checkpoint_offset >= 0)
-                    fmt::print("ingest: restored checkpoint at offset {} ({:.1f} MB) in {:.1f} s\n",
-                               with_commas(static_cast<uint64_t>(p.restored_checkpoint_offset)),
-                               static_cast<double>(p.restored_checkpoint_bytes) / 1e6,
-                               p.seconds_loading_checkpoint);
                 if (facts)
                     fmt::print("ingest: fact state rebuilt from {} records in {:.1f} s\n",
                                with_commas(p.replayed_records), p.seconds_replaying);

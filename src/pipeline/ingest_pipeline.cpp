@@ -226,6 +226,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     progress.durable_offset = resume.next_offset;
     if (facts_) {
         const LogPosition from = restore_checkpoint(resume, progress);
+        progress.phase = IngestPhase::Restoring;
+        progress.restore_total = static_cast<uint64_t>(resume.next_offset - from.next_offset);
+        if (on_commit) on_commit(progress);  // says at once what was restored
         replay_facts(from, resume, progress, stop, on_commit);
     }
     if (stop.load(std::memory_order_relaxed)) {

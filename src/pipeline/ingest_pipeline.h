@@ -93,8 +93,10 @@ public:
     // Runs until the end of the log (follow = false) or until `stop` becomes true (which also
     // ends the replay at start and any retry backoff: the run then throws). Calls
     // on_ready once the fact state is rebuilt and reading starts at the resume position, and
-    // on_commit after each commit and a few times a second while restoring the fact state (all
-    // from this thread; IngestProgress::phase says which). Returns the final progress.
+    // on_commit after each commit, once when the replay at start begins (a checkpoint, if one
+    // was restored, is in IngestProgress::restored_checkpoint_offset) and a few times a second
+    // during it (all from this thread; IngestProgress::phase says which). Returns the final
+    // progress.
     IngestProgress run(const std::atomic<bool>& stop,
                        const std::function<void(const IngestProgress&)>& on_commit = {},
                        const std::function<void(const IngestProgress&)>& on_ready = {});

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
     fmt::print("ingest:   {:.2f} CPU s per million change events (all threads), peak RSS {} MB\n",
                ingest_cpu / (static_cast<double>(done.changes) / 1e6), peak_rss_mb());
     if (with_facts) {
+        std::fflush(stdout);
         fmt::print("facts:    {} transactions, {} bet and {} ledger fact versions, {} violations\n",
                    done.fact_units, done.bet_versions, done.wallet_versions,
                    done.violations_logged);
@@ -129,6 +131,8 @@ int main(int argc, char** argv) {
         full.checkpoints = CheckpointConfig{};
         restart(full, "(full replay)");
     }
-    fs::remove_all(dir);
+    std::fflush(stdout);
+    std::error_code ec;  // the engine's background threads may still write
+    fs::remove_all(dir, ec);
     return 0;
 }

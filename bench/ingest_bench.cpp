@@ -3,18 +3,23 @@
 // process, the embedded engine's included) and peak RSS. Not a test: it asserts nothing.
 //
 // usage: ingest_bench [change_events=1000000] [batch=250000] [facts=1] [durable=1]
+//                     [checkpoint_every=0]
 // facts=1: the whole ingest (landing + transaction assembly, fact tables, ETL log, KPI rows, as
 // `tote ingest` runs it); facts=0: landing only (`tote ingest --no-facts`). With facts, a second
 // phase measures the start-up replay that rebuilds the fact state from the whole log.
 // durable=1: inserted parts fsynced (WarehouseWriterConfig::sync_parts) and the log fdatasync'ed
 // before each position (IngestConfig::sync_source), as `tote ingest` runs; durable=0: neither;
 // 2: the log only; 3: the parts only.
+// checkpoint_every=N > 0: the ingest checkpoints its fact state every N records (as
+// `tote ingest --checkpoint-every N`), and the restart is measured twice: restoring the newest
+// checkpoint and replaying the log after it, and (checkpoints off) replaying the whole log.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -45,6 +50,7 @@ int main(int argc, char** argv) {
         argc > 4 ? static_cast<unsigned>(std::strtoul(argv[4], nullptr, 10)) : 1;
     const bool sync_parts = durable == 1 || durable == 3;
     const bool sync_log = durable == 1 || durable == 2;
+    const uint64_t checkpoint_every = argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 0;
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / fmt::format("tote-bench-{}", ::getpid());
     fs::remove_all(dir);
@@ -68,6 +74,10 @@ int main(int argc, char** argv) {
     jc.ingest.batch_records = batch;
     jc.ingest.sync_source = sync_log;
     jc.writer.sync_parts = sync_parts;
+    if (checkpoint_every > 0) {
+        jc.checkpoints.dir = dir / "checkpoints";
+        jc.checkpoints.every_records = checkpoint_every;
+    }
     IngestJob job(conn, jc);
     double c1 = cpu_seconds();
     auto t1 = std::chrono::steady_clock::now();
@@ -96,21 +106,47 @@ int main(int argc, char** argv) {
     fmt::print("ingest:   {:.2f} CPU s per million change events (all threads), peak RSS {} MB\n",
                ingest_cpu / (static_cast<double>(done.changes) / 1e6), peak_rss_mb());
     if (with_facts) {
+        std::fflush(stdout);
         fmt::print("facts:    {} transactions, {} bet and {} ledger fact versions, {} violations\n",
                    done.fact_units, done.bet_versions, done.wallet_versions,
                    done.violations_logged);
-        // Start-up: a new process replays the whole log to rebuild the fact state.
-        IngestJob restart(conn, jc);
-        double c2 = cpu_seconds();
-        auto again = restart.run(stop);
-        double restart_cpu = cpu_seconds() - c2;
-        fmt::print(
-            "restart:  fact state rebuilt from {} records in {:.2f} s = {:.0f} records/s "
-            "({:.2f} CPU s), {} records left to ingest\n",
-            again.replayed_records, again.seconds_replaying,
-            static_cast<double>(again.replayed_records) / again.seconds_replaying, restart_cpu,
-            again.records);
+        if (checkpoint_every > 0)
+            fmt::print(
+                "checkpoints: {} written in {:.2f} s (the ingest waits meanwhile), the "
+                "newest at offset {}{}\n",
+                done.checkpoints_written, done.seconds_checkpointing, done.last_checkpoint_offset,
+                done.last_checkpoint_error);
+        // Start-up: a new job restores the fact state (the checkpoint + the log after it, or the
+        // whole log), up to the moment it is ready to read new records.
+        auto restart = [&](const IngestJobConfig& config, const char* label) {
+            IngestJob again_job(conn, config);
+            const double c2 = cpu_seconds();
+            const auto t2 = std::chrono::steady_clock::now();
+            double ready_s = 0;
+            auto again = again_job.run(stop, {}, [&](const IngestProgress&) {
+                ready_s =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
+            });
+            const double restart_cpu = cpu_seconds() - c2;
+            std::string from = "the whole log";
+            if (again.restored_checkpoint_offset >= 0)
+                from = fmt::format("checkpoint at offset {} ({:.1f} MB, loaded in {:.2f} s)",
+                                   again.restored_checkpoint_offset,
+                                   static_cast<double>(again.restored_checkpoint_bytes) / 1e6,
+                                   again.seconds_loading_checkpoint);
+            fmt::print(
+                "restart {}: ready in {:.2f} s for a log of {} records: {} + {} records replayed "
+                "in {:.2f} s ({:.2f} CPU s in all), peak RSS {} MB\n",
+                label, ready_s, done.records, from, again.replayed_records, again.seconds_replaying,
+                restart_cpu, peak_rss_mb());
+        };
+        if (checkpoint_every > 0) restart(jc, "(checkpoint)");
+        IngestJobConfig full = jc;
+        full.checkpoints = CheckpointConfig{};
+        restart(full, "(full replay)");
     }
-    fs::remove_all(dir);
+    std::fflush(stdout);
+    std::error_code ec;  // the engine's background threads may still write
+    fs::remove_all(dir, ec);
     return 0;
 }

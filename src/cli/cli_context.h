@@ -32,6 +32,10 @@ struct CliContext {
     std::filesystem::path api_token_path() const {
         return std::filesystem::path(data_dir) / "api.token";
     }
+    // Checkpoints of one consumer's fact state in one database (IngestJobConfig::checkpoints).
+    std::filesystem::path checkpoint_dir(const std::string& consumer) const {
+        return std::filesystem::path(data_dir) / "checkpoints" / (database + "." + consumer);
+    }
     // Written by `tote reconcile`: its latest result (shown by `tote status`).
     std::filesystem::path reconcile_result_path() const {
         return std::filesystem::path(data_dir) / "reconcile-latest.json";

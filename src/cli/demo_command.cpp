@@ -159,6 +159,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                 job_config.writer.database = ctx.database;
                 job_config.fact_stage = opts->facts;
                 job_config.ingest = opts->ingest;
+                job_config.checkpoints.dir = ctx.checkpoint_dir(job_config.writer.consumer);
                 IngestJob job(session.connection(), job_config);
                 job.run(stop_ingest, [&](const IngestProgress& p) { session.set_progress(p); });
             } catch (...) {

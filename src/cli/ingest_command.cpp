@@ -20,6 +20,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         bool no_facts = false;
         bool no_fsync = false;
         FactStageConfig facts;
+        uint64_t checkpoint_every = CheckpointConfig{}.every_records;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -55,6 +56,16 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                     "A fact's verdict is final once the log is this many records past its latest "
                     "input (before that, rules a late row could still satisfy are pending)")
         ->capture_default_str();
+    cmd->add_option("--stop-at-offset", opts->ingest.stop_at_offset,
+                    "Stop once the position reaches this log offset, leaving the verdicts of "
+                    "facts whose watermark has not passed pending, as a live ingest at that "
+                    "offset would (-1: read to the end of the log)")
+        ->capture_default_str();
+    cmd->add_option("--checkpoint-every", opts->checkpoint_every,
+                    "Checkpoint the fact state every this many records (into the data folder's "
+                    "checkpoints/), so a restart replays only the log after the newest one (0: "
+                    "no checkpoints; every start replays the whole log)")
+        ->capture_default_str();
     cmd->add_option("--api-port", opts->api_port,
                     "With --follow: port of the local API (0 = any free port)")
         ->capture_default_str();
@@ -72,16 +83,36 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         job_config.ingest = opts->ingest;
         job_config.ingest.sync_source = !opts->no_fsync;
         job_config.writer.sync_parts = !opts->no_fsync;
+        if (opts->ingest.stop_at_offset >= 0) job_config.ingest.drain_facts_at_end = false;
+        if (opts->checkpoint_every > 0) {
+            job_config.checkpoints.dir = ctx.checkpoint_dir(consumer);
+            job_config.checkpoints.every_records = opts->checkpoint_every;
+        }
         WarehouseSession session(ctx);
         IngestJob job(session.connection(), job_config);
         if (opts->ingest.follow) session.start_api(opts->api_port);
         const bool facts = job.builds_facts();
         ProgressLine line;
+        bool restore_told = false;
         auto done = job.run(
             g_stop_requested,
             [&](const IngestProgress& p) {
                 session.set_progress(p);
                 if (p.phase == IngestPhase::Restoring) {
+                    if (!restore_told) {  // once, before the replay
+                        restore_told = true;
+                        line.finish();
+                        for (const auto& note : p.restore_notes)
+                            fmt::print(stderr, "ingest: {}\n", note);
+                        if (p.restored_checkpoint_offset >= 0)
+                            fmt::print(
+                                "ingest: restored checkpoint at offset {} ({:.1f} MB) in {:.1f} "
+                                "s; replaying the {} records after it\n",
+                                with_commas(static_cast<uint64_t>(p.restored_checkpoint_offset)),
+                                static_cast<double>(p.restored_checkpoint_bytes) / 1e6,
+                                p.seconds_loading_checkpoint, with_commas(p.restore_total));
+                        std::fflush(stdout);
+                    }
                     line.update("ingest: " + ingest_status_text(p));
                     return;
                 }
@@ -113,6 +144,15 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                 with_commas(done.fact_units), with_commas(done.bet_versions),
                 with_commas(done.wallet_versions), with_commas(done.violations_logged),
                 with_commas(done.incomplete_transactions), with_commas(done.pending_facts));
+        if (done.checkpoints_written > 0 || !done.last_checkpoint_error.empty())
+            fmt::print("checkpoints: {} written ({:.1f} s), the newest at offset {}{}\n",
+                       with_commas(done.checkpoints_written), done.seconds_checkpointing,
+                       done.last_checkpoint_offset < 0
+                           ? std::string("(none)")
+                           : with_commas(static_cast<uint64_t>(done.last_checkpoint_offset)),
+                       done.last_checkpoint_error.empty()
+                           ? std::string()
+                           : "; the last one failed: " + done.last_checkpoint_error);
         fmt::print(
             "ingested {} records ({} changes, {} dead letters) in {:.1f} s; warehouse at offset "
             "{}\n",

@@ -120,7 +120,9 @@ facts::FactWalletTransaction KpiWalletBase::to_fact(int64_t id) const {
 
 FactStage::FactStage(model::BettingMapping mapping, FactStageConfig config,
                      ClickHouseConnection& conn, std::string database)
-    : assembler_(config.assembler),
+    : mapping_(mapping),
+      config_(config),
+      assembler_(config.assembler),
       builder_(std::move(mapping), config.builder),
       writer_(conn, std::move(database)) {}
 

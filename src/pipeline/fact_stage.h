@@ -36,6 +36,9 @@
 
 namespace tote {
 
+class StateReader;
+class StateWriter;
+
 struct FactStageConfig {
     TransactionAssemblerConfig assembler;
     facts::FactBuilderConfig builder;
@@ -114,6 +117,18 @@ public:
     const facts::FactBuilder& builder() const { return builder_; }
     const TransactionAssembler& assembler() const { return assembler_; }
 
+    // Checkpoints (src/state/). save_state() writes the whole state that shapes the rows still
+    // to come: the assembler's, the builder's (dimensions, per-bet and per-ledger-row state,
+    // pending and waiting indexes) and the KPI bases. Call it right after collect(), never after
+    // drain(): it is then the state after the records fed so far, as a replay of them leaves it.
+    // load_state() replaces the state with one saved by a stage of the same configuration; on
+    // unreadable bytes it throws (ToteError, Fatal) and leaves the state as it was.
+    void save_state(StateWriter& out) const;
+    void load_state(StateReader& in);
+    // Describes the configuration that shapes the state (a checkpoint of another one is not
+    // used).
+    std::string state_fingerprint() const;
+
 private:
     void build_ready(facts::FactBatch& batch);
     void emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out);
@@ -121,6 +136,8 @@ private:
     void add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, const Fact& current,
                   std::vector<KpiContribution>& kpis);
 
+    model::BettingMapping mapping_;
+    FactStageConfig config_;
     TransactionAssembler assembler_;
     facts::FactBuilder builder_;
     FactWriter writer_;

@@ -25,6 +25,16 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
                                              config.fact_stage, conn, config.writer.database);
     pipeline_ = std::make_unique<IngestPipeline>(*source_, *decoder_, *writer_, config.ingest,
                                                  facts_.get());
+    if (facts_ && !config.checkpoints.dir.empty()) {
+        // What shapes the state besides the log: a checkpoint of another one is not used.
+        std::string fingerprint =
+            facts_->state_fingerprint() + "; decoder " + config.decoder.format;
+        for (const auto& m : config.decoder.money_columns) fingerprint += " money=" + m;
+        for (const auto& s : config.decoder.decimal_scales) fingerprint += " scale=" + s;
+        for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;
+        pipeline_->set_checkpoints(std::make_unique<CheckpointStore>(config.checkpoints.dir),
+                                   config.checkpoints.every_records, std::move(fingerprint));
+    }
 }
 
 IngestJob::~IngestJob() = default;

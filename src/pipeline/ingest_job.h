@@ -26,6 +26,12 @@ struct SourceConfig {
     std::filesystem::path path;
 };
 
+// Checkpoints of the fact state (IngestPipeline::set_checkpoints).
+struct CheckpointConfig {
+    std::filesystem::path dir;           // empty: none (every start replays the whole log)
+    uint64_t every_records = 1'000'000;  // write one every this many records (0: never)
+};
+
 struct IngestJobConfig {
     SourceConfig source;
     DecoderConfig decoder;
@@ -33,6 +39,7 @@ struct IngestJobConfig {
     bool facts = true;             // false: landing only
     FactStageConfig fact_stage;
     IngestConfig ingest;
+    CheckpointConfig checkpoints;  // used with facts only
 };
 
 class IngestJob {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/state_reader.h"
+#include "core/state_writer.h"
 
 namespace tote {
 
@@ -31,15 +33,105 @@ const char* to_string(IngestPhase phase) {
     return "starting";
 }
 
-void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& progress,
-                                  const std::atomic<bool>& stop,
+void IngestPipeline::set_checkpoints(std::unique_ptr<CheckpointStore> store, uint64_t every_records,
+                                     std::string fingerprint) {
+    checkpoints_ = std::move(store);
+    checkpoint_every_ = every_records;
+    checkpoint_fingerprint_ = std::move(fingerprint);
+}
+
+LogPosition IngestPipeline::restore_checkpoint(const LogPosition& resume,
+                                               IngestProgress& progress) {
+    if (!checkpoints_) return LogPosition{};
+    for (const auto& [offset, path] : checkpoints_->list()) {
+        const std::string name = path.string();
+        if (offset > resume.next_offset) {
+            // Written after a commit the warehouse no longer holds (a replaced warehouse).
+            progress.restore_notes.push_back("checkpoint " + name + " is at offset " +
+                                             std::to_string(offset) +
+                                             ", ahead of the warehouse's committed offset " +
+                                             std::to_string(resume.next_offset) + ": not used");
+            continue;
+        }
+        const auto started = std::chrono::steady_clock::now();
+        std::string why;
+        auto cp = checkpoints_->read(path, why);
+        if (cp && cp->meta.fingerprint != checkpoint_fingerprint_)
+            why = "it was taken with another configuration (" + cp->meta.fingerprint + "; now " +
+                  checkpoint_fingerprint_ + ")";
+        if (cp && why.empty()) {
+            try {
+                StateReader in(cp->state, name);
+                facts_->load_state(in);  // all or nothing
+            } catch (const ToteError& e) {
+                why = e.what();
+            }
+        }
+        if (!why.empty()) {
+            progress.restore_notes.push_back("checkpoint " + name + " not used: " + why +
+                                             "; trying an older one");
+            continue;
+        }
+        fact_ordinal_ = cp->meta.records_fed;
+        checkpoint_ordinal_ = fact_ordinal_;
+        progress.restored_checkpoint_offset = cp->meta.position.next_offset;
+        progress.restored_checkpoint_bytes = cp->file_bytes;
+        progress.seconds_loading_checkpoint =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return cp->meta.position;
+    }
+    return LogPosition{};
+}
+
+void IngestPipeline::write_checkpoint(IngestProgress& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    checkpoint_ordinal_ = fact_ordinal_;  // a failure is retried `every` records later
+    try {
+        StateWriter out;
+        facts_->save_state(out);
+        checkpoints_->write(
+            CheckpointMeta{reader_.position(), fact_ordinal_, checkpoint_fingerprint_},
+            out.bytes());
+        ++progress.checkpoints_written;
+        progress.last_checkpoint_offset = reader_.position().next_offset;
+        progress.last_checkpoint_error.clear();
+    } catch (const ToteError& e) {
+        progress.last_checkpoint_error = e.what();
+    } catch (const std::bad_alloc&) {
+        progress.last_checkpoint_error = "out of memory while serialising the fact state";
+    }
+    progress.seconds_checkpointing +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& resume,
+                                  IngestProgress& progress, const std::atomic<bool>& stop,
                                   const std::function<void(const IngestProgress&)>& on_progress) {
     const auto started = std::chrono::steady_clock::now();
     auto last_report = started;
     progress.phase = IngestPhase::Restoring;
-    progress.restore_total = static_cast<uint64_t>(resume.next_offset);
+    progress.restore_total = static_cast<uint64_t>(resume.next_offset - from.next_offset);
     facts_->set_replaying(true);
-    reader_.seek(LogPosition{});
+    const std::string needed =
+        "cannot rebuild the fact state: log records " + std::to_string(from.next_offset) + ".." +
+        std::to_string(resume.next_offset - 1) + " are needed (from " +
+        (progress.restored_checkpoint_offset >= 0
+             ? "the checkpoint at offset " + std::to_string(from.next_offset)
+             : std::string("the start of the log")) +
+        " up to the warehouse's committed offset " + std::to_string(resume.next_offset) + ") but ";
+    std::string what_to_do =
+        ". Nothing was written. Restore the log records from offset " +
+        std::to_string(from.next_offset) +
+        " on (or the checkpoint files of a later offset), or rebuild the warehouse into a new "
+        "database from a log that holds every record";
+    std::string notes;
+    for (const auto& n : progress.restore_notes) notes += "; " + n;
+    what_to_do += notes;
+    try {
+        reader_.seek(from);
+    } catch (const ToteError& e) {
+        throw ToteError(ErrorClass::Fatal, needed + e.what() + what_to_do);
+    }
     std::vector<LogRecord> batch;
     DecodeResult result;
     std::vector<EncodedInsert> none;
@@ -61,7 +153,22 @@ void IngestPipeline::replay_facts(const LogPosition& resume, IngestProgress& pro
                                 std::to_string(reader_.position().next_offset) + " of " +
                                 std::to_string(resume.next_offset) +
                                 "); nothing was written: the next run starts the replay again");
-        if (reader_.poll(batch, std::min<size_t>(left, 4096)) == 0) break;  // a shorter log
+        size_t got = 0;
+        try {
+            got = reader_.poll(batch, std::min<size_t>(left, 4096));
+        } catch (const ToteError& e) {
+            throw ToteError(ErrorClass::Fatal,
+                            needed + "the record at offset " +
+                                std::to_string(reader_.position().next_offset) +
+                                " cannot be read (" + e.what() +
+                                "; removed by retention, or the log was replaced)" + what_to_do);
+        }
+        if (got == 0)  // never silently a shorter state
+            throw ToteError(ErrorClass::Fatal,
+                            needed + "the record at offset " +
+                                std::to_string(reader_.position().next_offset) +
+                                " cannot be read from " + reader_.describe() +
+                                " (removed by retention, or the log was replaced)" + what_to_do);
         for (const LogRecord& rec : batch) feed_facts(rec, result);
         facts_->collect(none);  // builds and throws away: the rows were written before
     }
@@ -117,7 +224,13 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     const LogPosition resume = writer_.resume_position().value_or(LogPosition{});
     progress.next_offset = resume.next_offset;
     progress.durable_offset = resume.next_offset;
-    if (facts_) replay_facts(resume, progress, stop, on_commit);
+    if (facts_) {
+        const LogPosition from = restore_checkpoint(resume, progress);
+        progress.phase = IngestPhase::Restoring;
+        progress.restore_total = static_cast<uint64_t>(resume.next_offset - from.next_offset);
+        if (on_commit) on_commit(progress);  // says at once what was restored
+        replay_facts(from, resume, progress, stop, on_commit);
+    }
     if (stop.load(std::memory_order_relaxed)) {
         progress.phase = IngestPhase::Done;
         return progress;  // stopped while restoring: nothing written, nothing lost
@@ -242,6 +355,18 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                          (uncommitted > 0 && Clock::now() - last_commit >= config_.commit_interval);
         // Caught up with the log: commit and wait, so the newest changes are visible at once.
         if (due || (at_end && uncommitted > 0)) commit(at_end);
+        // A checkpoint covers a commit position whose commit is durable: the warehouse's
+        // position is never behind a checkpoint (restore uses one only at or before it).
+        if (checkpoints_ && checkpoint_every_ > 0 &&
+            static_cast<uint64_t>(fact_ordinal_ - checkpoint_ordinal_) >= checkpoint_every_ &&
+            !stop.load(std::memory_order_relaxed)) {
+            if (uncommitted > 0)
+                commit(true);
+            else
+                writer_.wait();
+            progress.durable_offset = reader_.position().next_offset;
+            write_checkpoint(progress);
+        }
         if (at_end) {
             if (!config_.follow || at_limit) break;
             std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer

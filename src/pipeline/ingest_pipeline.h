@@ -5,12 +5,15 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "decode/decoder.h"
 #include "pipeline/fact_stage.h"
 #include "sink/warehouse_writer.h"
 #include "source/record_source.h"
+#include "state/checkpoint_store.h"
 
 namespace tote {
 
@@ -74,6 +77,15 @@ struct IngestProgress {
     // Transient warehouse errors retried in-process (WarehouseWriterConfig::retry).
     uint64_t retries = 0;
     std::string last_retry_error;  // "" when none
+    // Checkpoints of the fact state (IngestPipeline::set_checkpoints).
+    int64_t restored_checkpoint_offset = -1;  // the checkpoint restored at start (-1: none)
+    uint64_t restored_checkpoint_bytes = 0;
+    double seconds_loading_checkpoint = 0;   // reading, verifying and loading it
+    std::vector<std::string> restore_notes;  // checkpoints found but not used, and why
+    uint64_t checkpoints_written = 0;
+    int64_t last_checkpoint_offset = -1;
+    double seconds_checkpointing = 0;   // writing them (the ingest waits meanwhile)
+    std::string last_checkpoint_error;  // "" when none (a failed write is retried N later)
 };
 
 class IngestPipeline {
@@ -86,18 +98,35 @@ public:
     // Runs until the end of the log (follow = false) or until `stop` becomes true (which also
     // ends the replay at start and any retry backoff: the run then throws). Calls
     // on_ready once the fact state is rebuilt and reading starts at the resume position, and
-    // on_commit after each commit and a few times a second while restoring the fact state (all
-    // from this thread; IngestProgress::phase says which). Returns the final progress.
+    // on_commit after each commit, once when the replay at start begins (a checkpoint, if one
+    // was restored, is in IngestProgress::restored_checkpoint_offset) and a few times a second
+    // during it (all from this thread; IngestProgress::phase says which). Returns the final
+    // progress.
     IngestProgress run(const std::atomic<bool>& stop,
                        const std::function<void(const IngestProgress&)>& on_commit = {},
                        const std::function<void(const IngestProgress&)>& on_ready = {});
 
+    // Checkpoints of the fact stage's state (issue 13; docs/architecture.md, "Checkpoints"):
+    // run() restores the newest checkpoint in `store` at or before the warehouse's committed
+    // position whose `fingerprint` matches (FactStage::state_fingerprint and the decoder's
+    // settings) and replays only the log after it; while running it writes one every
+    // `every_records` records (0: never), each after the commit of its position is durable.
+    void set_checkpoints(std::unique_ptr<CheckpointStore> store, uint64_t every_records,
+                         std::string fingerprint);
+
 private:
-    // Rebuilds the fact stage's state: the log from its start up to `resume` (exclusive).
-    // Reports progress through on_progress a few times a second; stops early when `stop`.
-    void replay_facts(const LogPosition& resume, IngestProgress& progress,
+    // Restores the newest usable checkpoint at or before `resume`; returns its position (the
+    // log's start when none), with fact_ordinal_ set to match.
+    LogPosition restore_checkpoint(const LogPosition& resume, IngestProgress& progress);
+    // Rebuilds the fact stage's state: the log from `from` up to `resume` (exclusive). Throws a
+    // Fatal ToteError naming the gap when a record in between cannot be read. Reports progress
+    // through on_progress a few times a second; stops early when `stop`.
+    void replay_facts(const LogPosition& from, const LogPosition& resume, IngestProgress& progress,
                       const std::atomic<bool>& stop,
                       const std::function<void(const IngestProgress&)>& on_progress);
+    // Writes a checkpoint of the fact state at the reader's position (all of it committed and
+    // durable); a failure is noted in `progress` and retried later.
+    void write_checkpoint(IngestProgress& progress);
     void fill_fact_progress(IngestProgress& progress) const;
     void fill_retry_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
@@ -109,6 +138,10 @@ private:
     IngestConfig config_;
     FactStage* facts_;
     int64_t fact_ordinal_ = 0;  // records read since the start of the log
+    std::unique_ptr<CheckpointStore> checkpoints_;
+    uint64_t checkpoint_every_ = 0;
+    std::string checkpoint_fingerprint_;
+    int64_t checkpoint_ordinal_ = 0;  // fact_ordinal_ at the last checkpoint (or the restore)
 };
 
 }  // namespace tote

@@ -4,6 +4,7 @@ Layers (a folder may include itself and the folders listed for it, nothing else)
   core                                   the shared vocabulary
   source, decode, model                  bytes in, the betting model
   simulate                               the workload (writes the log)
+  state                                  checkpoint files of the fact state
   sink                                   the warehouse (core, model, source)
   transform                              assembly, validation, facts, KPI contributions
   pipeline                               the job: source -> decode -> transform -> sink
@@ -20,14 +21,15 @@ ALLOWED = {
     "decode": {"core"},
     "model": {"core"},
     "simulate": {"core", "source"},
+    "state": {"core", "source"},
     "sink": {"core", "model", "source"},
     "transform": {"core", "model"},
-    "pipeline": {"core", "source", "decode", "model", "simulate", "sink", "transform"},
+    "pipeline": {"core", "source", "decode", "model", "simulate", "sink", "state", "transform"},
     "reconcile": {"core", "model", "simulate", "sink"},
     "report": {"core", "model", "sink"},
     "serve": {"core", "sink"},
-    "cli": {"core", "source", "decode", "model", "simulate", "sink", "transform", "pipeline",
-            "reconcile", "report", "serve"},
+    "cli": {"core", "source", "decode", "model", "simulate", "sink", "state", "transform",
+            "pipeline", "reconcile", "report", "serve"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
 

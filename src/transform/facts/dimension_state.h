@@ -35,6 +35,11 @@
 #include "model/betting_mapping.h"
 #include "model/model_record.h"
 
+namespace tote {
+class StateReader;
+class StateWriter;
+}  // namespace tote
+
 namespace tote::facts {
 
 // Names one dimension row: (kind, id) for the id-keyed dimensions; FxRate uses id = the day and
@@ -88,6 +93,11 @@ public:
     // The keys of every row held of one dimension entity, sorted (e.g. to report what a
     // truncate removes). Empty for an entity that is not a dimension.
     std::vector<DimKey> keys(model::EntityKind kind) const;
+
+    // Every row and tombstone held, and the truncate versions, for a checkpoint; load_state()
+    // into a state made with the same mapping holds exactly the same.
+    void save_state(StateWriter& out) const;
+    void load_state(StateReader& in);
 
 private:
     template <class T>

@@ -54,6 +54,11 @@
 #include "transform/transaction/complete_transaction.h"
 #include "transform/validation/bet_context.h"
 
+namespace tote {
+class StateReader;
+class StateWriter;
+}  // namespace tote
+
 namespace tote::facts {
 
 struct FactBuilderConfig {
@@ -103,6 +108,12 @@ public:
     size_t bets_held() const { return bets_.size(); }
     size_t wallet_rows_held() const { return wallet_.size(); }
     size_t pending_facts() const { return pending_bets_.size() + pending_wallet_.size(); }
+
+    // The whole state (dimensions, per-bet and per-ledger-row state, the waiting and pending
+    // indexes, counters) for a checkpoint; load_state() into a builder made with the same
+    // mapping and config continues exactly as this one would (src/state/).
+    void save_state(StateWriter& out) const;
+    void load_state(StateReader& in);
 
 private:
     using Pending = std::set<std::pair<int64_t, int64_t>>;  // (last input offset, id)

@@ -11,6 +11,9 @@
 
 namespace tote {
 
+class StateReader;
+class StateWriter;
+
 class OpenTransaction {
 public:
     // prior_received > 0 (or continuation) marks the rest of a transaction already released
@@ -47,6 +50,10 @@ public:
     // Bookkeeping the assembler keeps on the transaction (its activity marks).
     uint64_t completed_mark = 0;  // assembler's completed-transaction count at last activity
     bool counted = false;         // already counted as completed
+
+    // Everything above, for a checkpoint (TransactionAssembler::save_state).
+    void save_state(StateWriter& out) const;
+    void load_state(StateReader& in);
 
 private:
     void touch(int64_t offset);

@@ -10,6 +10,9 @@
 
 namespace tote {
 
+class StateReader;
+class StateWriter;
+
 class ReleasedTransactionMemory {
 public:
     struct Entry {
@@ -28,6 +31,11 @@ public:
 
     size_t size() const { return entries_.size(); }
     size_t capacity() const { return capacity_; }
+
+    // The remembered ids in their order, for a checkpoint; load_state() into a memory of the
+    // same capacity forgets the same ids next.
+    void save_state(StateWriter& out) const;
+    void load_state(StateReader& in);
 
 private:
     struct Slot {

@@ -22,6 +22,9 @@
 
 namespace tote {
 
+class StateReader;
+class StateWriter;
+
 // What to do with a streamed change that has no transaction block (the connector runs without
 // provide.transaction.metadata, or the change is not part of a transaction).
 enum class UnmarkedPolicy {
@@ -91,6 +94,12 @@ public:
     size_t open_transactions() const { return open_.size(); }
     const TransactionAssemblerStats& stats() const { return stats_; }
     const TransactionAssemblerConfig& config() const { return config_; }
+
+    // The whole state (everything fed so far: open transactions, indexes, the released-ids
+    // memory, queued output, counters) for a checkpoint; load_state() into an assembler made
+    // with the same config continues exactly as this one would (src/state/).
+    void save_state(StateWriter& out) const;
+    void load_state(StateReader& in);
 
 private:
     using Index = std::set<std::pair<int64_t, uint64_t>>;  // (offset, tx_id)

@@ -106,6 +106,7 @@ public:
                                                    err_text(err));
         pos_ = LogPosition{pos.next_offset, 0};
         last_progress_ = Clock::now();
+        behind_since_.reset();
         clear_error();
     }
 
@@ -211,24 +212,33 @@ private:
                std::to_string(low - requested) + " messages tote still needs).";
     }
 
-    // No progress for the stall timeout while there is something to read (or while the client
-    // reports errors) is Retriable.
+    // No message for the stall timeout while there is something to read is Retriable; so are
+    // client errors for that long, once a probe of the broker fails too (an idle partition sees
+    // no message that would clear an error after the broker came back).
     void check_stall(bool follow) {
         const auto now = Clock::now();
-        bool behind = !follow;
-        if (follow) behind = end_offset().value_or(-1) > pos_.next_offset;
-        const bool erroring = last_error_ && now - error_since_ >= cfg_.stall_timeout;
-        if ((behind && now - last_progress_ >= cfg_.stall_timeout) || erroring)
+        const bool behind = !follow || end_offset().value_or(-1) > pos_.next_offset;
+        if (!behind)
+            behind_since_.reset();
+        else if (!behind_since_)
+            behind_since_ = now;
+        const Clock::time_point waiting_since =
+            behind_since_ ? std::max(*behind_since_, last_progress_) : now;
+        const bool stalled = behind_since_ && now - waiting_since >= cfg_.stall_timeout;
+        if (!stalled && last_error_ && now - error_since_ >= cfg_.stall_timeout) {
+            query_watermarks();  // throws Retriable, naming the error, if the broker is still gone
+            clear_error();
+        }
+        if (stalled)
             throw ToteError(
                 ErrorClass::Retriable,
                 "no message from " + cfg_.describe() + " at offset " +
                     std::to_string(pos_.next_offset) + " for " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                       now - (erroring ? error_since_ : last_progress_))
-                                       .count()) +
-                    " s" +
-                    (stop_at_ ? " (the partition's end is " + std::to_string(*stop_at_) + ")"
-                              : std::string()) +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::seconds>(now - waiting_since)
+                            .count()) +
+                    " s while the partition's end is " +
+                    std::to_string(stop_at_ ? *stop_at_ : end_offset().value_or(-1)) +
                     last_error_suffix() + ". Is the broker at " + cfg_.brokers +
                     " up (scripts/stack.sh status)? Run the ingest again: it resumes at the "
                     "committed position");
@@ -313,6 +323,7 @@ private:
     int64_t high_seen_ = -1;
     std::vector<rd_kafka_message_t*> raw_;  // filled by consume_batch, owned at once by Message
     Clock::time_point last_progress_;
+    std::optional<Clock::time_point> behind_since_;  // first seen behind without a message
     std::optional<std::string> last_error_;  // a transient client error since the last message
     Clock::time_point error_since_;
     std::optional<std::string> fatal_;

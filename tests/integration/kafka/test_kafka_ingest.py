@@ -268,7 +268,9 @@ def main():
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        t_down = time.monotonic()
         subprocess.run([STACK, "down"], env=env, capture_output=True, timeout=120)
+        print(f"stack down in {time.monotonic() - t_down:.1f} s")
         for d in (src, ref_dir, k1_dir, k2_dir):
             cleanup(d)
         if not os.environ.get("TOTE_KEEP_TEST_DATA"):

@@ -129,5 +129,29 @@ TEST(KafkaSource, AnUnreachableBrokerIsRetriableAndNamesWhereAndWhatToDo) {
     EXPECT_FALSE(s.end_offset().has_value());
 }
 
+TEST(KafkaSource, AFollowingPollGivesUpRetriablyOnlyAfterTheStallTimeout) {
+    auto c = config();
+    c.stop_at_end = false;  // --follow
+    c.poll_wait = std::chrono::milliseconds(20);
+    c.stall_timeout = std::chrono::milliseconds(400);
+    c.metadata_timeout = std::chrono::milliseconds(200);
+    KafkaSource s(c);
+    std::vector<LogRecord> out;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        // Each poll returns nothing within poll_wait; the client's connection errors pile up.
+        while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
+            EXPECT_EQ(s.poll(out, 100), 0u);
+        FAIL() << "no error within 10 s";
+    } catch (const ToteError& e) {
+        EXPECT_EQ(e.error_class(), ErrorClass::Retriable) << e.what();
+        EXPECT_GE(std::chrono::steady_clock::now() - start, c.stall_timeout);
+        const std::string m = e.what();
+        EXPECT_NE(m.find("kafka://127.0.0.1:1/tote.all/0"), std::string::npos) << m;
+        EXPECT_NE(m.find("last client error"), std::string::npos) << m;
+    }
+    EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace tote

@@ -13,7 +13,8 @@ free ports in a temporary folder), exact.
    tables through FINAL are identical to the reference. A second run finds nothing new.
 4. A second topic is filled in three parts while `tote ingest ... --follow` reads it (so the
    ingest waits for new messages); it is SIGKILLed mid-stream twice, each restart resumes at the
-   committed offset, a last run without --follow ends at the end: reconcile exact, facts identical
+   committed offset; the third run rides out a restart of the broker and lands the messages
+   produced after it; a last run without --follow finds the end: reconcile exact, facts identical
    to the reference.
 5. A resume position below the partition's start (as after retention) stops with the gap named.
 
@@ -195,14 +196,15 @@ def main():
         # -- a topic filled while `--follow` reads it, killed twice mid-stream ---------------
         topic2 = "tote_it.follow"
         consumer2 = f"kafka:{topic2}:0"
-        bounds = [0, n * 2 // 5, n * 7 // 10, n]
+        bounds = [0, n * 2 // 5, n * 7 // 10, n * 17 // 20, n]
         k2 = Tote(TOTE, k2_dir)
         follow = ["ingest", "--kafka-brokers", brokers, "--kafka-topic", topic2, "--follow",
                   "--batch", "2000"]
         run([LOG_TO_KAFKA, "produce", log_dir, brokers, topic2, "0", str(bounds[1])])
         resumed_at = 0
         kills = []
-        for part in (1, 2):
+
+        def start_follow(part):
             err_path = os.path.join(stack_dir, f"follow-{part}.stderr")
             with open(err_path, "w") as err_file:
                 proc = subprocess.Popen(k2.cmd(*follow), stdout=subprocess.PIPE, stderr=err_file, bufsize=0)
@@ -216,6 +218,10 @@ def main():
             threading.Thread(target=proc.stdout.read, daemon=True).start()
             check(f"resuming at offset {resumed_at:,};" in line,
                   f"run {part} of --follow resumes at the committed offset {resumed_at:,}")
+            return proc
+
+        for part in (1, 2):
+            proc = start_follow(part)
             wait_durable_past(proc, k2_dir, bounds[part] - 1)  # caught up, waiting for more
             s = api_status(k2_dir)
             check(s["phase"] == "waiting for input" and s["log_end_offset"] == bounds[part],
@@ -236,18 +242,32 @@ def main():
             check(bounds[part] < resumed_at <= bounds[part + 1],
                   f"kill {part} landed after new messages were committed ({resumed_at})")
         check(any(k < n for k in kills), f"a kill landed mid-stream (committed {kills} of {n})")
+        # Run 3 follows through a restart of the broker, then reads what arrives after it.
+        proc = start_follow(3)
+        wait_durable_past(proc, k2_dir, bounds[3] - 1)
+        t0 = time.monotonic()
+        run([STACK, "down"], env, timeout=120)
+        run([STACK, "up", "kafka"], env, timeout=300)
+        check(proc.poll() is None, f"--follow rode out a broker restart of {time.monotonic() - t0:.1f} s")
+        run([LOG_TO_KAFKA, "produce", log_dir, brokers, topic2, str(bounds[3]), str(bounds[4])])
+        s = wait_durable_past(proc, k2_dir, n - 1)
+        check(s["durable_offset"] == n, f"after the restart it landed the new messages to the end ({n})")
+        proc.send_signal(signal.SIGTERM)
+        check(proc.wait(timeout=DEADLINE) == 0, "--follow stops cleanly on SIGTERM (exit 0)")
         p = k2.run("ingest", "--kafka-brokers", brokers, "--kafka-topic", topic2)
         line = ingested_line(p.stdout)
         print(line)
-        check(line.endswith(f"warehouse at offset {n:,}") and f"ingested {n - resumed_at:,} records" in line,
-              f"the last run resumed at {resumed_at:,} and ended at the topic's end")
+        check(line == f"ingested 0 records (0 changes, 0 dead letters) in {line.split(' in ')[1].split(' s;')[0]} s; "
+                      f"warehouse at offset {n:,}",
+              "a last run without --follow finds the warehouse at the topic's end")
         rec = k2.run("reconcile", "--ground-truth", truth_path, "--consumer", consumer2, check=False)
         print(rec.stdout)
         check(rec.returncode == 0 and "RECONCILED: exact" in rec.stdout,
-              "after two SIGKILLs of --follow the warehouse reconciles exactly, no key twice")
+              "after two SIGKILLs of --follow and a broker restart the warehouse reconciles exactly, "
+              "no key twice")
         dead = int(k2.query("SELECT count() FROM tote._dead_letters FINAL").strip())
         check(dead == 0, "no dead letters")
-        compare_facts(fact_snapshot(k2), reference, "after 2 kills")
+        compare_facts(fact_snapshot(k2), reference, "after 2 kills and a broker restart")
 
         # -- a resume position below the partition's start: the gap is named, nothing skipped --
         run([LOG_TO_KAFKA, "produce", log_dir, brokers, "tote_it.gap", "0", "100"])

@@ -46,6 +46,15 @@ public:
         last_progress_ = Clock::now();
     }
 
+    // The client first, while every member its callbacks write (on_error during the consumer's
+    // close) is still alive; the queue before the client it belongs to.
+    ~Impl() {
+        queue_.reset();
+        rk_.reset();
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
     std::pair<int64_t, int64_t> query_watermarks() {
         int64_t lo = -1, hi = -1;
         const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(

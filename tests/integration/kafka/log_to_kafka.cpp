@@ -11,6 +11,7 @@
 // Exit 0 when exact, 1 with the first differences, 2 on usage errors.
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -164,12 +165,18 @@ int verify(const std::string& log, const std::string& brokers, const std::string
     KafkaSourceConfig c;
     c.brokers = brokers;
     c.topic = topic;
+    const auto started = std::chrono::steady_clock::now();
     KafkaSource source(c);
     source.seek(LogPosition{});
     std::vector<LogRecord> got;
     while (source.poll(got, 4096) > 0) {
     }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     uint64_t differences = 0;
+    double bytes = 0;
+    for (const auto& r : got)
+        bytes += (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
     auto differ = [&](size_t i, const char* what) {
         if (differences++ < 5) std::printf("DIFF at offset %zu: %s\n", i, what);
     };
@@ -185,9 +192,12 @@ int verify(const std::string& log, const std::string& brokers, const std::string
         if (g.timestamp_ms != e.timestamp_ms) differ(i, "timestamp");
         if (!g.source_error.empty()) differ(i, g.source_error.c_str());
     }
-    std::printf("verified %zu records of %s/0 against the log: %llu differences; end offset %lld\n",
-                got.size(), topic.c_str(), (unsigned long long)differences,
-                (long long)source.position().next_offset);
+    std::printf(
+        "verified %zu records of %s/0 against the log: %llu differences; end offset %lld; "
+        "read through KafkaSource in %.2f s (%.0f records/s, %.1f MB/s)\n",
+        got.size(), topic.c_str(), (unsigned long long)differences,
+        (long long)source.position().next_offset, seconds, got.size() / seconds,
+        bytes / seconds / 1e6);
     return differences == 0 ? 0 : 1;
 }
 

@@ -6,7 +6,8 @@
 #   ClickHouse 18.16 server (Debian's, own config, via scripts/clickhouse18.sh)
 #
 # Usage: scripts/stack.sh COMMAND
-#   up                       fetch (first time), start every service, wait for health
+#   up [SERVICE...]          fetch (first time), start every service (or only the ones named:
+#                            postgres, clickhouse, kafka, connect), wait for health
 #   down                     stop every service (also after a crash: pid files are checked)
 #   status                   each service: port, pid, healthy or not (exit 1 if one is not)
 #   logs [SERVICE] [LINES]   the log file of a service (postgres|kafka|connect|clickhouse)
@@ -573,11 +574,17 @@ cmd_up() {
   fetch
   save_ports  # before starting: `down` and `status` find the ports even if a start fails
   trap 'rc=$?; ((rc == 0)) || echo "stack: up failed; services that did start keep running: scripts/stack.sh status shows them, scripts/stack.sh down stops them" >&2' EXIT
-  local t0; t0="$(now_ms)"
-  start_postgres
-  start_clickhouse
-  start_kafka
-  start_connect
+  local t0 s want=("$@")
+  ((${#want[@]})) || want=("${services[@]}")
+  for s in "${want[@]}"; do
+    [[ " ${services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect)"
+  done
+  [[ " ${want[*]} " != *" connect "* || " ${want[*]} " == *" kafka "* ]] || pid_of kafka >/dev/null ||
+    die "connect needs kafka: scripts/stack.sh up kafka connect"
+  t0="$(now_ms)"
+  for s in "${services[@]}"; do
+    if [[ " ${want[*]} " == *" $s "* ]]; then "start_$s"; fi
+  done
   say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Kafka $(kafka_version)); data and logs in $dir"
 }
 cmd_down() {
@@ -640,7 +647,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 cmd="${1:-}"; shift || true
 case "$cmd" in
-  up) load_ports; cmd_up ;;
+  up) load_ports; cmd_up "$@" ;;
   down) load_ports; cmd_down ;;
   status) load_ports; cmd_status ;;
   logs) load_ports; cmd_logs "$@" ;;

@@ -16,6 +16,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         int api_port = 0;
         std::string consumer;
         std::string jsonl;
+        KafkaSourceConfig kafka;
+        std::vector<std::string> kafka_properties;
         DecoderConfig decoder;
         bool no_facts = false;
         bool no_fsync = false;
@@ -25,7 +27,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
         "ingest",
-        "Land the change stream of the embedded log into the warehouse, exactly once.\n"
+        "Land the change stream of the embedded log (or of a Kafka topic: --kafka-brokers) into "
+        "the warehouse, exactly once.\n"
         "Resumes from the position stored in the warehouse; safe to kill at any time.");
     cmd->add_flag("--follow", opts->ingest.follow,
                   "Keep waiting for new records at the end of the log (stop with Ctrl-C)");
@@ -37,13 +40,32 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         ->capture_default_str();
     cmd->add_option(
         "--consumer", opts->consumer,
-        "Name of the resume position in the warehouse (default: ingest, or jsonl for "
-        "--jsonl); a new name re-reads from the start (rows collapse by source position)");
-    cmd->add_option(
-           "--jsonl", opts->jsonl,
-           "Read Kafka records captured as JSON lines (as in shared/real-debezium) instead "
-           "of the embedded log")
-        ->check(CLI::ExistingFile);
+        "Name of the resume position in the warehouse (default: ingest, jsonl for --jsonl, "
+        "kafka:<topic>:<partition> for Kafka); a new name re-reads from the start (rows collapse "
+        "by source position)");
+    auto* jsonl = cmd->add_option("--jsonl", opts->jsonl,
+                                  "Read Kafka records captured as JSON lines (as in "
+                                  "shared/real-debezium) instead of the embedded log")
+                      ->check(CLI::ExistingFile);
+    auto* brokers =
+        cmd->add_option("--kafka-brokers", opts->kafka.brokers,
+                        "Read one partition of a Kafka topic instead of the embedded log: the "
+                        "bootstrap brokers HOST:PORT[,HOST:PORT]. The topic must hold the whole "
+                        "database in order (one topic, one partition: docs/operations.md). "
+                        "Without --follow the run stops at the partition's end as it was at start");
+    brokers->excludes(jsonl);
+    auto* topic = cmd->add_option("--kafka-topic", opts->kafka.topic,
+                                  "With --kafka-brokers: the topic to read");
+    topic->needs(brokers);
+    brokers->needs(topic);
+    cmd->add_option("--kafka-partition", opts->kafka.partition.value,
+                    "With --kafka-brokers: the partition to read")
+        ->capture_default_str()
+        ->needs(brokers);
+    cmd->add_option("--kafka-property", opts->kafka_properties,
+                    "With --kafka-brokers: an extra librdkafka consumer property key=value "
+                    "(repeatable), e.g. security.protocol=SSL or fetch.max.bytes=52428800")
+        ->needs(brokers);
     add_decoder_options(*cmd, opts->decoder);
     cmd->add_flag("--no-facts", opts->no_facts,
                   "Land the change stream only: no transaction assembly, fact tables, ETL log or "
@@ -71,10 +93,19 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         install_stop_handlers();
-        const std::string consumer =
-            !opts->consumer.empty() ? opts->consumer : (opts->jsonl.empty() ? "ingest" : "jsonl");
         IngestJobConfig job_config;
-        job_config.source = ctx.source(opts->jsonl);
+        std::string consumer = opts->consumer;
+        if (!opts->kafka.brokers.empty()) {
+            for (const auto& p : opts->kafka_properties)
+                opts->kafka.properties.push_back(kafka_property(p));
+            opts->kafka.validate();
+            job_config.source.kind = SourceKind::Kafka;
+            job_config.source.kafka = opts->kafka;
+            if (consumer.empty()) consumer = kafka_consumer_name(opts->kafka);
+        } else {
+            job_config.source = ctx.source(opts->jsonl);
+            if (consumer.empty()) consumer = opts->jsonl.empty() ? "ingest" : "jsonl";
+        }
         job_config.decoder = opts->decoder;
         job_config.writer.database = ctx.database;
         job_config.writer.consumer = consumer;

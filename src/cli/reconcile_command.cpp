@@ -70,6 +70,11 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         "otherwise.");
     cmd->add_option("--ground-truth", *truth_path,
                     "Ground truth file (default DATA/ground_truth.json)");
+    auto consumer = std::make_shared<std::string>("ingest");
+    cmd->add_option("--consumer", *consumer,
+                    "The ingest's resume position to compare (`tote ingest --consumer`; a Kafka "
+                    "ingest's default is kafka:<topic>:<partition>)")
+        ->capture_default_str();
     auto watermark = std::make_shared<int64_t>(100'000);
     cmd->add_option(
            "--watermark-offsets", *watermark,
@@ -77,7 +82,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
            "the 100000 an open transaction may hold the watermark back, behind the "
            "ground truth's offset is a difference (0: not checked)")
         ->capture_default_str();
-    cmd->callback([truth_path, watermark, &ctx] {
+    cmd->callback([truth_path, watermark, consumer, &ctx] {
         auto path =
             truth_path->empty() ? ctx.ground_truth_path() : std::filesystem::path(*truth_path);
         // A running demo is paused at a transaction boundary for the duration of the check,
@@ -95,7 +100,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         if (running && running->checkpoint()) resume.paused = true;
         GroundTruth truth = read_ground_truth(path);
         auto conn = open_for_reading(ctx);
-        Reconciler reconciler(*conn, ctx.database, LedgerMapping{});
+        Reconciler reconciler(*conn, ctx.database, LedgerMapping{}, *consumer);
         ReconcileReport report = reconciler.run(expected_from(truth));
         fmt::print("reconcile: warehouse {} at offset {}; ground truth {} at offset {}\n",
                    conn->describe(), report.warehouse_offset, path.string(), truth.log_offset);

@@ -275,7 +275,13 @@ private:
 
     void decode_change_into(const LogRecord& record, DecodeResult& out) {
         ChangeEvent& ev = change_in(out);
-        if (auto err = decode_change(record, ev)) put(out, DecodeFailure{std::move(*err)});
+        routed_tx_marker_ = false;
+        if (auto err = decode_change(record, ev)) {
+            // Transaction metadata routed into the same topic as the changes (one ordered topic
+            // per database: docs/operations.md) is known by its shape: status, no op.
+            if (routed_tx_marker_) return decode_tx_marker(record, out);
+            put(out, DecodeFailure{std::move(*err)});
+        }
     }
 
     // The value's payload object (inside {schema, payload} or the value itself); schema is
@@ -348,6 +354,7 @@ private:
 
         // One pass over the envelope and its source block (no repeated key lookups).
         std::optional<element> before, after, src, tx, op_el;
+        bool has_status = false;
         for (auto [k, v] : payload) {
             if (eq(k, "before"))
                 before = v;
@@ -359,6 +366,12 @@ private:
                 tx = v;
             else if (eq(k, "op"))
                 op_el = v;
+            else if (eq(k, "status"))
+                has_status = true;
+        }
+        if (!op_el && !src && has_status) {
+            routed_tx_marker_ = true;
+            return std::string("transaction metadata");
         }
         std::string_view op;
         if (auto err = read_string(op_el, "op", op)) return err;
@@ -747,6 +760,7 @@ private:
     // Storage of earlier results, reused by decode_into (see change_in).
     ChangeEvent spare_;
     RowImage spare_before_, spare_after_;
+    bool routed_tx_marker_ = false;  // decode_change saw transaction metadata (status, no op)
 };
 
 DebeziumJsonDecoder::DebeziumJsonDecoder(DebeziumDecoderConfig config)

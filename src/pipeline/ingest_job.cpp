@@ -3,6 +3,7 @@
 #include "model/betting_mapping.h"
 #include "source/file_log_reader.h"
 #include "source/jsonl_file_source.h"
+#include "source/kafka_source.h"
 
 namespace tote {
 
@@ -12,13 +13,17 @@ std::unique_ptr<RecordSource> IngestJob::make_source(const SourceConfig& config)
             return std::make_unique<FileLogReader>(config.path);
         case SourceKind::JsonlFile:
             return std::make_unique<JsonlFileSource>(config.path);
+        case SourceKind::Kafka:
+            return std::make_unique<KafkaSource>(config.kafka);
     }
     return nullptr;
 }
 
 IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) {
     decoder_ = config.decoder.make_decoder();  // a bad flag fails before anything is opened
-    source_ = make_source(config.source);
+    SourceConfig source = config.source;
+    source.kafka.stop_at_end = !config.ingest.follow;
+    source_ = make_source(source);
     writer_ = std::make_unique<WarehouseWriter>(conn, config.writer);
     if (config.facts)
         facts_ = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),

@@ -12,6 +12,7 @@
 #include "pipeline/fact_stage.h"
 #include "pipeline/ingest_pipeline.h"
 #include "sink/warehouse_writer.h"
+#include "source/kafka_source_config.h"
 #include "source/record_source.h"
 
 namespace tote {
@@ -19,11 +20,19 @@ namespace tote {
 enum class SourceKind {
     FileLog,    // the embedded append-only log: `path` is its folder
     JsonlFile,  // captured Kafka records, one JSON object a line: `path` is the file
+    Kafka,      // one partition of one ordered Kafka topic: `kafka`
 };
 
 struct SourceConfig {
+    SourceConfig() = default;
+    SourceConfig(SourceKind k, std::filesystem::path p) : kind(k), path(std::move(p)) {}
+
     SourceKind kind = SourceKind::FileLog;
     std::filesystem::path path;
+    // Kafka: brokers, topic, partition, extra librdkafka properties. The job sets
+    // kafka.stop_at_end from IngestConfig::follow (without --follow the run ends at the
+    // partition's high watermark as it was when reading started).
+    KafkaSourceConfig kafka;
 };
 
 // Checkpoints of the fact state (IngestPipeline::set_checkpoints).

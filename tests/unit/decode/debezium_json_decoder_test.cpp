@@ -284,6 +284,27 @@ TEST(DebeziumJsonDecoder, TableNamedTransactionIsNotMetadata) {
     EXPECT_EQ(change(res).key, R"({"id":5})");
 }
 
+TEST(DebeziumJsonDecoder, TransactionMetadataRoutedIntoTheChangeTopicIsKnownByItsShape) {
+    // One ordered topic per database (docs/operations.md): BEGIN/END share the changes' topic.
+    DebeziumJsonDecoder d;
+    auto res = d.decode(record("p.all", R"({"id":"571:1"})",
+                               R"({"status":"END","id":"571:1","ts_ms":9,)"
+                               R"("event_count":3,"data_collections":[]})"));
+    ASSERT_TRUE(std::holds_alternative<TxMarker>(res));
+    const auto& m = std::get<TxMarker>(res);
+    EXPECT_FALSE(m.begin);
+    EXPECT_EQ(m.tx_id, 571u);
+    EXPECT_EQ(m.event_count, 3u);
+    // ... and a change on that topic after it is still a change (the decoder's storage reused).
+    DecodeResult r2 = res;
+    d.decode_into(record("p.all", R"({"id":5})", envelope("c")), r2);
+    EXPECT_EQ(change(r2).key, R"({"id":5})");
+    // A bad marker there says what is wrong with it, as on the transaction topic.
+    EXPECT_EQ(failure(d.decode(
+                  record("p.all", R"({"id":"1"})", R"({"status":"MIDDLE","id":"1:2","ts_ms":1})"))),
+              "transaction metadata status 'MIDDLE' is neither BEGIN nor END");
+}
+
 TEST(DebeziumJsonDecoder, NullValueIsTombstone) {
     DebeziumJsonDecoder d;
     EXPECT_TRUE(std::holds_alternative<Tombstone>(

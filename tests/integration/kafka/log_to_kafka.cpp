@@ -1,0 +1,263 @@
+// Test tool: copies records of tote's embedded log into one partition of a Kafka topic, in the
+// log's order and byte-exact (null keys and null values kept, timestamps kept), and checks that
+// each got the Kafka offset equal to its log offset; or reads a topic back through KafkaSource
+// and compares it with the log.
+//
+//   log_to_kafka produce LOG_DIR BROKERS TOPIC FROM TO   records with offsets [FROM, TO)
+//                                                        (TO = -1: to the end of the log)
+//   log_to_kafka verify LOG_DIR BROKERS TOPIC            the whole partition 0 == the log
+//   log_to_kafka delete-before BROKERS TOPIC OFFSET      delete partition 0's records below
+//                                                        OFFSET (as retention does)
+// Exit 0 when exact, 1 with the first differences, 2 on usage errors.
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "source/file_log_reader.h"
+#include "source/kafka_handles.h"
+#include "source/kafka_source.h"
+
+namespace {
+using namespace tote;
+
+struct Delivery {
+    uint64_t delivered = 0;
+    uint64_t wrong_offset = 0;
+    uint64_t failed = 0;
+    std::string first_problem;
+};
+
+void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* d = static_cast<Delivery*>(opaque);
+    const auto expected = reinterpret_cast<intptr_t>(m->_private);
+    if (m->err) {
+        if (d->failed++ == 0)
+            d->first_problem =
+                "offset " + std::to_string(expected) + ": " + rd_kafka_err2str(m->err);
+        return;
+    }
+    ++d->delivered;
+    if (m->offset != expected && d->wrong_offset++ == 0)
+        d->first_problem = "log offset " + std::to_string(expected) + " got Kafka offset " +
+                           std::to_string(m->offset) + " (is the topic fresh?)";
+}
+
+std::vector<LogRecord> read_log(const std::string& dir, int64_t from, int64_t to) {
+    FileLogReader reader(dir);
+    std::vector<LogRecord> all, out;
+    while (reader.poll(all, 65536) > 0) {
+        for (auto& r : all)
+            if (r.offset.value >= from && (to < 0 || r.offset.value < to))
+                out.push_back(std::move(r));
+        all.clear();
+    }
+    return out;
+}
+
+// A fresh topic with one partition that keeps every message: the records carry their OLTP
+// timestamps, which time-based retention (7 days by default) would delete at the next segment.
+bool create_topic(rd_kafka_t* rk, const std::string& topic) {
+    char err[512];
+    std::unique_ptr<rd_kafka_NewTopic_t, decltype(&rd_kafka_NewTopic_destroy)> nt(
+        rd_kafka_NewTopic_new(topic.c_str(), 1, 1, err, sizeof err), &rd_kafka_NewTopic_destroy);
+    if (!nt) {
+        std::fprintf(stderr, "log_to_kafka: topic %s: %s\n", topic.c_str(), err);
+        return false;
+    }
+    rd_kafka_NewTopic_set_config(nt.get(), "retention.ms", "-1");
+    rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", "-1");
+    rd_kafka_NewTopic_set_config(nt.get(), "cleanup.policy", "delete");
+    kafka::Queue q(rd_kafka_queue_new(rk));
+    rd_kafka_NewTopic_t* topics[] = {nt.get()};
+    rd_kafka_CreateTopics(rk, topics, 1, nullptr, q.get());
+    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> ev(
+        rd_kafka_queue_poll(q.get(), 60000), &rd_kafka_event_destroy);
+    if (!ev || rd_kafka_event_error(ev.get())) {
+        std::fprintf(stderr, "log_to_kafka: CreateTopics: %s\n",
+                     ev ? rd_kafka_event_error_string(ev.get()) : "timed out");
+        return false;
+    }
+    size_t n = 0;
+    const rd_kafka_topic_result_t** res =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
+    if (n != 1 || rd_kafka_topic_result_error(res[0])) {
+        std::fprintf(stderr, "log_to_kafka: cannot create topic %s: %s (it must be new)\n",
+                     topic.c_str(), n == 1 ? rd_kafka_topic_result_error_string(res[0]) : "?");
+        return false;
+    }
+    return true;
+}
+
+int produce(const std::string& log, const std::string& brokers, const std::string& topic,
+            int64_t from, int64_t to) {
+    const auto records = read_log(log, from, to);
+    Delivery d;
+    kafka::Conf conf(rd_kafka_conf_new());
+    char err[512];
+    for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", brokers},
+                        {"enable.idempotence", "true"},  // in order, once, even on retries
+                        {"linger.ms", "20"},
+                        {"batch.size", "1000000"}}) {
+        if (rd_kafka_conf_set(conf.get(), k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+            std::fprintf(stderr, "log_to_kafka: %s: %s\n", k, err);
+            return 2;
+        }
+    }
+    rd_kafka_conf_set_opaque(conf.get(), &d);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
+    kafka::Client rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
+    if (!rk) {
+        std::fprintf(stderr, "log_to_kafka: producer: %s\n", err);
+        return 2;
+    }
+    (void)conf.release();
+    if (from == 0 && !create_topic(rk.get(), topic)) return 1;
+    uint64_t null_keys = 0, null_values = 0;
+    for (const auto& r : records) {
+        null_keys += !r.key;
+        null_values += !r.value;
+        // librdkafka: a null pointer is a null key or value; an empty string stays empty.
+        const void* key = r.key ? r.key->data() : nullptr;
+        const size_t key_len = r.key ? r.key->size() : 0;
+        void* value = r.value ? const_cast<char*>(r.value->data()) : nullptr;
+        const size_t value_len = r.value ? r.value->size() : 0;
+        void* expected = reinterpret_cast<void*>(static_cast<intptr_t>(r.offset.value));
+        for (;;) {
+            const rd_kafka_resp_err_t e = rd_kafka_producev(
+                rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
+                RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_TIMESTAMP(r.timestamp_ms),
+                RD_KAFKA_V_OPAQUE(expected), RD_KAFKA_V_END);
+            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                std::fprintf(stderr, "log_to_kafka: produce: %s\n", rd_kafka_err2str(e));
+                return 1;
+            }
+            rd_kafka_poll(rk.get(), 50);
+        }
+        rd_kafka_poll(rk.get(), 0);
+    }
+    if (rd_kafka_flush(rk.get(), 120000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        std::fprintf(stderr, "log_to_kafka: not every record was delivered within 120 s\n");
+        return 1;
+    }
+    std::printf(
+        "produced %zu records (log offsets %lld..%lld; %llu null keys, %llu null values) "
+        "to %s/0: %llu delivered, %llu at another offset, %llu failed\n",
+        records.size(), records.empty() ? 0LL : (long long)records.front().offset.value,
+        records.empty() ? -1LL : (long long)records.back().offset.value,
+        (unsigned long long)null_keys, (unsigned long long)null_values, topic.c_str(),
+        (unsigned long long)d.delivered, (unsigned long long)d.wrong_offset,
+        (unsigned long long)d.failed);
+    if (!d.first_problem.empty()) std::printf("first problem: %s\n", d.first_problem.c_str());
+    return d.delivered == records.size() && d.wrong_offset == 0 && d.failed == 0 ? 0 : 1;
+}
+
+int verify(const std::string& log, const std::string& brokers, const std::string& topic) {
+    const auto expected = read_log(log, 0, -1);
+    KafkaSourceConfig c;
+    c.brokers = brokers;
+    c.topic = topic;
+    const auto started = std::chrono::steady_clock::now();
+    KafkaSource source(c);
+    source.seek(LogPosition{});
+    std::vector<LogRecord> got;
+    while (source.poll(got, 4096) > 0) {
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    uint64_t differences = 0;
+    double bytes = 0;
+    for (const auto& r : got)
+        bytes += (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+    auto differ = [&](size_t i, const char* what) {
+        if (differences++ < 5) std::printf("DIFF at offset %zu: %s\n", i, what);
+    };
+    if (got.size() != expected.size()) {
+        std::printf("DIFF: %zu records in Kafka, %zu in the log\n", got.size(), expected.size());
+        ++differences;
+    }
+    for (size_t i = 0; i < std::min(got.size(), expected.size()); ++i) {
+        const auto &g = got[i], &e = expected[i];
+        if (g.offset != e.offset) differ(i, "offset");
+        if (g.key != e.key) differ(i, "key (bytes or null)");
+        if (g.value != e.value) differ(i, "value (bytes or null)");
+        if (g.timestamp_ms != e.timestamp_ms) differ(i, "timestamp");
+        if (!g.source_error.empty()) differ(i, g.source_error.c_str());
+    }
+    std::printf(
+        "verified %zu records of %s/0 against the log: %llu differences; end offset %lld; "
+        "read through KafkaSource in %.2f s (%.0f records/s, %.1f MB/s)\n",
+        got.size(), topic.c_str(), (unsigned long long)differences,
+        (long long)source.position().next_offset, seconds, got.size() / seconds,
+        bytes / seconds / 1e6);
+    return differences == 0 ? 0 : 1;
+}
+
+int delete_before(const std::string& brokers, const std::string& topic, int64_t offset) {
+    kafka::Conf conf(rd_kafka_conf_new());
+    char err[512];
+    if (rd_kafka_conf_set(conf.get(), "bootstrap.servers", brokers.c_str(), err, sizeof err) !=
+        RD_KAFKA_CONF_OK) {
+        std::fprintf(stderr, "log_to_kafka: %s\n", err);
+        return 2;
+    }
+    kafka::Client rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
+    if (!rk) {
+        std::fprintf(stderr, "log_to_kafka: admin client: %s\n", err);
+        return 2;
+    }
+    (void)conf.release();
+    kafka::PartitionList list(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), 0)->offset = offset;
+    std::unique_ptr<rd_kafka_DeleteRecords_t, decltype(&rd_kafka_DeleteRecords_destroy)> del(
+        rd_kafka_DeleteRecords_new(list.get()), &rd_kafka_DeleteRecords_destroy);
+    kafka::Queue q(rd_kafka_queue_new(rk.get()));
+    rd_kafka_DeleteRecords_t* dels[] = {del.get()};
+    rd_kafka_DeleteRecords(rk.get(), dels, 1, nullptr, q.get());
+    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> ev(
+        rd_kafka_queue_poll(q.get(), 60000), &rd_kafka_event_destroy);
+    if (!ev || rd_kafka_event_error(ev.get())) {
+        std::fprintf(stderr, "log_to_kafka: DeleteRecords: %s\n",
+                     ev ? rd_kafka_event_error_string(ev.get()) : "timed out");
+        return 1;
+    }
+    const auto* result =
+        rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev.get()));
+    if (!result || result->cnt != 1 || result->elems[0].err) {
+        std::fprintf(stderr, "log_to_kafka: DeleteRecords of %s/0 failed: %s\n", topic.c_str(),
+                     result && result->cnt == 1 ? rd_kafka_err2str(result->elems[0].err) : "?");
+        return 1;
+    }
+    std::printf("deleted the records of %s/0 below offset %lld (low watermark now %lld)\n",
+                topic.c_str(), (long long)offset, (long long)result->elems[0].offset);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const std::string mode = argc > 1 ? argv[1] : "";
+        if (mode == "produce" && argc == 7)
+            return produce(argv[2], argv[3], argv[4], std::stoll(argv[5]), std::stoll(argv[6]));
+        if (mode == "verify" && argc == 5) return verify(argv[2], argv[3], argv[4]);
+        if (mode == "delete-before" && argc == 5)
+            return delete_before(argv[2], argv[3], std::stoll(argv[4]));
+        std::fprintf(stderr,
+                     "usage: log_to_kafka produce LOG_DIR BROKERS TOPIC FROM TO\n"
+                     "       log_to_kafka verify LOG_DIR BROKERS TOPIC\n"
+                     "       log_to_kafka delete-before BROKERS TOPIC OFFSET\n");
+        return 2;
+    } catch (const ToteError& e) {
+        std::fprintf(stderr, "log_to_kafka: %s\n", e.what());
+        return 1;
+    }
+}

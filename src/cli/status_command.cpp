@@ -67,8 +67,7 @@ void print_process(const std::optional<RunningApi>& api) {
     fmt::print("process:    running, API {} ({})\n", api->url, phase);
     if (const uint64_t retries = num("retries"); retries > 0)
         fmt::print("retries:    {} transient warehouse errors retried (last: {})\n",
-                   with_commas(retries),
-                   field_or<std::string_view>(doc, "last_retry_error", ""));
+                   with_commas(retries), field_or<std::string_view>(doc, "last_retry_error", ""));
     fmt::print(
         "state:      {} bets, {} ledger rows, {} dimension rows, {} open transactions in memory; "
         "{} facts pending their watermark\n",

@@ -88,8 +88,7 @@ std::string WarehouseSession::status_json() const {
         p.last_commit_ts_ms, p.seconds, p.fact_units, p.bet_versions, p.wallet_versions,
         p.violations_logged, p.incomplete_transactions, p.pending_facts, p.replayed_records,
         to_string(p.phase), p.log_end_offset, p.state_bets, p.state_wallet_rows,
-        p.state_dimension_rows, p.state_open_transactions, p.retries,
-        [&] {
+        p.state_dimension_rows, p.state_open_transactions, p.retries, [&] {
             std::string quoted;
             append_json_string(quoted, p.last_retry_error);
             return quoted;

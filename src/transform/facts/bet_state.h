@@ -21,10 +21,10 @@
 #include "model/bet.h"
 #include "model/bet_leg.h"
 #include "model/event.h"
+#include "model/fact_rows.h"
 #include "model/player.h"
 #include "model/wallet_transaction.h"
 #include "transform/facts/dimension_state.h"
-#include "model/fact_rows.h"
 #include "transform/facts/sorted_vector_map.h"
 
 namespace tote::facts {

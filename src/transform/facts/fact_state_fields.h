@@ -9,6 +9,7 @@
 #include "model/bet_leg.h"
 #include "model/competition.h"
 #include "model/event.h"
+#include "model/fact_rows.h"
 #include "model/fx_rate.h"
 #include "model/market.h"
 #include "model/player.h"
@@ -18,7 +19,6 @@
 #include "transform/facts/bet_state.h"
 #include "transform/facts/dimension_state.h"
 #include "transform/facts/fact_builder.h"
-#include "model/fact_rows.h"
 
 namespace tote::model {
 

@@ -19,9 +19,9 @@
 #include "model/betting_mapping.h"
 #include "model/time_text.h"
 #include "sink/fact_writer.h"
-#include "transform/facts/kpi_contributions.h"
 #include "source/jsonl_record_reader.h"
 #include "transform/facts/fact_builder.h"
+#include "transform/facts/kpi_contributions.h"
 #include "transform/transaction/transaction_assembler.h"
 
 namespace tote::facts {

@@ -9,10 +9,10 @@
 
 #include "facts_scenario.h"
 #include "sink/fact_writer.h"
-#include "transform/facts/kpi_contributions.h"
 #include "sink/kpi_queries.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
+#include "transform/facts/kpi_contributions.h"
 
 namespace tote {
 namespace {

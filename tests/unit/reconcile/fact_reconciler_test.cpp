@@ -23,12 +23,12 @@
 #include "simulate/betting_simulator.h"
 #include "simulate/json_text.h"
 #include "sink/fact_writer.h"
-#include "transform/facts/kpi_contributions.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
 #include "source/file_log_reader.h"
 #include "source/file_log_writer.h"
 #include "transform/facts/fact_builder.h"
+#include "transform/facts/kpi_contributions.h"
 #include "transform/transaction/transaction_assembler.h"
 
 namespace tote {

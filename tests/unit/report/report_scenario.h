@@ -11,9 +11,9 @@
 #include "report/report_row.h"
 #include "sink/clickhouse_connection.h"
 #include "sink/fact_writer.h"
-#include "transform/facts/kpi_contributions.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
+#include "transform/facts/kpi_contributions.h"
 
 namespace tote::report_scenario {
 

@@ -8,10 +8,10 @@
 
 #include "core/error.h"
 #include "fake_connection.h"
-#include "transform/facts/kpi_contributions.h"
 #include "sink/kpi_queries.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
+#include "transform/facts/kpi_contributions.h"
 
 namespace tote {
 namespace {

@@ -58,6 +58,20 @@ def fact_snapshot(tote, *common, database="tote"):
     return out
 
 
+def check_same_facts(got, reference, got_label, reference_label):
+    """Every table of fact_snapshot(reference) is non-empty (the ETL log may be) and byte for byte
+    equal in `got`; a difference prints a few rows found on one side only."""
+    for table, (rows, text) in reference.items():
+        check(rows > 0 or table == "etl_log", f"{table}: {reference_label} wrote {rows} rows")
+        got_rows, got_text = got[table]
+        if got_text != text:
+            a, b = set(got_text.splitlines()), set(text.splitlines())
+            print(f"{table}: only {got_label}: {sorted(a - b)[:5]}")
+            print(f"{table}: only {reference_label}: {sorted(b - a)[:5]}")
+        check(got_text == text, f"{table}: {got_rows} rows {got_label}, byte for byte those of "
+                                f"{reference_label} ({rows})")
+
+
 def temp_data_dir(name):
     base = os.environ.get("TOTE_TEST_TMP", tempfile.gettempdir())
     path = tempfile.mkdtemp(prefix=f"tote-{name}-", dir=base)

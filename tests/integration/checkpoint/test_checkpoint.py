@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from tote_harness import Tote, check, cleanup, fact_snapshot, temp_data_dir  # noqa: E402
+from tote_harness import Tote, check, check_same_facts, cleanup, fact_snapshot, temp_data_dir  # noqa: E402
 
 EVENTS = int(os.environ.get("TOTE_CKPT_EVENTS", "300000"))
 EVERY = 40000
@@ -136,15 +136,7 @@ def main():
         check(committed_offset(tote) == end, "and the warehouse consumed the whole log")
 
         got = snapshot(tote)
-        for table, (rows, text) in reference.items():
-            check(rows > 0 or table == "etl_log", f"{table}: the uninterrupted run wrote {rows} rows")
-            got_rows, got_text = got[table]
-            if got_text != text:
-                a, b = set(got_text.splitlines()), set(text.splitlines())
-                print(f"{table}: only with checkpoints: {sorted(a - b)[:5]}")
-                print(f"{table}: only uninterrupted: {sorted(b - a)[:5]}")
-            check(got_text == text, f"{table}: {got_rows} rows, byte for byte those of the "
-                                    f"uninterrupted run")
+        check_same_facts(got, reference, "with checkpoints", "the uninterrupted run")
 
         # 5. The records a restore needs are gone: a clear error naming them; nothing written.
         for name in os.listdir(folder):

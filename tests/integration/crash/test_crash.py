@@ -22,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from tote_harness import Tote, check, cleanup, fact_snapshot, temp_data_dir  # noqa: E402
+from tote_harness import Tote, check, check_same_facts, cleanup, fact_snapshot, temp_data_dir  # noqa: E402
 
 EVENTS = int(os.environ.get("TOTE_CRASH_EVENTS", "1000000"))
 SEED = int(os.environ.get("TOTE_CRASH_SEED", "7"))
@@ -149,17 +149,8 @@ def main():
         dead = int(tote.query("SELECT count() FROM tote._dead_letters FINAL").strip())
         check(dead == 0, "no dead letters from replays")
 
-        crashed, reference = fact_snapshot(tote), fact_snapshot(clean)
-        for table, (rows, text) in reference.items():
-            check(rows > 0 or table == "etl_log", f"{table}: the uninterrupted run wrote {rows} rows")
-            got_rows, got_text = crashed[table]
-            if got_text != text:
-                a, b = set(got_text.splitlines()), set(text.splitlines())
-                print(f"{table}: only after the kills: {sorted(a - b)[:5]}")
-                print(f"{table}: only without kills: {sorted(b - a)[:5]}")
-            check(got_text == text,
-                  f"{table}: {got_rows} rows after {kills} kills, identical to the uninterrupted "
-                  f"run's {rows}")
+        check_same_facts(fact_snapshot(tote), fact_snapshot(clean), f"after {kills} kills",
+                         "the uninterrupted run")
     finally:
         cleanup(data)
         cleanup(clean_data)

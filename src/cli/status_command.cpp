@@ -43,13 +43,31 @@ T field_or(simdjson::dom::element doc, const char* key, T fallback) {
     return doc[key].get(value) == simdjson::SUCCESS ? value : fallback;
 }
 
+// The fact-state checkpoints of the default consumer (DATA/checkpoints/<db>.ingest/).
+void print_checkpoints(const std::filesystem::path& dir) {
+    std::error_code ec;
+    uint64_t count = 0, bytes = 0;
+    std::string newest;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        if (e.path().extension() != ".ckpt") continue;
+        ++count;
+        bytes += e.file_size(ec);
+        newest = std::max(newest, e.path().filename().string());
+    }
+    if (count == 0)
+        fmt::print("checkpoints: none in {}\n", dir.string());
+    else
+        fmt::print("checkpoints: {} in {} ({} bytes), newest {}\n", count, dir.string(),
+                   with_commas(bytes), newest);
+}
+
 // The running process's progress, from its POST /status.
 void print_process(const std::optional<RunningApi>& api) {
     if (!api) {
         fmt::print("process:    none holds the warehouse (no demo or ingest --follow running)\n");
         fmt::print(
-            "state:      not in memory; the next start rebuilds the fact state by replaying the "
-            "log up to the position\n");
+            "state:      not in memory; the next start restores the newest checkpoint (below) "
+            "and replays the log after it, or the whole log without one\n");
         return;
     }
     std::string body = ApiClient(api->url, api->token).status();
@@ -139,6 +157,7 @@ void add_status_command(CLI::App& app, CliContext& ctx) {
             fmt::print("position:   consumer '{}' at offset {}{}\n", row[0], with_commas(at), lag);
         }
         print_process(api);
+        print_checkpoints(ctx.checkpoint_dir("ingest"));
 
         // The warehouse's size on disk.
         try {

@@ -160,6 +160,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                 job_config.fact_stage = opts->facts;
                 job_config.ingest = opts->ingest;
                 job_config.checkpoints.dir = ctx.checkpoint_dir(job_config.writer.consumer);
+                job_config.writer.check_schema = false;  // WarehouseSession checked the tables
                 IngestJob job(session.connection(), job_config);
                 job.run(stop_ingest, [&](const IngestProgress& p) { session.set_progress(p); });
             } catch (...) {

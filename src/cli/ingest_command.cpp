@@ -120,6 +120,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             job_config.checkpoints.every_records = opts->checkpoint_every;
         }
         WarehouseSession session(ctx);
+        job_config.writer.check_schema = false;  // WarehouseSession checked the tables
         IngestJob job(session.connection(), job_config);
         if (opts->ingest.follow) session.start_api(opts->api_port);
         const bool facts = job.builds_facts();

@@ -19,6 +19,8 @@ template <class A>
 void state_fields(A& a, ColumnType& t) {
     a(t.kind, t.scale);
 }
+// Field::declared is not kept: it only tells the landing sink how a freshly decoded change was
+// typed; the fact state read back from a checkpoint never lands (a restored field reads false).
 template <class A>
 void state_fields(A& a, Field& f) {
     a(f.name, f.type, f.value);

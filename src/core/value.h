@@ -45,6 +45,9 @@ struct Field {
     std::string name;
     ColumnType type;  // from the message schema when present, else inferred from the value
     Value value;
+    // True when `type` is the source's declared type (the message's value schema), so it types
+    // the landing column even for a null; false when inferred from the value (no schema).
+    bool declared = false;
     bool operator==(const Field&) const = default;
 };
 

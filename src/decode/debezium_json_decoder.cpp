@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "decode/decimal_codec.h"
@@ -30,12 +31,63 @@ using Error = std::optional<std::string>;
 // For lookups whose type was checked just before: the error code cannot be set.
 inline void take(simdjson::error_code) {}
 
-struct SchemaField {
-    std::string_view name;
-    std::string_view type;
-    std::string_view logical;  // the Connect schema "name", e.g. io.debezium.time.ZonedTimestamp
-    int32_t scale = 0;         // Decimal only
+// How a column's declared (Kafka Connect schema) type is read.
+enum class Declared : uint8_t {
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Float,
+    Boolean,
+    String,
+    Bytes,
+    Decimal,               // bytes named org.apache.kafka.connect.data.Decimal
+    VariableScaleDecimal,  // struct named io.debezium.data.VariableScaleDecimal
+    Json,                  // any other struct, array or map: compact JSON text
+    Unknown,
 };
+
+// One column of a value schema, resolved once per distinct schema (see RowSchema).
+struct SchemaField {
+    std::string name;
+    Declared kind = Declared::Unknown;
+    ColumnType type;  // the landing type the declared type asks for (docs/decoding.md)
+    int32_t scale = 0;
+    // The declared type for reasons, e.g. "int32", "string io.debezium.time.ZonedTimestamp",
+    // "Decimal(scale 2) (bytes org.apache.kafka.connect.data.Decimal)"; for Unknown the type.
+    std::string declared;
+};
+
+// The columns of a table's value schema, with the schema's exact text as the cache key.
+struct RowSchema {
+    std::string text;  // the value's "schema" member as it appears in the message
+    std::vector<SchemaField> fields;
+};
+
+constexpr std::string_view kSchemaPrefix = R"({"schema":)";
+
+// One past the end of the JSON object or array starting at t[pos], or npos when it does not
+// close. Strings (with escapes) are skipped; the text is valid JSON (the parser accepted it).
+size_t json_value_end(std::string_view t, size_t pos) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = pos; i < t.size(); ++i) {
+        const char c = t[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
 
 std::string_view json_type_name(element_type t) {
     switch (t) {
@@ -77,6 +129,26 @@ std::string quoted(std::string_view s) {
 std::string wrong_type(std::string_view what, std::string_view expected, const element& e) {
     return std::string(what) + " is " + std::string(json_type_name(e.type())) + ", expected " +
            std::string(expected);
+}
+
+// A value for a reason: 'text' for a string, compact JSON otherwise (at most 80 characters).
+std::string shown(const element& v) {
+    if (v.type() == element_type::STRING) {
+        std::string_view s;
+        take(v.get_string().get(s));
+        return quoted(s);
+    }
+    std::string j = simdjson::minify(v);
+    if (j.size() > 80) j = j.substr(0, 80) + "...";
+    return j;
+}
+
+// "value '12.50' (a string) does not fit the declared type int64[: why]"
+std::string misfit(const SchemaField& sf, const element& v, std::string_view why = {}) {
+    std::string r = "value " + shown(v) + " (" + std::string(json_type_name(v.type())) +
+                    ") does not fit the declared type " + sf.declared;
+    if (!why.empty()) r += ": " + std::string(why);
+    return r;
 }
 
 // Key comparison for the envelope's hot loops: size and first byte before a memcmp of a
@@ -444,10 +516,9 @@ private:
         if (ev.op == Op::Delete && !has_before) return std::string("before missing for op d");
         if (!has_before && !has_after) return std::nullopt;
 
-        const std::vector<SchemaField>* fields = nullptr;
+        const RowSchema* fields = nullptr;
         if (schema) {
-            if (auto err = read_row_schema(*schema)) return err;
-            fields = &schema_fields_;
+            if (auto err = row_schema_for(*record.value, *schema, ev.table, fields)) return err;
         }
         // Rules keyed by the table's identity, else by its bare name (every schema).
         auto rules_it = rules_.find(ev.table);
@@ -487,9 +558,10 @@ private:
         return std::nullopt;
     }
 
-    // Fills schema_fields_ from the "after" (or "before") struct of the value schema.
-    Error read_row_schema(const object& schema) {
-        schema_fields_.clear();
+    // Fills out.fields from the "after" (or "before") struct of the value schema.
+    static Error read_row_schema(const object& schema, RowSchema& out) {
+        out.text.clear();
+        out.fields.clear();
         auto f = field_of(schema, "fields");
         array top_fields;
         if (!f || f->get_array().get(top_fields))
@@ -510,27 +582,96 @@ private:
         for (element e : cols) {
             object o;
             if (e.get_object().get(o)) return std::string("value schema column is not an object");
-            SchemaField sf;
-            if (auto err = read_string(o, "field", "value schema column name", sf.name)) return err;
-            if (auto err = read_string(
-                    o, "type", "schema of column " + std::string(sf.name) + ": type", sf.type))
+            std::string_view name, type, logical;
+            if (auto err = read_string(o, "field", "value schema column name", name)) return err;
+            if (auto err = read_string(o, "type",
+                                       "schema of column " + std::string(name) + ": type", type))
                 return err;
             if (auto n = field_of(o, "name"); n && n->type() == element_type::STRING)
-                take(n->get_string().get(sf.logical));
-            if (sf.logical == kConnectDecimal)
-                if (auto err = read_decimal_scale(o, sf.name, sf.scale)) return err;
-            schema_fields_.push_back(sf);
+                take(n->get_string().get(logical));
+            SchemaField sf;
+            sf.name.assign(name);
+            sf.declared.assign(type);
+            if (!logical.empty()) sf.declared += " " + std::string(logical);
+            if (type == "int8" || type == "int16" || type == "int32" || type == "int64") {
+                sf.kind = type == "int8"    ? Declared::Int8
+                          : type == "int16" ? Declared::Int16
+                          : type == "int32" ? Declared::Int32
+                                            : Declared::Int64;
+                sf.type.kind = ColumnKind::Int64;
+            } else if (type == "float" || type == "double" || type == "float32" ||
+                       type == "float64") {
+                sf.kind = Declared::Float;
+                sf.type.kind = ColumnKind::Float64;
+            } else if (type == "boolean") {
+                sf.kind = Declared::Boolean;
+                sf.type.kind = ColumnKind::Bool;
+            } else if (type == "string") {
+                sf.kind = Declared::String;
+            } else if (type == "bytes" && logical == kConnectDecimal) {
+                if (auto err = read_decimal_scale(o, name, sf.scale)) return err;
+                sf.kind = Declared::Decimal;
+                sf.type = ColumnType{ColumnKind::Decimal, sf.scale};
+                sf.declared = "Decimal(scale " + std::to_string(sf.scale) + ") (bytes " +
+                              std::string(kConnectDecimal) + ")";
+            } else if (type == "bytes") {
+                sf.kind = Declared::Bytes;
+            } else if (type == "struct" && logical == kVariableScaleDecimal) {
+                sf.kind = Declared::VariableScaleDecimal;
+            } else if (type == "struct" || type == "array" || type == "map") {
+                sf.kind = Declared::Json;
+            } else {
+                sf.kind = Declared::Unknown;
+                sf.declared.assign(type);
+            }
+            out.fields.push_back(std::move(sf));
         }
         return std::nullopt;
     }
 
-    Error decode_row(const object& row, std::string_view image,
-                     const std::vector<SchemaField>* schema, const TableRules* rules,
-                     ChangeEvent& ev, RowImage& out) {
+    // The row schema of this message: from the cache when the table's last schema has exactly
+    // the same text (Debezium's JSON converter writes an unchanged schema byte for byte the
+    // same), else read from the parsed schema and cached. A cached text is a complete JSON
+    // object, so a byte-equal prefix followed by ',' is exactly this message's schema.
+    Error row_schema_for(std::string_view text, const object& schema, std::string_view table,
+                         const RowSchema*& out) {
+        const bool cacheable = text.substr(0, kSchemaPrefix.size()) == kSchemaPrefix;
+        constexpr size_t p = kSchemaPrefix.size();
+        if (cacheable) {
+            auto it = schema_cache_.find(table);
+            if (it != schema_cache_.end()) {
+                const std::string& s = it->second.text;
+                if (text.size() > p + s.size() && text[p + s.size()] == ',' &&
+                    std::memcmp(text.data() + p, s.data(), s.size()) == 0) {
+                    out = &it->second;
+                    return std::nullopt;
+                }
+            }
+        }
+        RowSchema fresh;
+        if (auto err = read_row_schema(schema, fresh)) return err;
+        const size_t end = cacheable ? json_value_end(text, p) : std::string_view::npos;
+        if (end == std::string_view::npos || end >= text.size() || text[end] != ',') {
+            scratch_schema_ = std::move(fresh);  // not in the converter's form: not cached
+            out = &scratch_schema_;
+            return std::nullopt;
+        }
+        fresh.text.assign(text.substr(p, end - p));
+        auto it = schema_cache_.find(table);
+        if (it == schema_cache_.end())
+            it = schema_cache_.emplace(std::string(table), RowSchema{}).first;
+        it->second = std::move(fresh);
+        out = &it->second;
+        return std::nullopt;
+    }
+
+    Error decode_row(const object& row, std::string_view image, const RowSchema* row_schema,
+                     const TableRules* rules, ChangeEvent& ev, RowImage& out) {
         // Fields are overwritten in place (their strings keep their capacity), then the tail
         // left from a longer earlier row is cut.
         auto& fields = out.fields;
         fields.reserve(row.size());
+        const std::vector<SchemaField>* schema = row_schema ? &row_schema->fields : nullptr;
         size_t used = 0;
         size_t hint = 0;
         for (auto [name, value] : row) {
@@ -538,6 +679,7 @@ private:
             Field& f = fields[used++];
             f.name.assign(name);
             f.type = ColumnType{};
+            f.declared = schema != nullptr;
             if (value.type() == element_type::NULL_VALUE) f.value = NullValue{};
             const ColumnRule* rule = nullptr;
             if (rules) {
@@ -584,95 +726,103 @@ private:
                                     Field& f) {
         const auto t = v.type();
         const bool null = t == element_type::NULL_VALUE;
-        std::string_view type = sf.type;
-        if (type == "int8" || type == "int16" || type == "int32" || type == "int64") {
-            f.type.kind = ColumnKind::Int64;
-            if (null) return std::nullopt;
-            if (t != element_type::INT64)
-                return wrong_type("value", "an integer (schema " + std::string(type) + ")", v);
-            int64_t x = 0;
-            take(v.get_int64().get(x));
-            f.value = x;
-            return std::nullopt;
-        }
-        if (type == "float" || type == "double" || type == "float32" || type == "float64") {
-            if (rule && rule->money)
-                return "money column arrived as a double (decimal.handling.mode=double): not "
-                       "exact; configure the connector with decimal.handling.mode=string or "
-                       "precise";
-            f.type.kind = ColumnKind::Float64;
-            if (null) return std::nullopt;
-            double x = 0;
-            if (t == element_type::STRING || v.get_double().get(x))
-                return wrong_type("value", "a number (schema " + std::string(type) + ")", v);
-            f.value = x;
-            return std::nullopt;
-        }
-        if (type == "boolean") {
-            f.type.kind = ColumnKind::Bool;
-            if (null) return std::nullopt;
-            bool x = false;
-            if (v.get_bool().get(x)) return wrong_type("value", "a boolean", v);
-            f.value = x;
-            return std::nullopt;
-        }
-        if (type == "string") {
-            f.type.kind = ColumnKind::String;
-            if (null) return std::nullopt;
-            std::string_view s;
-            if (v.get_string().get(s)) return wrong_type("value", "a string", v);
-            if (s == kUnavailable)
-                f.value = UnavailableValue{};
-            else
-                set_text(f.value, s);
-            return std::nullopt;
-        }
-        if (type == "bytes") {
-            const bool decimal = sf.logical == kConnectDecimal;
-            if (decimal) f.type = ColumnType{ColumnKind::Decimal, sf.scale};
-            if (null) return std::nullopt;
-            std::string_view s;
-            if (v.get_string().get(s))
-                return wrong_type("value", "a base64 string (schema bytes)", v);
-            if (s == kUnavailableBase64 || s == kUnavailable) {
-                f.value = UnavailableValue{};
+        f.type = sf.type;
+        switch (sf.kind) {
+            case Declared::Int8:
+            case Declared::Int16:
+            case Declared::Int32:
+            case Declared::Int64: {
+                if (null) return std::nullopt;
+                if (t != element_type::INT64) return misfit(sf, v, "expected an integer");
+                int64_t x = 0;
+                take(v.get_int64().get(x));
+                const int bits = sf.kind == Declared::Int8    ? 8
+                                 : sf.kind == Declared::Int16 ? 16
+                                 : sf.kind == Declared::Int32 ? 32
+                                                              : 64;
+                if (bits < 64) {
+                    const int64_t limit = int64_t{1} << (bits - 1);
+                    if (x < -limit || x >= limit)
+                        return misfit(
+                            sf, v,
+                            "outside " + std::to_string(-limit) + ".." + std::to_string(limit - 1));
+                }
+                f.value = x;
                 return std::nullopt;
             }
-            if (!decimal) {  // bytea: keep the base64 text
-                set_text(f.value, s);
+            case Declared::Float: {
+                if (rule && rule->money)
+                    return "money column arrived as a double (decimal.handling.mode=double): not "
+                           "exact; configure the connector with decimal.handling.mode=string or "
+                           "precise";
+                if (null) return std::nullopt;
+                double x = 0;
+                if (t == element_type::STRING || v.get_double().get(x))
+                    return misfit(sf, v, "expected a number");
+                f.value = x;
                 return std::nullopt;
             }
-            Decimal d;
-            if (auto err = decode_connect_decimal(s, sf.scale, d)) return err;
-            f.value = d;
-            return std::nullopt;
-        }
-        if (type == "struct" || type == "array" || type == "map") {
-            f.type.kind = ColumnKind::String;
-            if (null) return std::nullopt;
-            if (type == "struct" && sf.logical == kVariableScaleDecimal) {
+            case Declared::Boolean: {
+                if (null) return std::nullopt;
+                bool x = false;
+                if (v.get_bool().get(x)) return misfit(sf, v, "expected true or false");
+                f.value = x;
+                return std::nullopt;
+            }
+            case Declared::String: {
+                if (null) return std::nullopt;
+                std::string_view s;
+                if (v.get_string().get(s)) return misfit(sf, v, "expected a string");
+                if (s == kUnavailable)
+                    f.value = UnavailableValue{};
+                else
+                    set_text(f.value, s);
+                return std::nullopt;
+            }
+            case Declared::Bytes:
+            case Declared::Decimal: {
+                if (null) return std::nullopt;
+                std::string_view s;
+                if (v.get_string().get(s)) return misfit(sf, v, "expected a base64 string");
+                if (s == kUnavailableBase64 || s == kUnavailable) {
+                    f.value = UnavailableValue{};
+                    return std::nullopt;
+                }
+                if (sf.kind == Declared::Bytes) {  // bytea: keep the base64 text
+                    set_text(f.value, s);
+                    return std::nullopt;
+                }
+                Decimal d;
+                if (auto err = decode_connect_decimal(s, sf.scale, d)) return misfit(sf, v, *err);
+                f.value = d;
+                return std::nullopt;
+            }
+            case Declared::VariableScaleDecimal: {
+                if (null) return std::nullopt;
                 object o;
                 int64_t scale = 0;
                 std::string_view b64;
-                if (v.get_object().get(o))
-                    return wrong_type("value", "an object (VariableScaleDecimal)", v);
+                if (v.get_object().get(o)) return misfit(sf, v, "expected an object");
                 if (auto err = read_int(o, "scale", "VariableScaleDecimal scale", scale))
-                    return err;
+                    return misfit(sf, v, *err);
                 if (auto err = read_string(o, "value", "VariableScaleDecimal value", b64))
-                    return err;
+                    return misfit(sf, v, *err);
                 if (scale < 0 || scale > kMaxDecimalDigits)
-                    return "VariableScaleDecimal scale " + std::to_string(scale) +
-                           " is not in 0..38";
+                    return misfit(sf, v, "scale " + std::to_string(scale) + " is not in 0..38");
                 Decimal d;
                 if (auto err = decode_connect_decimal(b64, static_cast<int32_t>(scale), d))
-                    return err;
+                    return misfit(sf, v, *err);
                 f.value = to_string(d);  // exact text; the scale varies by row
                 return std::nullopt;
             }
-            f.value = simdjson::minify(v);
-            return std::nullopt;
+            case Declared::Json:
+                if (null) return std::nullopt;
+                f.value = simdjson::minify(v);
+                return std::nullopt;
+            case Declared::Unknown:
+                break;
         }
-        return "unknown schema type " + quoted(type);
+        return "unknown schema type " + tote::quoted(sf.declared);
     }
 
     static Error decode_inferred(const element& v, const ColumnRule* rule, Field& f) {
@@ -756,7 +906,13 @@ private:
     ColumnRules rules_;
     simdjson::dom::parser value_parser_;
     simdjson::dom::parser key_parser_;
-    std::vector<SchemaField> schema_fields_;
+    // The last value schema of each table (by identity), keyed by its text: see row_schema_for.
+    struct NameHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, RowSchema, NameHash, std::equal_to<>> schema_cache_;
+    RowSchema scratch_schema_;  // a schema not in the converter's form (not cached)
     // Storage of earlier results, reused by decode_into (see change_in).
     ChangeEvent spare_;
     RowImage spare_before_, spare_after_;

@@ -357,13 +357,16 @@ TEST(DebeziumJsonDecoder, MalformedInputsGiveSpecificReasons) {
         R"({"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int64","field":"id"}]}]},"payload":)" +
         envelope("c", R"({"id":"5"})") + "}";
     EXPECT_EQ(reason(key, with_schema),
-              "column players.id in after: value is a string, expected an integer (schema int64)");
+              "column players.id in after: value '5' (a string) does not fit the declared type "
+              "int64: expected an integer");
     std::string bad_decimal =
         R"({"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"},"field":"id"}]}]},"payload":)" +
         envelope("c", R"({"id":"not base64!"})") + "}";
     EXPECT_EQ(
         reason(key, bad_decimal),
-        "column players.id in after: 'not base64!' is not base64 of a decimal's unscaled value");
+        "column players.id in after: value 'not base64!' (a string) does not fit the declared "
+        "type Decimal(scale 2) (bytes org.apache.kafka.connect.data.Decimal): 'not base64!' is "
+        "not base64 of a decimal's unscaled value");
     std::string unknown_column =
         R"({"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int64","field":"id"}]}]},"payload":)" +
         envelope("c", R"({"id":5,"extra":1})") + "}";
@@ -398,6 +401,142 @@ TEST(DebeziumJsonDecoder, TableIdentityIncludesTheSchema) {
               "sportsbook.bets");
     EXPECT_NE(failure(d.decode(record("t", key, envelope("c", after, source(R"("schema":7,)"))))),
               "");
+}
+
+// issue 16, point 4: column types come from the value schema, never from the first value.
+namespace source_types {
+
+// The bets record of the real schemas-on capture (Debezium 3.7, PostgreSQL 15).
+LogRecord bets_record() {
+    for (const auto& r : read_capture("debezium/e_schemas_enable_true.jsonl"))
+        if (r.topic == "tote.public.bets" && r.value) return r;
+    ADD_FAILURE() << "no bets record";
+    return {};
+}
+
+// `r` with every occurrence of `from` in its value replaced by `to`.
+LogRecord edited(LogRecord r, const std::string& from, const std::string& to) {
+    std::string& v = *r.value;
+    size_t n = 0;
+    for (size_t at = v.find(from); at != std::string::npos; at = v.find(from, at + to.size())) {
+        v.replace(at, from.size(), to);
+        ++n;
+    }
+    EXPECT_GT(n, 0u) << from;
+    return r;
+}
+
+const Field& field(const DecodeResult& r, std::string_view name) {
+    static const Field missing{"<missing>", {}, NullValue{}};
+    const auto& e = change(r);
+    const Field* f = e.after ? e.after->find(name) : nullptr;
+    return f ? *f : missing;
+}
+
+}  // namespace source_types
+
+TEST(DebeziumJsonDecoderSourceTypes, WrongFirstValueFailsNamingColumnDeclaredTypeAndValue) {
+    using namespace source_types;
+    DebeziumJsonDecoder d(money_config());
+    const LogRecord good = bets_record();
+    const LogRecord bad = edited(good, R"("stake":"Awk=")", R"("stake":"12.50")");
+    EXPECT_EQ(failure(d.decode(bad)),
+              "column bets.stake in after: value '12.50' (a string) does not fit the declared "
+              "type Decimal(scale 2) (bytes org.apache.kafka.connect.data.Decimal): '12.50' is not "
+              "base64 of a decimal's unscaled value");
+    // A JSON number where the schema declares a decimal.
+    EXPECT_EQ(failure(d.decode(edited(good, R"("stake":"Awk=")", R"("stake":12.5)"))),
+              "column bets.stake in after: value 12.5 (a non-integer number) does not fit the "
+              "declared type Decimal(scale 2) (bytes org.apache.kafka.connect.data.Decimal): "
+              "expected a base64 string");
+    // An integer column sent as a string.
+    EXPECT_EQ(failure(d.decode(edited(good, R"("player_id":5)", R"("player_id":"5")"))),
+              "column bets.player_id in after: value '5' (a string) does not fit the declared "
+              "type int64: expected an integer");
+    // The correct messages after it are typed by the schema, not by what came first.
+    for (int i = 0; i < 3; ++i) {
+        auto r = d.decode(good);
+        EXPECT_EQ(field(r, "stake"), (Field{"stake", {ColumnKind::Decimal, 2}, dec(777, 2), true}));
+        // A null is typed by its declaration too.
+        EXPECT_EQ(field(r, "payout"),
+                  (Field{"payout", {ColumnKind::Decimal, 2}, NullValue{}, true}));
+        EXPECT_EQ(field(r, "settled_at"),
+                  (Field{"settled_at", {ColumnKind::String}, NullValue{}, true}));
+        EXPECT_EQ(field(r, "player_id"),
+                  (Field{"player_id", {ColumnKind::Int64}, int64_t{5}, true}));
+    }
+}
+
+TEST(DebeziumJsonDecoderSourceTypes, IntegersMustFitTheirDeclaredWidth) {
+    using namespace source_types;
+    DebeziumJsonDecoder d;
+    const LogRecord good = bets_record();
+    auto as = [&](const std::string& type, const std::string& value) {
+        LogRecord r = edited(good, R"({"type":"int64","optional":true,"field":"player_id"})",
+                             R"({"type":")" + type + R"(","optional":true,"field":"player_id"})");
+        return d.decode(edited(r, R"("player_id":5)", R"("player_id":)" + value));
+    };
+    EXPECT_EQ(field(as("int8", "-128"), "player_id").value, Value(int64_t{-128}));
+    EXPECT_EQ(failure(as("int8", "128")),
+              "column bets.player_id in after: value 128 (an integer) does not fit the declared "
+              "type int8: outside -128..127");
+    EXPECT_EQ(field(as("int16", "32767"), "player_id").value, Value(int64_t{32767}));
+    EXPECT_EQ(failure(as("int16", "-32769")),
+              "column bets.player_id in after: value -32769 (an integer) does not fit the "
+              "declared type int16: outside -32768..32767");
+    EXPECT_EQ(field(as("int32", "2147483647"), "player_id").value, Value(int64_t{2147483647}));
+    EXPECT_NE(failure(as("int32", "2147483648")).find("outside -2147483648..2147483647"),
+              std::string::npos);
+    EXPECT_EQ(field(as("int64", "9223372036854775807"), "player_id").value,
+              Value(int64_t{9223372036854775807}));
+    EXPECT_NE(failure(as("int64", "9223372036854775808"))
+                  .find("(an integer above the Int64 range) does not fit the declared type int64"),
+              std::string::npos);
+    EXPECT_NE(failure(as("boolean", "1")).find("does not fit the declared type boolean"),
+              std::string::npos);
+    EXPECT_EQ(field(as("float64", "1"), "player_id"),
+              (Field{"player_id", {ColumnKind::Float64}, 1.0, true}));
+    // Logical names are kept in the reason: io.debezium.time.Date is an int32.
+    LogRecord date = edited(
+        good, R"({"type":"int64","optional":true,"field":"player_id"})",
+        R"({"type":"int32","optional":true,"name":"io.debezium.time.Date","version":1,"field":"player_id"})");
+    EXPECT_EQ(failure(d.decode(edited(date, R"("player_id":5)", R"("player_id":"2026-05-01")"))),
+              "column bets.player_id in after: value '2026-05-01' (a string) does not fit the "
+              "declared type int32 io.debezium.time.Date: expected an integer");
+}
+
+// The schema of a table is read once per distinct schema text; a changed schema (ALTER in the
+// source) is read again, and returning to an earlier schema is exact too.
+TEST(DebeziumJsonDecoderSourceTypes, ChangedSchemaTextIsReadAgain) {
+    using namespace source_types;
+    DebeziumJsonDecoder d;
+    const LogRecord scale2 = bets_record();
+    // numeric(18,2) -> numeric(18,3): the same bytes now mean 0.777.
+    const LogRecord scale3 =
+        edited(scale2, R"("scale":"2","connect.decimal.precision":"18"},"field":"stake")",
+               R"("scale":"3","connect.decimal.precision":"18"},"field":"stake")");
+    for (int round = 0; round < 2; ++round) {
+        EXPECT_EQ(field(d.decode(scale2), "stake").value, Value(dec(777, 2)));
+        EXPECT_EQ(field(d.decode(scale2), "stake").value, Value(dec(777, 2)));
+        EXPECT_EQ(field(d.decode(scale3), "stake"),
+                  (Field{"stake", {ColumnKind::Decimal, 3}, dec(777, 3), true}));
+        EXPECT_EQ(field(d.decode(scale3), "stake").type, (ColumnType{ColumnKind::Decimal, 3}));
+    }
+    // A schema that is not in the converter's compact form is still read (not cached).
+    LogRecord spaced = scale3;
+    spaced.value = R"({ "schema" :)" + spaced.value->substr(std::string(R"({"schema":)").size());
+    EXPECT_EQ(field(d.decode(spaced), "stake").value, Value(dec(777, 3)));
+    EXPECT_EQ(field(d.decode(scale2), "stake").value, Value(dec(777, 2)));
+    // A schema whose only difference is past a string with an escaped quote and braces.
+    LogRecord tricky =
+        edited(scale2, R"("name":"tote.public.bets.Value","field":"after")",
+               R"("name":"tote.public.bets.Value","doc":"a \"}{\" doc","field":"after")");
+    EXPECT_EQ(field(d.decode(tricky), "stake").value, Value(dec(777, 2)));
+    LogRecord tricky3 =
+        edited(tricky, R"("scale":"2","connect.decimal.precision":"18"},"field":"stake")",
+               R"("scale":"3","connect.decimal.precision":"18"},"field":"stake")");
+    EXPECT_EQ(field(d.decode(tricky3), "stake").value, Value(dec(777, 3)));
+    EXPECT_EQ(field(d.decode(tricky), "stake").value, Value(dec(777, 2)));
 }
 
 }  // namespace

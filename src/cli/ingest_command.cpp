@@ -126,6 +126,13 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         const bool facts = job.builds_facts();
         ProgressLine line;
         bool restore_told = false;
+        size_t notes_told = 0;  // landing notes (declared type changes) printed so far
+        auto tell_notes = [&](const IngestProgress& p) {
+            if (p.landing_notes.size() <= notes_told) return;
+            line.finish();
+            for (; notes_told < p.landing_notes.size(); ++notes_told)
+                fmt::print(stderr, "ingest: {}\n", p.landing_notes[notes_told]);
+        };
         auto done = job.run(
             g_stop_requested,
             [&](const IngestProgress& p) {
@@ -148,6 +155,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                     line.update("ingest: " + ingest_status_text(p));
                     return;
                 }
+                tell_notes(p);
                 line.update(fmt::format(
                     "ingest: {} | {} changes | {} dead letters | {} bet facts | {} violations{}",
                     ingest_status_text(p), with_commas(p.changes), with_commas(p.dead_letters),
@@ -167,6 +175,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                 std::fflush(stdout);
             });
         line.finish();
+        tell_notes(done);
         if (facts)
             fmt::print(
                 "facts: rebuilt state from {} records in {:.1f} s; {} transactions built, {} bet "

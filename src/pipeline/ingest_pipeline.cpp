@@ -278,6 +278,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         progress.changes = s.changes;
         progress.dead_letters = s.dead_letters;
         progress.commits = s.commits;
+        if (progress.landing_notes.size() != s.notes.size()) progress.landing_notes = s.notes;
         fill_retry_progress(progress);
         progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         progress.log_end_offset = reader_.end_offset().value_or(-1);
@@ -385,6 +386,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     progress.seconds_waiting = writer_.stats().seconds_waiting;
+    progress.landing_notes = writer_.stats().notes;
     progress.phase = IngestPhase::Done;
     fill_fact_progress(progress);
     fill_retry_progress(progress);

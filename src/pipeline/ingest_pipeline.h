@@ -57,6 +57,8 @@ struct IngestProgress {
     uint64_t changes = 0;
     uint64_t dead_letters = 0;
     uint64_t commits = 0;
+    // Operator notes of the landing (WarehouseWriterStats::notes): declared type changes.
+    std::vector<std::string> landing_notes;
     int64_t last_commit_ts_ms = 0;  // OLTP commit time of the newest landed change
     double seconds = 0;
     double seconds_waiting = 0;  // of which waiting for the warehouse engine

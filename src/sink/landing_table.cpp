@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 
+#include <cstdio>
+
 namespace tote {
 namespace {
 
@@ -33,6 +35,26 @@ std::string value_type_name(const Value& v) {
         std::string operator()(const Decimal& d) const {
             return "Decimal(38, " + std::to_string(d.scale) + ") " + to_string(d);
         }
+    };
+    return std::visit(Visitor{}, v);
+}
+
+// A value's text for reasons: 'text' (at most 80 characters) for a string.
+std::string value_text(const Value& v) {
+    struct Visitor {
+        std::string operator()(const NullValue&) const { return "NULL"; }
+        std::string operator()(const UnavailableValue&) const { return "unavailable"; }
+        std::string operator()(int64_t x) const { return std::to_string(x); }
+        std::string operator()(double x) const {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.17g", x);
+            return buf;
+        }
+        std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(const std::string& s) const {
+            return "'" + s.substr(0, 80) + (s.size() > 80 ? "...'" : "'");
+        }
+        std::string operator()(const Decimal& d) const { return to_string(d); }
     };
     return std::visit(Visitor{}, v);
 }
@@ -148,9 +170,10 @@ std::vector<LandingTable::Column> LandingTable::missing_columns(
         const Field& f = fields[i];
         if (columns[i] != npos) continue;
         // A null says nothing about the column's type when the message has no schema (it is
-        // inferred as String): the column is created by the first non-null value.
-        if (std::holds_alternative<NullValue>(f.value) ||
-            std::holds_alternative<UnavailableValue>(f.value))
+        // inferred as String): the column is created by the first non-null value. With a
+        // schema the declared type makes the column at once.
+        if (!f.declared && (std::holds_alternative<NullValue>(f.value) ||
+                            std::holds_alternative<UnavailableValue>(f.value)))
             continue;
         bool dup = false;
         for (const auto& c : out) dup = dup || c.name == f.name;
@@ -176,17 +199,21 @@ std::optional<std::string> LandingTable::conflict(const ChangeEvent& change) con
 }
 
 std::optional<std::string> LandingTable::conflict(const ChangeEvent& change,
-                                                  const std::vector<size_t>& columns) const {
+                                                  const std::vector<size_t>& columns,
+                                                  std::vector<TypeChange>* changes) const {
     if (!change.after || change.op == Op::Delete) return std::nullopt;
     const auto& fields = change.after->fields;
     for (size_t i = 0; i < fields.size(); ++i) {
         const Field& f = fields[i];
-        if (std::holds_alternative<NullValue>(f.value) ||
-            std::holds_alternative<UnavailableValue>(f.value))
-            continue;
         size_t idx = columns[i];
         if (idx == npos) continue;
         const Column& col = columns_[idx];
+        const bool changed = f.declared && col.type != f.type;
+        if (changed && changes)
+            changes->push_back({col.name, col.clickhouse_type, clickhouse_type(f.type)});
+        if (std::holds_alternative<NullValue>(f.value) ||
+            std::holds_alternative<UnavailableValue>(f.value))
+            continue;
         bool fits = false;
         if (col.type) {
             switch (col.type->kind) {
@@ -208,13 +235,26 @@ std::optional<std::string> LandingTable::conflict(const ChangeEvent& change,
                     break;
             }
         }
-        if (!fits)
-            return "table " + source_table_ + " (" + landing_name(source_table_) + "), column " +
-                   f.name + ": the column has type " + col.clickhouse_type +
-                   " but the change carries a " + value_type_name(f.value) +
-                   " value, for row key " + change.key +
-                   "; values are never coerced: fix the source or land this table into a fresh "
-                   "database";
+        if (fits) continue;
+        const std::string where = "table " + source_table_ + " (" + landing_name(source_table_) +
+                                  "), column " + f.name + ": ";
+        if (changed)
+            return where + "the source now declares " + clickhouse_type(f.type) +
+                   " (ALTER COLUMN in the source, or the column was landed from messages "
+                   "without a schema) but the landed column has type " +
+                   col.clickhouse_type + ", and the value " + value_text(f.value) +
+                   " does not fit it, for row key " + change.key +
+                   "; values are never coerced and tote never alters a landed column. To land "
+                   "such values: ALTER TABLE " +
+                   qualified_ + " MODIFY COLUMN " + sql_identifier(f.name) + " " +
+                   clickhouse_type(f.type) +
+                   " when every landed value converts exactly, then ingest these changes again "
+                   "(or land into a fresh database): docs/operations.md, \"A column's type "
+                   "changed in the source\"";
+        return where + "the column has type " + col.clickhouse_type + " but the change carries a " +
+               value_type_name(f.value) + " value, for row key " + change.key +
+               "; values are never coerced: fix the source or land this table into a fresh "
+               "database";
     }
     return std::nullopt;
 }

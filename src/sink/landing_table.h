@@ -55,8 +55,19 @@ public:
     // Adds a data column to the in-memory set (after it exists in ClickHouse).
     void add_column(Column column);
 
-    // Columns of the change's after image this table does not have yet, typed from the fields.
+    // Columns of the change's after image this table does not have yet, typed from the fields:
+    // a field with a declared type (the message's value schema) makes its column even when
+    // null; an inferred field (no schema) only with a value (a null's type is unknown).
     std::vector<Column> missing_columns(const ChangeEvent& change) const;
+
+    // A column whose type the source now declares differently from the landed column: an
+    // ALTER COLUMN in the source (or a column landed from an earlier schemas-off stream).
+    // The landed column is never altered by tote (docs/warehouse.md, "Column types").
+    struct TypeChange {
+        std::string column;
+        std::string landed;    // the landed column's ClickHouse type
+        std::string declared;  // the ClickHouse type the declared type asks for
+    };
 
     // Why the change cannot land without coercing a value (naming table, column, both types
     // and the row key); nullopt when every value fits its column (columns not yet present
@@ -74,8 +85,11 @@ public:
     const std::vector<size_t>& resolve(const ChangeEvent& change) const;
     std::vector<Column> missing_columns(const ChangeEvent& change,
                                         const std::vector<size_t>& columns) const;
+    // `changes` (optional) receives the declared type changes the change shows, whether its
+    // values fit the landed columns or not.
     std::optional<std::string> conflict(const ChangeEvent& change,
-                                        const std::vector<size_t>& columns) const;
+                                        const std::vector<size_t>& columns,
+                                        std::vector<TypeChange>* changes = nullptr) const;
     void append(const ChangeEvent& change, const LogRecord& record,
                 const std::vector<size_t>& columns);
 

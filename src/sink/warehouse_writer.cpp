@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "sink/landing_table.h"
@@ -31,6 +32,11 @@ constexpr std::string_view kTransactionColumns =
     "offset Int64";
 constexpr std::string_view kTruncateColumns =
     "table_name String, version UInt64, lsn UInt64, tx_id UInt64, ts_ms Int64, offset Int64";
+// The fact stage's etl_log (migration 2; FactWriter::etl_log_columns()): the landing reports a
+// declared type change there as rule landing_type_changed.
+constexpr std::string_view kEtlLogColumns =
+    "rule String, severity String, entity String, entity_key String, version UInt64, "
+    "log_offset Int64, details String";
 constexpr std::string_view kOffsetColumns =
     "consumer String, next_offset Int64, byte_position Int64, version UInt64";
 
@@ -59,8 +65,10 @@ struct WarehouseWriter::State {
     std::unordered_map<std::string, std::unique_ptr<LandingTable>, NameHash, std::equal_to<>>
         tables;
     LandingTable* last_table = nullptr;
-    Batch dead_letters, transactions, truncates;
-    std::vector<EncodedInsert> extra;  // add_insert(): run after the landing rows
+    Batch dead_letters, transactions, truncates, landing_log;
+    std::vector<LandingTable::TypeChange> type_changes;  // scratch of add_change
+    std::unordered_set<std::string> reported;  // table, column, declared type: reported this run
+    std::vector<EncodedInsert> extra;          // add_insert(): run after the landing rows
     WarehouseWriterStats stats;
 
     // The background committer: at most one commit (a list of inserts, the position last).
@@ -244,6 +252,36 @@ struct WarehouseWriter::State {
         }
     }
 
+    // Reports each declared type change of a landed column once per run: etl_log and notes.
+    void report_type_changes(const LandingTable& t, const ChangeEvent& change,
+                             const LogRecord& record) {
+        for (const auto& c : type_changes) {
+            std::string id = t.source_table() + '\0' + c.column + '\0' + c.declared;
+            if (!reported.insert(std::move(id)).second) continue;
+            const std::string land = LandingTable::landing_name(t.source_table());
+            std::string details =
+                "column " + c.column + " of " + land + ": the source now declares " + c.declared +
+                " but the landed column has type " + c.landed +
+                " (ALTER COLUMN in the source, or the column was landed from messages without a "
+                "schema), first at offset " +
+                std::to_string(record.offset.value) + " of " + record.topic +
+                "; tote keeps the landed column: values that fit it still land "
+                "(a decimal only when its rescale is exact), the others go to _dead_letters "
+                "(stage land); see docs/operations.md, \"A column's type changed in the source\"";
+            auto& w = landing_log.rows;
+            w.string("landing_type_changed");
+            w.string("warning");
+            w.string(land);
+            w.string(c.column);
+            w.uint64(change.version);
+            w.int64(record.offset.value);
+            w.string(details);
+            ++landing_log.count;
+            stats.notes.push_back("landing_type_changed: " + details);
+        }
+        type_changes.clear();
+    }
+
     void dead_letter(const LogRecord& record, std::string_view stage, std::string_view reason) {
         auto& w = dead_letters.rows;
         w.string(record.topic);
@@ -297,7 +335,9 @@ void WarehouseWriter::add_change(const ChangeEvent& change, const LogRecord& rec
     LandingTable& t = s.table_for(change);
     // The fields are resolved to columns once for the checks and the append.
     const std::vector<size_t>* columns = &t.resolve(change);
-    if (auto reason = t.conflict(change, *columns)) {
+    auto reason = t.conflict(change, *columns, &s.type_changes);
+    if (!s.type_changes.empty()) s.report_type_changes(t, change, record);
+    if (reason) {
         s.dead_letter(record, "land", *reason);
         return;
     }
@@ -361,6 +401,7 @@ void WarehouseWriter::commit_async(const LogPosition& through) {
     s.take(s.dead_letters, "_dead_letters", kDeadLetterColumns, work);
     s.take(s.transactions, "_transactions", kTransactionColumns, work);
     s.take(s.truncates, "_truncates", kTruncateColumns, work);
+    s.take(s.landing_log, "etl_log", kEtlLogColumns, work);
     for (auto& e : s.extra)
         work.push_back({std::move(e.table), std::move(e.columns), std::move(e.rows)});
     s.extra.clear();
@@ -386,7 +427,8 @@ void WarehouseWriter::wait() {
 
 size_t WarehouseWriter::buffered_rows() const {
     const State& s = *state_;
-    size_t n = s.dead_letters.count + s.transactions.count + s.truncates.count + s.extra.size();
+    size_t n = s.dead_letters.count + s.transactions.count + s.truncates.count +
+               s.landing_log.count + s.extra.size();
     for (const auto& [name, t] : s.tables) n += t->rows();
     return n;
 }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/change_event.h"
 #include "core/log_record.h"
@@ -48,6 +49,9 @@ struct WarehouseWriterStats {
     uint64_t tombstones = 0;
     uint64_t commits = 0;
     double seconds_waiting = 0;  // time callers spent waiting for the engine (backpressure)
+    // For the operator, in order: each change of a landed column's declared type (ALTER COLUMN
+    // in the source), once per run; also written to etl_log (rule landing_type_changed).
+    std::vector<std::string> notes;
 };
 
 class WarehouseWriter {

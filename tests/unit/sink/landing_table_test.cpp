@@ -183,5 +183,80 @@ TEST(LandingTable, MissingColumnsAreTypedFromTheField) {
     EXPECT_EQ(t.rows(), 1u);
 }
 
+// issue 16, point 4: a declared type (the message's value schema) types the column even for a
+// null, and a declared type that differs from the landed column (ALTER COLUMN in the source) is
+// reported; a value that does not fit the landed column is a conflict that says what to do.
+ChangeEvent declared_bet(ColumnType stake_type, Value stake, Value payout = NullValue{}) {
+    ChangeEvent e = bet(Op::Update, std::move(stake));
+    auto& fields = e.after->fields;
+    fields[1].type = stake_type;
+    fields.push_back(field("payout", kDec2, std::move(payout)));
+    for (auto& f : fields) f.declared = true;
+    return e;
+}
+
+TEST(LandingTable, DeclaredNullsMakeTheirColumnsInferredNullsDoNot) {
+    LandingTable t("tote", "bets");
+    ChangeEvent inferred = bet(Op::Create, Decimal{1000, 2}, NullValue{});
+    auto cols = t.missing_columns(inferred);
+    ASSERT_EQ(cols.size(), 2u);  // id, stake: a null without a schema has no known type
+    ChangeEvent declared = declared_bet(kDec2, NullValue{});
+    cols = t.missing_columns(declared);
+    ASSERT_EQ(cols.size(), 4u);
+    EXPECT_EQ(cols[1].name, "stake");
+    EXPECT_EQ(cols[1].clickhouse_type, "Nullable(Decimal(38, 2))");
+    EXPECT_EQ(cols[3].name, "payout");
+    EXPECT_EQ(cols[3].clickhouse_type, "Nullable(Decimal(38, 2))");
+}
+
+TEST(LandingTable, DeclaredTypeChangesAreReportedAndNeverCoerced) {
+    LandingTable t = table_with_columns(declared_bet(kDec2, Decimal{1000, 2}));
+    std::vector<LandingTable::TypeChange> changes;
+    // The same declared types: nothing to report.
+    EXPECT_EQ(t.conflict(declared_bet(kDec2, Decimal{1050, 2}),
+                         t.resolve(declared_bet(kDec2, Decimal{1050, 2})), &changes),
+              std::nullopt);
+    EXPECT_TRUE(changes.empty());
+    // numeric(18,2) -> numeric(18,3) in the source: 10.500 still lands (exact), reported.
+    const ColumnType dec3{ColumnKind::Decimal, 3};
+    ChangeEvent exact = declared_bet(dec3, Decimal{10500, 3});
+    EXPECT_EQ(t.conflict(exact, t.resolve(exact), &changes), std::nullopt);
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_EQ(changes[0].column, "stake");
+    EXPECT_EQ(changes[0].landed, "Nullable(Decimal(38, 2))");
+    EXPECT_EQ(changes[0].declared, "Nullable(Decimal(38, 3))");
+    // A null of the changed column is reported too, and lands.
+    changes.clear();
+    ChangeEvent null_stake = declared_bet(dec3, NullValue{});
+    EXPECT_EQ(t.conflict(null_stake, t.resolve(null_stake), &changes), std::nullopt);
+    EXPECT_EQ(changes.size(), 1u);
+    // 10.125 does not fit Decimal(38, 2): a conflict naming the change and what to do.
+    changes.clear();
+    ChangeEvent lossy = declared_bet(dec3, Decimal{10125, 3});
+    auto reason = t.conflict(lossy, t.resolve(lossy), &changes);
+    ASSERT_TRUE(reason.has_value());
+    EXPECT_EQ(*reason,
+              "table bets (land_bets), column stake: the source now declares "
+              "Nullable(Decimal(38, 3)) (ALTER COLUMN in the source, or the column was landed "
+              "from messages without a schema) but the landed column has type "
+              "Nullable(Decimal(38, 2)), and the value 10.125 does not fit it, for row key "
+              "{\"id\":5}; values are never coerced and tote never alters a landed column. To "
+              "land such values: ALTER TABLE `tote`.`land_bets` MODIFY COLUMN `stake` "
+              "Nullable(Decimal(38, 3)) when every landed value converts exactly, then ingest "
+              "these changes again (or land into a fresh database): docs/operations.md, \"A "
+              "column's type changed in the source\"");
+    EXPECT_EQ(changes.size(), 1u);
+    // A type class change (text -> integer codes): the value is named.
+    ChangeEvent codes = declared_bet(kDec2, Decimal{1, 2});
+    codes.after->fields[2] = Field{"note", kInt, int64_t{3}, true};
+    auto code_reason = t.conflict(codes, t.resolve(codes));
+    ASSERT_TRUE(code_reason.has_value());
+    EXPECT_NE(code_reason->find("column note: the source now declares Nullable(Int64)"),
+              std::string::npos);
+    EXPECT_NE(code_reason->find("landed column has type Nullable(String), and the value 3 does "
+                                "not fit it"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace tote

@@ -96,5 +96,44 @@ TEST(WarehouseWriter, NewColumnFlushesTheBatchThenAltersTheTable) {
     EXPECT_NE(conn.inserts[1].columns.find("`country` Nullable(String)"), std::string::npos);
 }
 
+// issue 16, point 4: a declared type change of a landed column (ALTER COLUMN in the source) is
+// reported once per run, in etl_log (rule landing_type_changed) and in the stats' notes.
+TEST(WarehouseWriter, DeclaredTypeChangeIsReportedOnceInEtlLog) {
+    FakeConnection conn;
+    WarehouseWriter w(conn, WarehouseWriterConfig{});
+    auto declared = [](int64_t id, ColumnType name_type, Value name) {
+        ChangeEvent e = change("players", Op::Create, id, std::move(name));
+        e.after->fields[1].type = name_type;
+        for (auto& f : e.after->fields) f.declared = true;
+        return e;
+    };
+    w.add_change(declared(1, kStr, std::string("ann")), record(0));
+    EXPECT_TRUE(w.stats().notes.empty());
+    w.add_change(declared(2, kInt, NullValue{}), record(1));  // the change: lands (null)
+    w.add_change(declared(3, kInt, int64_t{42}), record(2));  // does not fit: dead letter
+    w.add_change(declared(4, kInt, int64_t{43}), record(3));  // reported once only
+    EXPECT_EQ(w.stats().changes, 2u);
+    EXPECT_EQ(w.stats().dead_letters, 2u);
+    ASSERT_EQ(w.stats().notes.size(), 1u);
+    EXPECT_EQ(w.stats().notes[0].rfind("landing_type_changed: column name of land_players: the "
+                                       "source now declares Nullable(Int64) but the landed "
+                                       "column has type Nullable(String)",
+                                       0),
+              0u)
+        << w.stats().notes[0];
+    EXPECT_NE(w.stats().notes[0].find("first at offset 1 of tote.public.x"), std::string::npos);
+    w.commit(LogPosition{4, 0});
+    const FakeConnection::Insert* log = nullptr;
+    for (const auto& ins : conn.inserts)
+        if (ins.table == "`tote`.`etl_log`") log = &ins;
+    ASSERT_NE(log, nullptr);
+    EXPECT_EQ(log->columns,
+              "rule String, severity String, entity String, entity_key String, version UInt64, "
+              "log_offset Int64, details String");
+    EXPECT_NE(log->rows.find("landing_type_changed"), std::string::npos);
+    EXPECT_EQ(log->rows.find("landing_type_changed", log->rows.find("landing_type_changed") + 1),
+              std::string::npos);  // one row
+}
+
 }  // namespace
 }  // namespace tote

@@ -1,7 +1,9 @@
 // Decode throughput on one core: the schemas-off Debezium envelope of the bets table captured
 // in tests/golden/debezium/e_schemas_enable_false.jsonl (679 bytes), decoded N times, first
 // with the default configuration (precise decimals stay base64 text), then with the decimal
-// scales configured (base64 decoded into exact decimals). Usage: decode_bench [N=1000000].
+// scales configured (base64 decoded into exact decimals); then the schemas-on bets record of
+// tests/golden/debezium/e_schemas_enable_true.jsonl (the value schema read once per distinct
+// schema text, docs/decoding.md "Column types"). Usage: decode_bench [N=1000000] [CAPTURE].
 // Prints events/s; a figure for docs/benchmarks.md, never a test.
 #include <chrono>
 #include <cstdio>
@@ -9,6 +11,7 @@
 #include <string>
 
 #include "decode/debezium_json_decoder.h"
+#include "source/jsonl_record_reader.h"
 
 namespace {
 
@@ -49,5 +52,25 @@ int main(int argc, char** argv) {
             n, r.value->size(), secs, static_cast<double>(n) / secs,
             static_cast<double>(n) * static_cast<double>(r.value->size()) / secs / 1e6);
     }
+
+    // Schemas on: the same change with its value schema (5 kB).
+    const std::string capture =
+        argc > 2 ? argv[2] : TOTE_GOLDEN_DIR "/debezium/e_schemas_enable_true.jsonl";
+    tote::JsonlRecordReader reader(capture);
+    tote::LogRecord on;
+    std::string error;
+    while (reader.next(on, error) == tote::JsonlRecordReader::Status::Record)
+        if (on.topic == "tote.public.bets" && on.value) break;
+    if (on.topic != "tote.public.bets" || !on.value) {
+        std::fprintf(stderr, "decode_bench: no bets record in %s\n", capture.c_str());
+        return 1;
+    }
+    tote::DebeziumJsonDecoder with_schema;
+    run(with_schema, on, n / 10 + 1);
+    double secs = run(with_schema, on, n);
+    std::printf("%-32s %ld envelopes of %zu bytes in %.3f s: %.0f events/s (%.0f MB/s)\n",
+                "schemas on, default config:", n, on.value->size(), secs,
+                static_cast<double>(n) / secs,
+                static_cast<double>(n) * static_cast<double>(on.value->size()) / secs / 1e6);
     return 0;
 }

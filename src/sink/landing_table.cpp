@@ -239,17 +239,19 @@ std::optional<std::string> LandingTable::conflict(const ChangeEvent& change,
         const std::string where = "table " + source_table_ + " (" + landing_name(source_table_) +
                                   "), column " + f.name + ": ";
         if (changed)
-            return where + "the source now declares " + clickhouse_type(f.type) +
-                   " (ALTER COLUMN in the source, or the column was landed from messages "
-                   "without a schema) but the landed column has type " +
+            return where + "the value schema declares " + clickhouse_type(f.type) +
+                   " (an ALTER COLUMN in the source, a replay of changes from before one, or a "
+                   "column landed from messages without a schema) but the landed column has "
+                   "type " +
                    col.clickhouse_type + ", and the value " + value_text(f.value) +
                    " does not fit it, for row key " + change.key +
                    "; values are never coerced and tote never alters a landed column. To land "
                    "such values: ALTER TABLE " +
                    qualified_ + " MODIFY COLUMN " + sql_identifier(f.name) + " " +
                    clickhouse_type(f.type) +
-                   " when every landed value converts exactly, then ingest these changes again "
-                   "(or land into a fresh database): docs/operations.md, \"A column's type "
+                   " when every landed value converts exactly, then ingest again with a new "
+                   "--consumer name (rows collapse by source position): docs/operations.md, \"A "
+                   "column's type "
                    "changed in the source\"";
         return where + "the column has type " + col.clickhouse_type + " but the change carries a " +
                value_type_name(f.value) + " value, for row key " + change.key +

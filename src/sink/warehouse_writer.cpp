@@ -260,10 +260,10 @@ struct WarehouseWriter::State {
             if (!reported.insert(std::move(id)).second) continue;
             const std::string land = LandingTable::landing_name(t.source_table());
             std::string details =
-                "column " + c.column + " of " + land + ": the source now declares " + c.declared +
+                "column " + c.column + " of " + land + ": the value schema declares " + c.declared +
                 " but the landed column has type " + c.landed +
-                " (ALTER COLUMN in the source, or the column was landed from messages without a "
-                "schema), first at offset " +
+                " (an ALTER COLUMN in the source, a replay of changes from before one, or a "
+                "column landed from messages without a schema), first at offset " +
                 std::to_string(record.offset.value) + " of " + record.topic +
                 "; tote keeps the landed column: values that fit it still land "
                 "(a decimal only when its rescale is exact), the others go to _dead_letters "

@@ -17,12 +17,16 @@ block, with new ids, stakes and positions.
    Decimal(38, 2) column: a value exact at scale 2 lands, 10.125 is dead-lettered naming the
    change and what to do; status string -> int32 cannot land in the String column: dead letter.
    Each change of a landed column's declared type is reported once in etl_log (rule
-   landing_type_changed) and on stderr."""
+   landing_type_changed) and on stderr. Then the operator's procedure: MODIFY COLUMN as the
+   reason says, ingest again under a new consumer name: 10.125 lands."""
 import base64
 import copy
 import decimal
 import json
 import os
+import shutil
+import socket
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -75,17 +79,17 @@ def write(path, recs):
             f.write(json.dumps(r) + "\n")
 
 
-def first_value(tote, tmpl):
+def first_value(tote, tmpl, common):
     db = "types_first"
     recs = [bet_record(tmpl, 0, 1, "12.50")]
     recs += [bet_record(tmpl, i, 1 + i, b64_unscaled(i * 100 + 25)) for i in range(1, 1001)]
     path = os.path.join(tote.data_dir, "first_value.jsonl")
     write(path, recs)
-    out = tote.run("--database", db, "ingest", "--no-facts", "--jsonl", path).stdout
+    out = tote.run(*common, "--database", db, "ingest", "--no-facts", "--jsonl", path).stdout
     line = ingested_line(out)
     check(line.startswith("ingested 1,001 records (1,000 changes, 1 dead letters)"),
           f"first value: 1,001 read, 1,000 changes, 1 dead letter: {line}")
-    dead = tote.query(f"SELECT offset, value, stage, reason FROM {db}._dead_letters FINAL")
+    dead = tote.query(f"SELECT offset, value, stage, reason FROM {db}._dead_letters FINAL", *common)
     rows = [l.split("\t") for l in dead.strip().splitlines()]
     check(len(rows) == 1, f"first value: exactly one dead letter ({len(rows)})")
     off, value, stage, reason = rows[0]
@@ -94,13 +98,13 @@ def first_value(tote, tmpl):
           f"first value: the dead letter keeps offset 0 and the raw bytes")
     for part in ["bets.stake", "Decimal", "scale 2", "'12.50'"]:
         check(part in reason, f"first value: the reason names {part!r}: {stage}: {reason}")
-    landed = tote.query(f"SELECT count(), sum(stake) FROM {db}.land_bets FINAL WHERE _deleted = 0").split()
+    landed = tote.query(f"SELECT count(), sum(stake) FROM {db}.land_bets FINAL WHERE _deleted = 0", *common).split()
     want_sum = decimal.Decimal(sum(i * 100 + 25 for i in range(1, 1001))).scaleb(-2)
     check(landed[0] == "1000" and decimal.Decimal(landed[1]) == want_sum,
           f"first value: 1,000 landed rows, stakes exact: {landed} (sum {want_sum})")
     types = dict(l.split("\t") for l in tote.query(
         f"SELECT name, type FROM system.columns WHERE database = '{db}' AND table = 'land_bets' "
-        "AND substring(name, 1, 1) != '_'").strip().splitlines())
+        "AND substring(name, 1, 1) != '_'", *common).strip().splitlines())
     want = {"id": "Nullable(Int64)", "player_id": "Nullable(Int64)",
             "stake": "Nullable(Decimal(38, 2))", "total_odds": "Nullable(Decimal(38, 4))",
             "status": "Nullable(String)", "payout": "Nullable(Decimal(38, 2))",
@@ -109,7 +113,7 @@ def first_value(tote, tmpl):
     check(types == want, f"first value: every column typed from the schema, nulls included: {types}")
 
 
-def alter_column(tote, tmpl):
+def alter_column(tote, tmpl, common):
     db = "types_alter"
 
     def v1(f):  # before the ALTERs: player_id int32
@@ -130,15 +134,15 @@ def alter_column(tote, tmpl):
     ]
     path = os.path.join(tote.data_dir, "alter.jsonl")
     write(path, recs)
-    proc = tote.run("--database", db, "ingest", "--no-facts", "--jsonl", path)
+    proc = tote.run(*common, "--database", db, "ingest", "--no-facts", "--jsonl", path)
     line = ingested_line(proc.stdout)
     check(line.startswith("ingested 4 records (2 changes, 2 dead letters)"), f"alter: {line}")
     landed = [decimal.Decimal(x) for x in tote.query(
-        f"SELECT id, player_id, stake FROM {db}.land_bets FINAL ORDER BY id").split()]
+        f"SELECT id, player_id, stake FROM {db}.land_bets FINAL ORDER BY id", *common).split()]
     check(landed == [1, 7, decimal.Decimal("10.5"), 2, 2**40, decimal.Decimal("10.5")],
           f"alter: int32 -> int64 widens, 10.500 lands exactly as 10.50: {landed}")
     dead = [l.encode().decode("unicode_escape").split("\t") for l in tote.query(
-        f"SELECT offset, stage, reason FROM {db}._dead_letters FINAL ORDER BY offset").strip().splitlines()]
+        f"SELECT offset, stage, reason FROM {db}._dead_letters FINAL ORDER BY offset", *common).strip().splitlines()]
     check([d[0] for d in dead] == ["2", "3"], f"alter: offsets 2 and 3 are dead letters: {dead}")
     for part in ["stake", "Decimal(38, 3)", "Decimal(38, 2)", "10.125", "ALTER", "MODIFY COLUMN"]:
         check(part in dead[0][2], f"alter: the stake dead letter names {part!r}: {dead[0][2]}")
@@ -146,7 +150,7 @@ def alter_column(tote, tmpl):
         check(part in dead[1][2], f"alter: the status dead letter names {part!r}: {dead[1][2]}")
     log = [l.encode().decode("unicode_escape").split("\t") for l in tote.query(
         f"SELECT rule, severity, entity, entity_key, log_offset, details FROM {db}.etl_log FINAL "
-        "WHERE rule = 'landing_type_changed' ORDER BY entity_key").strip().splitlines()]
+        "WHERE rule = 'landing_type_changed' ORDER BY entity_key", *common).strip().splitlines()]
     # status is declared int32 from offset 1 on (null there and at offset 2): reported there.
     check([(l[2], l[3], l[4]) for l in log] == [("land_bets", "stake", "1"), ("land_bets", "status", "1")],
           f"alter: etl_log reports each declared type change once, at its first record: {log}")
@@ -155,15 +159,58 @@ def alter_column(tote, tmpl):
     check("landing_type_changed" in proc.stderr and "stake" in proc.stderr and "status" in proc.stderr,
           f"alter: ingest tells the operator on stderr: {proc.stderr.strip()}")
 
+    # The operator's way to take the new type (docs/operations.md, "A column's type changed in
+    # the source"): the MODIFY COLUMN the dead letter names, then ingest again under a new
+    # consumer name (from the start; rows collapse by source position).
+    tote.run(*common, "query", "--write", f"ALTER TABLE `{db}`.`land_bets` MODIFY COLUMN `stake` "
+             "Nullable(Decimal(38, 3))")
+    again = tote.run(*common, "--database", db, "ingest", "--no-facts", "--consumer", "after_alter",
+                     "--jsonl", path)
+    line = ingested_line(again.stdout)
+    check(line.startswith("ingested 4 records (3 changes, 1 dead letters)"),
+          f"alter: after MODIFY COLUMN the stake change lands, the status one still cannot: {line}")
+    landed = [decimal.Decimal(x) for x in tote.query(
+        f"SELECT id, stake FROM {db}.land_bets FINAL ORDER BY id", *common).split()]
+    check(landed == [1, decimal.Decimal("10.5"), 2, decimal.Decimal("10.5"), 3, decimal.Decimal("10.125")],
+          f"alter: 10.125 landed exactly, the earlier rows kept: {landed}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 def main():
-    tote = Tote(sys.argv[1], temp_data_dir("source-types"))
-    tmpl = template(sys.argv[2])
+    binary, golden, ch18_script = sys.argv[1], sys.argv[2], sys.argv[3]
+    tmpl = template(golden)
+    tote = Tote(binary, temp_data_dir("source-types"))
     try:
-        first_value(tote, tmpl)
-        alter_column(tote, tmpl)
+        print("== the embedded engine")
+        first_value(tote, tmpl, [])
+        alter_column(tote, tmpl, [])
     finally:
         cleanup(tote.data_dir)
+    # The same on ClickHouse 18.16 (Debian's server) when it is installed.
+    if not (shutil.which("clickhouse-server") or os.path.exists("/usr/sbin/clickhouse-server")):
+        print("clickhouse-server is not installed: the 18.16 half is skipped")
+        return
+    data = temp_data_dir("source-types-18")
+    server_dir = os.path.join(data, "server")
+    port = free_port()
+    subprocess.run([ch18_script, "start", server_dir, str(port)], check=True)
+    try:
+        print("== ClickHouse 18.16")
+        tote = Tote(binary, os.path.join(data, "tote"))
+        os.makedirs(tote.data_dir, exist_ok=True)
+        common = ["--clickhouse-url", f"http://127.0.0.1:{port}"]
+        version = tote.query("SELECT version()", *common)
+        check(version.startswith("18.16"), f"the server is ClickHouse {version.strip()}")
+        first_value(tote, tmpl, common)
+        alter_column(tote, tmpl, common)
+    finally:
+        subprocess.run([ch18_script, "stop", server_dir, str(port)], check=False)
+        cleanup(data)
 
 
 if __name__ == "__main__":

@@ -236,14 +236,16 @@ TEST(LandingTable, DeclaredTypeChangesAreReportedAndNeverCoerced) {
     auto reason = t.conflict(lossy, t.resolve(lossy), &changes);
     ASSERT_TRUE(reason.has_value());
     EXPECT_EQ(*reason,
-              "table bets (land_bets), column stake: the source now declares "
-              "Nullable(Decimal(38, 3)) (ALTER COLUMN in the source, or the column was landed "
-              "from messages without a schema) but the landed column has type "
+              "table bets (land_bets), column stake: the value schema declares "
+              "Nullable(Decimal(38, 3)) (an ALTER COLUMN in the source, a replay of changes from "
+              "before one, or a column landed from messages without a schema) but the landed "
+              "column has type "
               "Nullable(Decimal(38, 2)), and the value 10.125 does not fit it, for row key "
               "{\"id\":5}; values are never coerced and tote never alters a landed column. To "
               "land such values: ALTER TABLE `tote`.`land_bets` MODIFY COLUMN `stake` "
               "Nullable(Decimal(38, 3)) when every landed value converts exactly, then ingest "
-              "these changes again (or land into a fresh database): docs/operations.md, \"A "
+              "again with a new --consumer name (rows collapse by source position): "
+              "docs/operations.md, \"A "
               "column's type changed in the source\"");
     EXPECT_EQ(changes.size(), 1u);
     // A type class change (text -> integer codes): the value is named.
@@ -251,7 +253,7 @@ TEST(LandingTable, DeclaredTypeChangesAreReportedAndNeverCoerced) {
     codes.after->fields[2] = Field{"note", kInt, int64_t{3}, true};
     auto code_reason = t.conflict(codes, t.resolve(codes));
     ASSERT_TRUE(code_reason.has_value());
-    EXPECT_NE(code_reason->find("column note: the source now declares Nullable(Int64)"),
+    EXPECT_NE(code_reason->find("column note: the value schema declares Nullable(Int64)"),
               std::string::npos);
     EXPECT_NE(code_reason->find("landed column has type Nullable(String), and the value 3 does "
                                 "not fit it"),

@@ -116,7 +116,7 @@ TEST(WarehouseWriter, DeclaredTypeChangeIsReportedOnceInEtlLog) {
     EXPECT_EQ(w.stats().dead_letters, 2u);
     ASSERT_EQ(w.stats().notes.size(), 1u);
     EXPECT_EQ(w.stats().notes[0].rfind("landing_type_changed: column name of land_players: the "
-                                       "source now declares Nullable(Int64) but the landed "
+                                       "value schema declares Nullable(Int64) but the landed "
                                        "column has type Nullable(String)",
                                        0),
               0u)

@@ -1,5 +1,7 @@
 """Column types come from the source's value schema, never from the first value (issue 16,
-point 4), through the real `tote ingest --jsonl` on schemas-enabled Debezium JSON.
+point 4), through the real `tote ingest --jsonl` on schemas-enabled Debezium JSON: on the
+embedded engine, then on ClickHouse 18.16 (Debian's server, started for the test) when it is
+installed.
 
 The records are built from the bets record of the real capture
 tests/golden/debezium/e_schemas_enable_true.jsonl (Debezium 3.7, PostgreSQL 15; the same bytes

@@ -4,10 +4,10 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "decode/decimal_codec.h"
@@ -357,8 +357,25 @@ private:
     }
 
     // The value's payload object (inside {schema, payload} or the value itself); schema is
-    // set when the envelope carries one.
-    Error open_value(const std::string& text, object& payload, std::optional<object>& schema) {
+    // set when the envelope carries one. With `cached`: when the value's schema text is one
+    // already read (cached_schema), only the payload is parsed and *cached is set instead of
+    // schema (the same outcome: a cached text is a complete JSON object, so the value is
+    // {"schema":<it>,"payload":<the object parsed>}).
+    Error open_value(const std::string& text, object& payload, std::optional<object>& schema,
+                     const RowSchema** cached = nullptr) {
+        if (cached) {
+            size_t at = 0;
+            if (const RowSchema* rs = cached_schema(text, at)) {
+                const size_t end = text.find_last_not_of(" \t\r\n");
+                element p;
+                if (end != std::string::npos && end > at && text[end] == '}' &&
+                    !value_parser_.parse(text.data() + at, end - at).get(p) &&
+                    !p.get_object().get(payload)) {
+                    *cached = rs;
+                    return std::nullopt;
+                }
+            }
+        }
         element root;
         if (auto err = value_parser_.parse(text).get(root))
             return std::string("value is not valid JSON: ") + simdjson::error_message(err);
@@ -422,7 +439,8 @@ private:
     Error decode_change(const LogRecord& record, ChangeEvent& ev) {
         object payload;
         std::optional<object> schema;
-        if (auto err = open_value(*record.value, payload, schema)) return err;
+        const RowSchema* fields = nullptr;  // the row schema, when the cache knows its text
+        if (auto err = open_value(*record.value, payload, schema, &fields)) return err;
 
         // One pass over the envelope and its source block (no repeated key lookups).
         std::optional<element> before, after, src, tx, op_el;
@@ -516,9 +534,8 @@ private:
         if (ev.op == Op::Delete && !has_before) return std::string("before missing for op d");
         if (!has_before && !has_after) return std::nullopt;
 
-        const RowSchema* fields = nullptr;
-        if (schema) {
-            if (auto err = row_schema_for(*record.value, *schema, ev.table, fields)) return err;
+        if (!fields && schema) {
+            if (auto err = row_schema_for(*record.value, *schema, fields)) return err;
         }
         // Rules keyed by the table's identity, else by its bare name (every schema).
         auto rules_it = rules_.find(ev.table);
@@ -629,39 +646,45 @@ private:
         return std::nullopt;
     }
 
-    // The row schema of this message: from the cache when the table's last schema has exactly
-    // the same text (Debezium's JSON converter writes an unchanged schema byte for byte the
-    // same), else read from the parsed schema and cached. A cached text is a complete JSON
-    // object, so a byte-equal prefix followed by ',' is exactly this message's schema.
-    Error row_schema_for(std::string_view text, const object& schema, std::string_view table,
-                         const RowSchema*& out) {
-        const bool cacheable = text.substr(0, kSchemaPrefix.size()) == kSchemaPrefix;
+    // A row schema already read whose text is exactly this value's schema (Debezium's JSON
+    // converter writes an unchanged schema byte for byte the same); `payload_at` is then where
+    // the payload starts. A cached text is a complete JSON object, so a byte-equal prefix
+    // followed by ,"payload": is exactly this value's schema. Most recently used first.
+    const RowSchema* cached_schema(std::string_view text, size_t& payload_at) {
         constexpr size_t p = kSchemaPrefix.size();
-        if (cacheable) {
-            auto it = schema_cache_.find(table);
-            if (it != schema_cache_.end()) {
-                const std::string& s = it->second.text;
-                if (text.size() > p + s.size() && text[p + s.size()] == ',' &&
-                    std::memcmp(text.data() + p, s.data(), s.size()) == 0) {
-                    out = &it->second;
-                    return std::nullopt;
-                }
-            }
+        constexpr std::string_view kPayloadKey = R"(,"payload":)";
+        if (text.substr(0, p) != kSchemaPrefix) return nullptr;
+        for (size_t i = 0; i < schemas_.size(); ++i) {
+            const std::string& s = schemas_[i]->text;
+            if (text.size() < p + s.size() + kPayloadKey.size() + 2 ||
+                std::memcmp(text.data() + p, s.data(), s.size()) != 0 ||
+                text.substr(p + s.size(), kPayloadKey.size()) != kPayloadKey)
+                continue;
+            if (i > 0)
+                std::rotate(schemas_.begin(), schemas_.begin() + i, schemas_.begin() + i + 1);
+            payload_at = p + s.size() + kPayloadKey.size();
+            return schemas_.front().get();
         }
-        RowSchema fresh;
-        if (auto err = read_row_schema(schema, fresh)) return err;
-        const size_t end = cacheable ? json_value_end(text, p) : std::string_view::npos;
+        return nullptr;
+    }
+
+    // Reads the row schema of a value whose schema text is not cached, and caches it (keyed by
+    // its text) when the value is in the converter's form ({"schema": first).
+    Error row_schema_for(std::string_view text, const object& schema, const RowSchema*& out) {
+        auto fresh = std::make_unique<RowSchema>();
+        if (auto err = read_row_schema(schema, *fresh)) return err;
+        constexpr size_t p = kSchemaPrefix.size();
+        const size_t end =
+            text.substr(0, p) == kSchemaPrefix ? json_value_end(text, p) : std::string_view::npos;
         if (end == std::string_view::npos || end >= text.size() || text[end] != ',') {
-            scratch_schema_ = std::move(fresh);  // not in the converter's form: not cached
+            scratch_schema_ = std::move(*fresh);  // not in the converter's form: not cached
             out = &scratch_schema_;
             return std::nullopt;
         }
-        fresh.text.assign(text.substr(p, end - p));
-        auto it = schema_cache_.find(table);
-        if (it == schema_cache_.end())
-            it = schema_cache_.emplace(std::string(table), RowSchema{}).first;
-        it->second = std::move(fresh);
-        out = &it->second;
+        fresh->text.assign(text.substr(p, end - p));
+        if (schemas_.size() >= kMaxSchemas) schemas_.pop_back();
+        schemas_.insert(schemas_.begin(), std::move(fresh));
+        out = schemas_.front().get();
         return std::nullopt;
     }
 
@@ -906,12 +929,10 @@ private:
     ColumnRules rules_;
     simdjson::dom::parser value_parser_;
     simdjson::dom::parser key_parser_;
-    // The last value schema of each table (by identity), keyed by its text: see row_schema_for.
-    struct NameHash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_map<std::string, RowSchema, NameHash, std::equal_to<>> schema_cache_;
+    // Row schemas read so far, keyed by their exact text, most recently used first (see
+    // cached_schema); at most kMaxSchemas (one or two per table in a stream of that many).
+    static constexpr size_t kMaxSchemas = 64;
+    std::vector<std::unique_ptr<RowSchema>> schemas_;
     RowSchema scratch_schema_;  // a schema not in the converter's form (not cached)
     // Storage of earlier results, reused by decode_into (see change_in).
     ChangeEvent spare_;

@@ -539,5 +539,41 @@ TEST(DebeziumJsonDecoderSourceTypes, ChangedSchemaTextIsReadAgain) {
     EXPECT_EQ(field(d.decode(tricky), "stake").value, Value(dec(777, 2)));
 }
 
+// A value whose schema text is cached has only its payload parsed: every outcome equals that of
+// a fresh decoder (which parses the whole value), the malformed ones included.
+TEST(DebeziumJsonDecoderSourceTypes, CachedSchemaGivesWhatAFreshDecoderGives) {
+    using namespace source_types;
+    DebeziumJsonDecoder warm(money_config());
+    std::vector<LogRecord> records;
+    for (const char* name :
+         {"debezium/a_snapshot.jsonl", "debezium/b_single_row.jsonl",
+          "debezium/c_transaction.jsonl", "debezium/d_decimal_precise.jsonl",
+          "debezium/e_schemas_enable_true.jsonl", "debezium/f_truncate.jsonl",
+          "debezium/g_toast_replica_identity_full.jsonl", "debezium/h_schema_evolution.jsonl"})
+        for (auto& r : read_capture(name)) records.push_back(r);
+    const LogRecord bets = bets_record();
+    auto variant = [&](const std::string& value) {
+        LogRecord r = bets;
+        r.value = value;
+        records.push_back(r);
+    };
+    const std::string& v = *bets.value;
+    variant(v.substr(0, v.size() - 1));                     // the last brace missing
+    variant(v.substr(0, v.size() - 1) + R"(,"extra":1})");  // a third member: not an envelope
+    variant(v + "  \n");                                    // trailing whitespace
+    variant(v.substr(0, v.size() - 2) + "}");               // the payload's brace missing
+    variant(v.substr(0, v.find(R"(,"payload":)")) + R"(,"payload":[1]})");  // not an object
+    variant(v.substr(0, v.find(R"(,"payload":)")) + R"(,"payload":{}} )");
+    size_t checked = 0;
+    for (int round = 0; round < 2; ++round)
+        for (const auto& r : records) {
+            DebeziumJsonDecoder fresh(money_config());
+            EXPECT_EQ(format_decode_result(warm.decode(r)), format_decode_result(fresh.decode(r)))
+                << r.topic << " offset " << r.offset.value << ": " << r.value.value_or("null");
+            ++checked;
+        }
+    EXPECT_GT(checked, 100u);
+}
+
 }  // namespace
 }  // namespace tote

@@ -209,8 +209,10 @@ std::optional<std::string> LandingTable::conflict(const ChangeEvent& change,
         if (idx == npos) continue;
         const Column& col = columns_[idx];
         const bool changed = f.declared && col.type != f.type;
-        if (changed && changes)
+        if (changed && changes && col.reported_declared != f.type) {
+            col.reported_declared = f.type;
             changes->push_back({col.name, col.clickhouse_type, clickhouse_type(f.type)});
+        }
         if (std::holds_alternative<NullValue>(f.value) ||
             std::holds_alternative<UnavailableValue>(f.value))
             continue;

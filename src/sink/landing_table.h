@@ -32,6 +32,9 @@ public:
         std::string clickhouse_type;  // as ClickHouse reports it
         std::optional<ColumnType>
             type;  // nullopt: a type tote never writes (every value conflicts)
+        // The declared type conflict() last reported as a change of this column (so a stream
+        // that goes on with the new type reports it once, not per record).
+        mutable std::optional<ColumnType> reported_declared = std::nullopt;
     };
 
     LandingTable(std::string database, std::string source_table);
@@ -86,7 +89,8 @@ public:
     std::vector<Column> missing_columns(const ChangeEvent& change,
                                         const std::vector<size_t>& columns) const;
     // `changes` (optional) receives the declared type changes the change shows, whether its
-    // values fit the landed columns or not.
+    // values fit the landed columns or not: a column's change once, until another declared
+    // type differs from the landed one.
     std::optional<std::string> conflict(const ChangeEvent& change,
                                         const std::vector<size_t>& columns,
                                         std::vector<TypeChange>* changes = nullptr) const;

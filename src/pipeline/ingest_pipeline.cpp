@@ -255,6 +255,25 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     // Commits run in the background while the next batch is decoded; the position of each
     // becomes durable only after its data (see WarehouseWriter::commit_async).
     std::vector<EncodedInsert> fact_inserts;
+    // The commit issued and not yet known durable, for the metrics.
+    struct Issued {
+        Clock::time_point at;
+        int64_t newest_ts_ms = 0;
+        bool pending = false;
+    } issued;
+    int64_t batch_newest_ts_ms = 0;  // newest OLTP commit time among the changes read since
+    auto observe_durable = [&](const Issued& c) {
+        if (!c.pending) return;
+        const auto now = Clock::now();
+        progress.commit_seconds.observe(std::chrono::duration<double>(now - c.at).count());
+        if (c.newest_ts_ms > 0) {
+            const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count();
+            progress.freshness_seconds.observe(
+                static_cast<double>(std::max<int64_t>(now_ms - c.newest_ts_ms, 0)) / 1000.0);
+        }
+    };
     auto commit = [&](bool wait, bool drain = false) {
         const int64_t previous = progress.next_offset;
         if (facts_) {
@@ -268,10 +287,17 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         }
         // The log first, then (in the commit) the data, then the position covering both.
         if (config_.sync_source) reader_.sync();
+        progress.batch_records.observe(static_cast<double>(uncommitted));
+        const Issued now_issued{Clock::now(), batch_newest_ts_ms, true};
+        batch_newest_ts_ms = 0;
         writer_.commit_async(reader_.position());  // returns once the previous one is durable
+        observe_durable(issued);
+        issued = now_issued;
         progress.durable_offset = previous;
         if (wait) {
             writer_.wait();
+            observe_durable(issued);
+            issued.pending = false;
             progress.durable_offset = reader_.position().next_offset;
         }
         const auto& s = writer_.stats();
@@ -313,6 +339,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                 if constexpr (std::is_same_v<T, ChangeEvent>) {
                     if (r.source.commit_ts_ms > progress.last_commit_ts_ms)
                         progress.last_commit_ts_ms = r.source.commit_ts_ms;
+                    batch_newest_ts_ms = std::max(batch_newest_ts_ms, r.source.commit_ts_ms);
                     if (!landing.hold(r, rec, land)) writer_.add_change(r, rec);
                 } else if constexpr (std::is_same_v<T, TxMarker>) {
                     writer_.add_transaction(r, rec);

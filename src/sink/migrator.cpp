@@ -128,6 +128,15 @@ std::vector<Migration> Migrator::warehouse_migrations() {
          // fact, on every contribution row (docs/kpis.md).
          {{"fact_bet", "potential_payout_eur_cents", "Int64", "payout_eur_cents"},
           {"kpi_hourly_contrib", "player_id", "Int64", "open_liability_eur_cents"}}},
+        // (Version 4 is taken by another change in progress.)
+        {5,
+         "retractable etl_log entries: the provisional and retracted flags",
+         {},
+         // docs/architecture.md, point 10: an entry the end-of-input drain wrote is provisional;
+         // a later row with the same identity (rule, entity, entity_key, version) and
+         // retracted = 1 withdraws it. Rows written before this migration read 0 in both.
+         {{"etl_log", "provisional", "UInt8", "details"},
+          {"etl_log", "retracted", "UInt8", "provisional"}}},
     };
 }
 

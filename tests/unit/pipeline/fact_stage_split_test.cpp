@@ -16,6 +16,8 @@
 
 #include "../facts/fact_stream.h"
 #include "../sink/fake_connection.h"
+#include "core/state_reader.h"
+#include "core/state_writer.h"
 #include "pipeline/fact_stage.h"
 #include "sink/sql_text.h"
 
@@ -152,14 +154,24 @@ public:
         };
     }
 
+    // Restarts restore the checkpoint the previous run took at its end (before its drain)
+    // instead of replaying the log.
+    void use_checkpoints() { checkpoints_ = true; }
+
     void run_to(size_t end) {
         FactStage stage(model::BettingMapping::simulator_default(), config_, conn_, "tote");
-        // Restart: the state is rebuilt from the records before the position, nothing written.
-        stage.set_replaying(true);
-        for (size_t i = 0; i < position_; ++i) feed(stage, i);
-        std::vector<EncodedInsert> none;
-        stage.collect(none);
-        stage.set_replaying(false);
+        if (checkpoints_ && position_ > 0) {
+            StateReader r(checkpoint_, "test checkpoint");
+            stage.load_state(r);
+        } else {
+            // Restart: the state is rebuilt from the records before the position, nothing
+            // written.
+            stage.set_replaying(true);
+            for (size_t i = 0; i < position_; ++i) feed(stage, i);
+            std::vector<EncodedInsert> none;
+            stage.collect(none);
+            stage.set_replaying(false);
+        }
         std::vector<EncodedInsert> out;
         for (size_t i = position_; i < end; ++i) {
             feed(stage, i);
@@ -169,6 +181,12 @@ public:
                 out.clear();
             }
         }
+        stage.collect(out);  // everything fed is committed, then a checkpoint is taken
+        table_.insert(out);
+        out.clear();
+        StateWriter w;
+        stage.save_state(w);
+        checkpoint_ = w.take();
         stage.drain(out);  // the end of a finite input
         table_.insert(out);
         position_ = end;
@@ -186,6 +204,8 @@ private:
     FakeConnection conn_;
     EtlLogTable table_;
     size_t position_ = 0;
+    bool checkpoints_ = false;
+    std::string checkpoint_;
 };
 
 std::vector<std::string> with_rule(const std::vector<std::string>& lines, const char* rule) {
@@ -253,22 +273,25 @@ TEST(FactStageSplitRuns, ADrainedVerdictThatTheWatermarkConfirmsIsNoLongerProvis
 }
 
 TEST(FactStageSplitRuns, EveryCutGivesTheLogOfOneRun) {
-    for (bool arrives : {true, false})
-        for (int64_t watermark : {2, 5, 1000}) {
-            const auto log = late_selection_log(arrives, 5);
-            Runs one(log, watermark);
-            one.run_to(log.size());
-            for (size_t a = 1; a < log.size(); ++a)
-                for (size_t b = a; b < log.size(); ++b) {
-                    Runs split(log, watermark);
-                    split.run_to(a);
-                    split.run_to(b);
-                    split.run_to(log.size());
-                    EXPECT_EQ(split.table().in_force(), one.table().in_force())
-                        << "cuts " << a << ", " << b << "; watermark " << watermark
-                        << (arrives ? "; the selection arrives" : "");
-                }
-        }
+    for (bool checkpoints : {false, true})
+        for (bool arrives : {true, false})
+            for (int64_t watermark : {2, 5, 1000}) {
+                const auto log = late_selection_log(arrives, 5);
+                Runs one(log, watermark);
+                one.run_to(log.size());
+                for (size_t a = 1; a < log.size(); ++a)
+                    for (size_t b = a; b < log.size(); ++b) {
+                        Runs split(log, watermark);
+                        if (checkpoints) split.use_checkpoints();
+                        split.run_to(a);
+                        split.run_to(b);
+                        split.run_to(log.size());
+                        EXPECT_EQ(split.table().in_force(), one.table().in_force())
+                            << "cuts " << a << ", " << b << "; watermark " << watermark
+                            << (arrives ? "; the selection arrives" : "")
+                            << (checkpoints ? "; restarts from checkpoints" : "");
+                    }
+            }
 }
 
 }  // namespace

@@ -138,6 +138,14 @@ std::vector<Migration> Migrator::warehouse_migrations() {
          "docs/architecture.md, \"Row versions\"). Rebuild the warehouse from the log into a "
          "new database (the --database option of tote ingest) or a new data folder, then switch "
          "readers to it"},
+        {5,
+         "retractable etl_log entries: the provisional and retracted flags",
+         {},
+         // docs/architecture.md, point 10: an entry the end-of-input drain wrote is provisional;
+         // a later row with the same identity (rule, entity, entity_key, version) and
+         // retracted = 1 withdraws it. Rows written before this migration read 0 in both.
+         {{"etl_log", "provisional", "UInt8", "details"},
+          {"etl_log", "retracted", "UInt8", "provisional"}}},
     };
 }
 

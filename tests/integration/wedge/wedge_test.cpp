@@ -8,7 +8,8 @@
 // and facts against the simulator's ground truth) must find every injected anomaly and every
 // difference it reports must be explained by an altered copy (explained() below).
 //
-// CI runs the fixed seed below. TOTE_WEDGE_SEED=<n> runs another seed, TOTE_WEDGE_ROUNDS=<n>
+// CI runs the fixed seed below and one random seed (ctest wedge_property_random_seed, which
+// prints it). TOTE_WEDGE_SEED=<n> runs another seed, TOTE_WEDGE_ROUNDS=<n>
 // that many seeds in a row (from TOTE_WEDGE_SEED or a random one, printed) for a soak run.
 #include <gtest/gtest.h>
 #include <unistd.h>

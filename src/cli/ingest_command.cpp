@@ -122,6 +122,9 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         WarehouseSession session(ctx);
         job_config.writer.check_schema = false;  // WarehouseSession checked the tables
         IngestJob job(session.connection(), job_config);
+        session.set_consumer(consumer, job_config.source.kind == SourceKind::Kafka ? "kafka"
+                                       : opts->jsonl.empty()                       ? "file log"
+                                                                                   : "json lines");
         if (opts->ingest.follow) session.start_api(opts->api_port);
         const bool facts = job.builds_facts();
         ProgressLine line;

@@ -118,6 +118,9 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
         job_config.facts = !opts->no_facts;
         job_config.ingest.stop_at_offset = target;
         job_config.ingest.drain_facts_at_end = false;  // as the ingest left them at its position
+        // Rebuilds rows up to the ingest's position, not after it: the provisional ETL log
+        // entries of the ingest's last drain stay as they are (its next run settles them).
+        job_config.fact_stage.retract_provisional_log = false;
         IngestJob job(*conn, job_config);
         ProgressLine line;
         auto done = job.run(g_stop_requested, [&](const IngestProgress& p) {

@@ -189,13 +189,22 @@ void add_status_command(CLI::App& app, CliContext& ctx) {
         } catch (const ToteError&) {
         }
         try {
-            auto rows = parse_tsv(conn->query_readonly(
-                "SELECT rule, severity, count() FROM " + db +
-                ".etl_log FINAL GROUP BY rule, severity ORDER BY count() DESC, rule"));
+            // The entries in force (a retracted one is withdrawn); provisional ones were final
+            // only because a finite run reached the end of its input (docs/architecture.md,
+            // point 10): the next run over a longer log settles them.
+            auto rows = parse_tsv(
+                conn->query_readonly("SELECT rule, severity, count(), sum(provisional) FROM " + db +
+                                     ".etl_log FINAL WHERE retracted = 0 GROUP BY rule, severity "
+                                     "ORDER BY count() DESC, rule"));
             fmt::print("etl log:    {} rules with entries\n", rows.size());
             for (const auto& r : rows)
-                if (r.size() == 3)
-                    fmt::print("  {:<40} {:<8} {:>12}\n", r[0], r[1], with_commas(to_u64(r[2])));
+                if (r.size() == 4)
+                    fmt::print("  {:<40} {:<8} {:>12}{}\n", r[0], r[1], with_commas(to_u64(r[2])),
+                               to_u64(r[3]) == 0
+                                   ? std::string()
+                                   : fmt::format(" ({} provisional: found at the end of the "
+                                                 "input)",
+                                                 with_commas(to_u64(r[3]))));
         } catch (const ToteError&) {
         }
 

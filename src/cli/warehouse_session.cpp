@@ -33,6 +33,15 @@ void WarehouseSession::start_api(int port, const std::function<void(ApiServer&)>
     const std::string token = ApiServer::new_token();
     api_ = std::make_unique<ApiServer>(
         *conn_, [this] { return status_json(); }, token);
+    api_->on_get("/metrics", "text/plain; version=0.0.4; charset=utf-8", [this] {
+        IngestMetricsContext ctx;
+        {
+            std::lock_guard lock(mu_);
+            ctx = metrics_;
+        }
+        ctx.resident_bytes = resident_memory_bytes();
+        return ingest_metrics_text(progress(), ctx);
+    });
     if (configure) configure(*api_);
     std::string url = api_->start(port);
     {  // The token first, readable by this user only; then the URL that announces the API.
@@ -66,6 +75,12 @@ WarehouseSession::~WarehouseSession() {
 void WarehouseSession::set_progress(const IngestProgress& p) {
     std::lock_guard lock(mu_);
     progress_ = p;
+}
+
+void WarehouseSession::set_consumer(std::string consumer, std::string source) {
+    std::lock_guard lock(mu_);
+    metrics_.consumer = std::move(consumer);
+    metrics_.source = std::move(source);
 }
 
 IngestProgress WarehouseSession::progress() const {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/cli_context.h"
+#include "pipeline/ingest_metrics.h"
 #include "pipeline/ingest_pipeline.h"
 #include "serve/api_server.h"
 
@@ -21,8 +22,9 @@ public:
     explicit WarehouseSession(const CliContext& ctx);
     ~WarehouseSession();
 
-    // Serves the local API on 127.0.0.1:port and publishes its URL in DATA/api.url.
-    // `configure` may add endpoints before the server starts.
+    // Serves the local API on 127.0.0.1:port and publishes its URL in DATA/api.url: POST
+    // /status, statements, and GET /metrics (the progress in Prometheus' format, labelled with
+    // the consumer given to set_consumer). `configure` may add endpoints before it starts.
     void start_api(int port, const std::function<void(ApiServer&)>& configure = {});
 
     ClickHouseConnection& connection() { return *conn_; }
@@ -31,6 +33,8 @@ public:
     void set_progress(const IngestProgress& p);
     IngestProgress progress() const;
     std::string status_json() const;
+    // The _offsets consumer and the kind of source, for the metrics' labels.
+    void set_consumer(std::string consumer, std::string source);
 
 private:
     const CliContext& ctx_;
@@ -38,6 +42,7 @@ private:
     std::unique_ptr<ApiServer> api_;
     mutable std::mutex mu_;
     IngestProgress progress_;
+    IngestMetricsContext metrics_{"ingest", "file log", 0};
 };
 
 }  // namespace tote

@@ -29,7 +29,7 @@ struct ChangeEvent {
     std::optional<RowImage> before;
     std::optional<RowImage> after;
     SourcePosition source;
-    uint64_t version = 0;                  // pack_version(source)
+    uint64_t version = 0;  // pack_version(source), then assign_commit_versions at END
     std::vector<std::string> unavailable;  // columns that arrived as the TOAST placeholder
 };
 
@@ -39,6 +39,9 @@ struct TxMarker {
     uint64_t tx_id = 0;        // the part of transaction id before ':'
     uint64_t event_count = 0;  // END only
     int64_t ts_ms = 0;
+    // The LSN part of the id ("<txId>:<lsn>"): for END the transaction's commit LSN, which
+    // orders it among snapshots and other transactions. 0 when the id has none.
+    uint64_t lsn = 0;
 };
 
 // A null value after a delete: nothing to land, the offset still advances.

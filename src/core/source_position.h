@@ -1,35 +1,64 @@
 #pragma once
 // Where a change came from in the OLTP database, and the row version derived from it.
 //
-// Row version layout (one UInt64, the ReplacingMergeTree version column):
-//   bit 63        1 = streamed change, 0 = snapshot read (a snapshot read ranks below every
-//                 streamed change of the same key, whatever its LSN)
-//   streamed:     bits 62..16 = LSN of the change record (47 bits: 128 TiB of WAL)
-//                 bits 15..0  = transaction.total_order mod 2^16 (breaks ties between records
-//                 that share an LSN: a primary-key update's delete and create, a truncate of
-//                 several tables)
-//   snapshot:     bits 62..0  = snapshot rank (the snapshot's LSN; all reads of one snapshot
-//                 share it and differ by key, which the table's ORDER BY holds)
-// An LSN above 2^47-1 cannot be packed: pack_version reports it and the record is dead-lettered.
+// Row version layout 2 (one UInt64, the ReplacingMergeTree version column; docs/architecture.md
+// "Row versions"):
+//   bits 63..3  the position in commit order: a PostgreSQL LSN (WAL records start at 8-byte
+//               boundaries, so the LSN's low three bits are always 0 and the whole 64-bit LSN
+//               range is kept), a MySQL binlog position (file << 32 | offset) shifted by 3
+//   bits  2..0  the rank of the row at that position (VersionRank)
+// Which position: a change of a transaction whose END arrived carries the transaction's commit
+// LSN (from END), so that a row's version follows commit order, the order in which snapshots
+// see transactions (assign_commit_versions); any other change carries its own LSN; a snapshot
+// read carries the snapshot's LSN.
 #include <cstdint>
-#include <optional>
 #include <string>
 
 namespace tote {
 
+// The low three bits of a version: what sits at one position, in the order it wins.
+enum class VersionRank : uint8_t {
+    SnapshotBoundary = 0,  // a complete snapshot of a table at this position: rows below it are
+                           // gone (a marker in _truncates)
+    SnapshotRead = 1,      // a row read by the snapshot taken at this position
+    Superseded = 2,  // a change a later change of its transaction replaces (the same row again,
+                     // or a truncate of its table)
+    Truncate = 3,    // a truncate committed at this position (a marker in _truncates)
+    Change = 4,      // a change committed at this position
+};
+
 struct SourcePosition {
-    uint64_t lsn = 0;          // source.lsn
+    uint64_t lsn = 0;          // source.lsn (Maxwell: binlog file << 32 | offset)
     uint64_t tx_id = 0;        // source.txId (0 when absent)
     uint64_t total_order = 0;  // transaction.total_order (0 when no transaction block)
     bool snapshot = false;     // source.snapshot is anything but "false"/absent
     int64_t commit_ts_ms = 0;  // source.ts_ms: the commit time in the OLTP
+    // source.snapshot is "last_in_data_collection" or "last": the last read of a table by a
+    // complete (initial or blocking) snapshot. Not set for incremental snapshots, which may be
+    // filtered and never say where a table ends.
+    bool snapshot_table_end = false;
     bool operator==(const SourcePosition&) const = default;
 };
 
-inline constexpr uint64_t kMaxPackableLsn = (uint64_t{1} << 47) - 1;
+// The version of `rank` at `position` (the position's low three bits are dropped).
+constexpr uint64_t make_version(uint64_t position, VersionRank rank) {
+    return (position & ~uint64_t{7}) | static_cast<uint64_t>(rank);
+}
 
-// nullopt when the LSN does not fit the layout above.
-std::optional<uint64_t> pack_version(const SourcePosition& p);
+constexpr uint64_t version_position(uint64_t version) {
+    return version & ~uint64_t{7};
+}
+constexpr VersionRank version_rank(uint64_t version) {
+    return static_cast<VersionRank>(version & 7);
+}
+
+// The version a decoder gives a record on its own: a snapshot read at the snapshot's LSN, a
+// truncate or a change at its own LSN. A transaction's changes get their final versions from
+// assign_commit_versions once its END arrives.
+constexpr uint64_t pack_version(const SourcePosition& p, bool truncate = false) {
+    if (p.snapshot) return make_version(p.lsn, VersionRank::SnapshotRead);
+    return make_version(p.lsn, truncate ? VersionRank::Truncate : VersionRank::Change);
+}
 
 // PostgreSQL text form "XXX/YYY" of an LSN, for messages.
 std::string format_lsn(uint64_t lsn);

@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -260,8 +261,11 @@ bool is_schema_envelope(const object& o) {
     return s && p && (s->type() == element_type::OBJECT || is_null(*s));
 }
 
-Error parse_snapshot(const std::optional<element>& e, bool& snapshot) {
+// source.snapshot: whether the record is a snapshot read, and whether it is the last read of a
+// table by a complete snapshot ("last_in_data_collection", or "last" for the last table).
+Error parse_snapshot(const std::optional<element>& e, bool& snapshot, bool& table_end) {
     snapshot = false;
+    table_end = false;
     if (!e || is_null(*e)) return std::nullopt;
     if (e->type() == element_type::BOOL) {
         take(e->get_bool().get(snapshot));
@@ -274,6 +278,7 @@ Error parse_snapshot(const std::optional<element>& e, bool& snapshot) {
     if (s == "true" || s == "first" || s == "last" || s == "first_in_data_collection" ||
         s == "last_in_data_collection" || s == "incremental") {
         snapshot = true;
+        table_end = s == "last" || s == "last_in_data_collection";
         return std::nullopt;
     }
     return "source.snapshot has the unknown value " + quoted(s);
@@ -427,6 +432,14 @@ private:
                                               " does not start with a numeric txId"});
             m.tx_id = m.tx_id * 10 + static_cast<uint64_t>(c - '0');
         }
+        // "<txId>:<lsn>": END's LSN is the commit's (0 when absent or not a number: the
+        // transaction's changes then keep the versions of their own LSNs).
+        if (size_t colon = id.find(':'); colon != std::string_view::npos) {
+            std::string_view lsn = id.substr(colon + 1);
+            uint64_t v = 0;
+            auto [ptr, ec] = std::from_chars(lsn.data(), lsn.data() + lsn.size(), v);
+            if (ec == std::errc() && ptr == lsn.data() + lsn.size()) m.lsn = v;
+        }
         if (!m.begin) {
             if (auto err = read_uint(payload, "event_count", "END event_count", m.event_count))
                 return put(out, DecodeFailure{*err});
@@ -506,7 +519,8 @@ private:
         if (txid && !is_null(*txid))
             if (auto err = read_uint(txid, "source.txId", ev.source.tx_id)) return err;
         if (auto err = read_int(ts_ms, "source.ts_ms", ev.source.commit_ts_ms)) return err;
-        if (auto err = parse_snapshot(snapshot, ev.source.snapshot)) return err;
+        if (auto err = parse_snapshot(snapshot, ev.source.snapshot, ev.source.snapshot_table_end))
+            return err;
         if (tx && !is_null(*tx)) {
             object txo;
             if (tx->get_object().get(txo)) return wrong_type("transaction", "an object", *tx);
@@ -514,13 +528,7 @@ private:
                     read_uint(txo, "total_order", "transaction.total_order", ev.source.total_order))
                 return err;
         }
-        auto version = pack_version(ev.source);
-        if (!version)
-            return "source.lsn " + std::to_string(ev.source.lsn) + " (" +
-                   format_lsn(ev.source.lsn) +
-                   ") is above the packable limit 2^47-1 of the row version: see "
-                   "src/core/source_position.h";
-        ev.version = *version;
+        ev.version = pack_version(ev.source, ev.op == Op::Truncate);
 
         if (ev.op != Op::Truncate) {
             if (!record.key) return "key missing: op " + std::string(op) + " needs the row key";

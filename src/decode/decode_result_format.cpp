@@ -78,7 +78,9 @@ std::string format_decode_result(const DecodeResult& r) {
                               format_lsn(e.source.lsn) + ")";
                        out += " tx=" + std::to_string(e.source.tx_id);
                        out += " order=" + std::to_string(e.source.total_order);
-                       out += e.source.snapshot ? " snapshot=true" : " snapshot=false";
+                       out += e.source.snapshot_table_end ? " snapshot=table_end"
+                              : e.source.snapshot         ? " snapshot=true"
+                                                          : " snapshot=false";
                        out += " ts=" + std::to_string(e.source.commit_ts_ms);
                        out += " before=";
                        append_row(out, e.before);
@@ -95,6 +97,7 @@ std::string format_decode_result(const DecodeResult& r) {
                        out += m.begin ? "txmarker BEGIN" : "txmarker END";
                        out += " tx=" + std::to_string(m.tx_id);
                        if (!m.begin) out += " events=" + std::to_string(m.event_count);
+                       out += " lsn=" + std::to_string(m.lsn);
                        out += " ts=" + std::to_string(m.ts_ms);
                    },
                    [&](const Tombstone&) { out += "tombstone"; },

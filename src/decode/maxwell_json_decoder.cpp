@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <optional>
@@ -72,10 +73,11 @@ Error parse_position(std::string_view pos, uint64_t& lsn) {
         r2.ptr != offset.data() + offset.size())
         return "position " + quoted(pos) + " is not <binlog file>.<number>:<offset>";
     if (o > 0xFFFFFFFFu) return "position " + quoted(pos) + ": offset above 2^32";
-    if (f > (kMaxPackableLsn >> 32))
+    // The version keeps file (17 bits) and offset (32 bits) above the row's order in its
+    // transaction (12 bits) and the rank (3 bits): core/source_position.h.
+    if (f >= (uint64_t{1} << 17))
         return "position " + quoted(pos) + ": binlog file number " + std::to_string(f) +
-               " is above " + std::to_string(kMaxPackableLsn >> 32) +
-               " and cannot be packed into the row version";
+               " is above 131071 and cannot be packed into the row version";
     lsn = (f << 32) | o;
     return std::nullopt;
 }
@@ -168,10 +170,13 @@ private:
         }
         if (!position.empty())
             if (auto err = parse_position(position, ev.source.lsn)) return err;
-        auto version = pack_version(ev.source);
-        if (!version)
-            return "position " + quoted(position) + " cannot be packed into the row version";
-        ev.version = *version;
+        // Binlog positions follow commit order (a transaction is written to the binlog when it
+        // commits), so a row's own position orders it, shifted above the row's xoffset (rows of
+        // one event share the position) and the rank.
+        const uint64_t order = std::min<uint64_t>(ev.source.total_order, 4095);
+        ev.version =
+            make_version(((ev.source.lsn << 12) | order) << 3,
+                         ev.source.snapshot ? VersionRank::SnapshotRead : VersionRank::Change);
 
         std::string qualified = database_ + "." + bare_table_;
         auto rules_it = rules_.find(ev.table);

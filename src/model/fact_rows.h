@@ -103,7 +103,9 @@ struct FactWalletTransaction {
     bool operator==(const FactWalletTransaction&) const = default;
 };
 
-// One rule violation (or a transaction released incomplete, or a mapping error).
+// One rule violation (or a transaction released incomplete, or a mapping error). Its identity in
+// etl_log is (rule, entity, entity_key, version); a later row with that identity replaces it
+// (ReplacingMergeTree, the last inserted row wins; docs/architecture.md, point 10).
 struct EtlLogEntry {
     std::string rule;        // rule name, or "incomplete_transaction", "mapping_error"
     std::string severity;    // error / warning
@@ -112,6 +114,12 @@ struct EtlLogEntry {
     uint64_t version = 0;    // source position of the fact version it was found on
     int64_t log_offset = 0;
     std::string details;
+    // Found by the end-of-input drain of a finite run (FactStage::drain): the verdict was final
+    // only because the input ended. The next run over the same warehouse retracts it before it
+    // writes anything else, and writes it again only if the log still gives it.
+    bool provisional = false;
+    // Withdraws the entry with the same identity (readers skip retracted rows under FINAL).
+    bool retracted = false;
     bool operator==(const EtlLogEntry&) const = default;
 };
 

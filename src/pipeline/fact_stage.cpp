@@ -5,6 +5,9 @@
 #include <utility>
 #include <variant>
 
+#include "core/error.h"
+#include "sink/sql_text.h"
+
 namespace tote {
 
 namespace {
@@ -124,6 +127,8 @@ FactStage::FactStage(model::BettingMapping mapping, FactStageConfig config,
       config_(config),
       assembler_(config.assembler),
       builder_(std::move(mapping), config.builder),
+      conn_(conn),
+      database_(database),
       writer_(conn, std::move(database)) {}
 
 void FactStage::add(DecodeResult& result, Offset offset) {
@@ -181,7 +186,38 @@ void FactStage::add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, c
     it->second = Base::of(current);
 }
 
+void FactStage::retract_provisional_log(std::vector<EncodedInsert>& out) {
+    provisional_log_settled_ = true;
+    if (!config_.retract_provisional_log) return;
+    const std::string sql =
+        "SELECT rule, severity, entity, entity_key, version, log_offset, details FROM " +
+        sql_table(database_, "etl_log") +
+        " FINAL WHERE provisional = 1 AND retracted = 0 ORDER BY rule, entity, entity_key, version";
+    std::vector<facts::EtlLogEntry> retractions;
+    for (auto& row : parse_tsv(conn_.query(sql))) {
+        if (row.size() != 7)
+            throw ToteError(ErrorClass::Fatal, "unexpected row shape in " + database_ +
+                                                   ".etl_log (provisional entries)");
+        facts::EtlLogEntry e;
+        e.rule = std::move(row[0]);
+        e.severity = std::move(row[1]);
+        e.entity = std::move(row[2]);
+        e.entity_key = std::move(row[3]);
+        e.version = std::stoull(row[4]);
+        e.log_offset = std::stoll(row[5]);
+        e.details = std::move(row[6]);
+        e.provisional = true;
+        e.retracted = true;
+        retractions.push_back(std::move(e));
+    }
+    stats_.log_retractions += retractions.size();
+    writer_.encode_log(retractions, out);
+}
+
 void FactStage::emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out) {
+    // Before any row of this run, in an insert of its own: every later row with the same
+    // identity wins over the retraction.
+    if (!replaying_ && !provisional_log_settled_) retract_provisional_log(out);
     kpis_.clear();
     for (const auto& b : batch.bets) add_kpis(bet_kpi_base_, key_of(b), b, kpis_);
     for (const auto& w : batch.wallet) add_kpis(wallet_kpi_base_, key_of(w), w, kpis_);
@@ -206,7 +242,10 @@ void FactStage::collect(std::vector<EncodedInsert>& out) {
 
 void FactStage::drain(std::vector<EncodedInsert>& out) {
     build_ready(batch_);
+    const size_t logged_by_the_log = batch_.log.size();
     builder_.advance(std::numeric_limits<int64_t>::max() / 2, batch_);
+    // Final only because the input ended: the next run retracts them (see the header).
+    for (size_t i = logged_by_the_log; i < batch_.log.size(); ++i) batch_.log[i].provisional = true;
     emit(batch_, out);
 }
 

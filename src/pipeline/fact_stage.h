@@ -42,6 +42,11 @@ class StateWriter;
 struct FactStageConfig {
     TransactionAssemblerConfig assembler;
     facts::FactBuilderConfig builder;
+    // At the start of a run (the first collect() or drain() after the replay), retract the ETL
+    // log entries the drain() of an earlier finite run wrote and nothing has superseded since
+    // (etl_log FINAL: provisional = 1, retracted = 0). False for `tote repair`, which rebuilds
+    // rows up to the ingest's position rather than continuing after it.
+    bool retract_provisional_log = true;
 };
 
 struct FactStageStats {
@@ -55,6 +60,7 @@ struct FactStageStats {
     uint64_t kpi_rows = 0;
     uint64_t replayed_records = 0;   // records replayed at start to rebuild the state
     uint64_t violations_logged = 0;  // ETL log entries other than incomplete/mapping ones
+    uint64_t log_retractions = 0;    // provisional ETL log entries of an earlier run retracted
 };
 
 // The fields of a fact version that its KPI rows (kpi_contributions) are made of, and nothing
@@ -105,8 +111,22 @@ public:
     // log entries and KPI rows it produced to `out` (KPI rows first: FactWriter's order).
     void collect(std::vector<EncodedInsert>& out);
     // The end of a finite input: every pending fact is finalised as if the watermark had passed
-    // (transactions still open stay open). Appends the inserts like collect().
+    // (transactions still open stay open). Appends the inserts like collect(). The ETL log
+    // entries this finalisation finds are written provisional: final only because the input
+    // ended (see below).
     void drain(std::vector<EncodedInsert>& out);
+    //
+    // Provisional ETL log entries. The state after drain() is not a function of the log (a
+    // restart rebuilds it by replaying the log, without the drain), so a later run cannot know
+    // which of its facts a drain finalised. Instead, the first collect() or drain() of a run
+    // that is not replaying reads back the provisional entries still in force in etl_log and
+    // writes their retraction (same identity, retracted = 1) as its first insert, ahead of
+    // every row of the run; from then on the run writes exactly what one run over the log
+    // writes, and a verdict the log still gives is written again (a later row with the same
+    // identity wins: etl_log is a ReplacingMergeTree without a version column). So the entries
+    // in force after any sequence of finite runs are those of one run over the whole log
+    // (docs/architecture.md, point 10). Only the drain writes provisional entries; the query
+    // runs once per stage (before any insert of this run is in flight).
 
     // Replay mode: the same processing, nothing encoded (state rebuild at start).
     void set_replaying(bool on) { replaying_ = on; }
@@ -131,6 +151,8 @@ public:
 
 private:
     void build_ready(facts::FactBatch& batch);
+    // Appends the retraction of the provisional entries in force (once per stage).
+    void retract_provisional_log(std::vector<EncodedInsert>& out);
     void emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out);
     template <class Base, class Fact>
     void add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, const Fact& current,
@@ -140,8 +162,11 @@ private:
     FactStageConfig config_;
     TransactionAssembler assembler_;
     facts::FactBuilder builder_;
+    ClickHouseConnection& conn_;
+    std::string database_;
     FactWriter writer_;
     bool replaying_ = false;
+    bool provisional_log_settled_ = false;  // retract_provisional_log() has run
     // Per fact, the KPI inputs of the version whose contribution was written last.
     std::unordered_map<int64_t, KpiBetBase> bet_kpi_base_;
     std::unordered_map<int64_t, KpiWalletBase> wallet_kpi_base_;

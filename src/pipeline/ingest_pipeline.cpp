@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/state_reader.h"
 #include "core/state_writer.h"
+#include "pipeline/landing_transactions.h"
 
 namespace tote {
 
@@ -254,6 +255,25 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
     // Commits run in the background while the next batch is decoded; the position of each
     // becomes durable only after its data (see WarehouseWriter::commit_async).
     std::vector<EncodedInsert> fact_inserts;
+    // The commit issued and not yet known durable, for the metrics.
+    struct Issued {
+        Clock::time_point at;
+        int64_t newest_ts_ms = 0;
+        bool pending = false;
+    } issued;
+    int64_t batch_newest_ts_ms = 0;  // newest OLTP commit time among the changes read since
+    auto observe_durable = [&](const Issued& c) {
+        if (!c.pending) return;
+        const auto now = Clock::now();
+        progress.commit_seconds.observe(std::chrono::duration<double>(now - c.at).count());
+        if (c.newest_ts_ms > 0) {
+            const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count();
+            progress.freshness_seconds.observe(
+                static_cast<double>(std::max<int64_t>(now_ms - c.newest_ts_ms, 0)) / 1000.0);
+        }
+    };
     auto commit = [&](bool wait, bool drain = false) {
         const int64_t previous = progress.next_offset;
         if (facts_) {
@@ -267,10 +287,17 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         }
         // The log first, then (in the commit) the data, then the position covering both.
         if (config_.sync_source) reader_.sync();
+        progress.batch_records.observe(static_cast<double>(uncommitted));
+        const Issued now_issued{Clock::now(), batch_newest_ts_ms, true};
+        batch_newest_ts_ms = 0;
         writer_.commit_async(reader_.position());  // returns once the previous one is durable
+        observe_durable(issued);
+        issued = now_issued;
         progress.durable_offset = previous;
         if (wait) {
             writer_.wait();
+            observe_durable(issued);
+            issued.pending = false;
             progress.durable_offset = reader_.position().next_offset;
         }
         const auto& s = writer_.stats();
@@ -290,8 +317,49 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         if (on_commit) on_commit(progress);
     };
 
+    // A change of the transaction being read lands once its END gives the commit position
+    // (pipeline/landing_transactions.h); a commit is taken only at a transaction boundary.
+    LandingTransactions landing;
+    const LandingTransactions::Land land = [&](const ChangeEvent& c, const LogRecord& rec) {
+        writer_.add_change(c, rec);
+    };
+    auto process = [&](const LogRecord& rec) {
+        const size_t size = (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0);
+        uncommitted_bytes += size;
+        bytes_seen += size;
+        ++records_seen;
+        if (!rec.source_error.empty()) {  // the source could not even read it
+            writer_.add_dead_letter(rec, "source", rec.source_error);
+            if (facts_) feed_facts(rec, result);
+            return;
+        }
+        decoder_.decode_into(rec, result);
+        std::visit(
+            [&](auto& r) {
+                using T = std::decay_t<decltype(r)>;
+                if constexpr (std::is_same_v<T, ChangeEvent>) {
+                    if (r.source.commit_ts_ms > progress.last_commit_ts_ms)
+                        progress.last_commit_ts_ms = r.source.commit_ts_ms;
+                    batch_newest_ts_ms = std::max(batch_newest_ts_ms, r.source.commit_ts_ms);
+                    if (!landing.hold(r, rec, land)) writer_.add_change(r, rec);
+                } else if constexpr (std::is_same_v<T, TxMarker>) {
+                    writer_.add_transaction(r, rec);
+                    if (r.begin)
+                        landing.begin(r, land);
+                    else
+                        landing.end(r, land);
+                } else if constexpr (std::is_same_v<T, Tombstone>) {
+                    writer_.add_tombstone(rec);
+                } else {
+                    writer_.add_dead_letter(rec, "decode", r.reason);
+                }
+            },
+            result);
+        if (facts_) feed_facts(rec, result);
+    };
+
     while (!stop.load(std::memory_order_relaxed)) {
-        size_t room = config_.batch_records - uncommitted;
+        size_t room = uncommitted < config_.batch_records ? config_.batch_records - uncommitted : 0;
         bool at_limit = false;
         if (config_.stop_at_offset >= 0) {
             const int64_t left = config_.stop_at_offset - reader_.position().next_offset;
@@ -317,50 +385,39 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
             size_t n = reader_.poll(batch, want);
             got += n;
             short_chunk = n < want;
-            for (const LogRecord& rec : batch) {
-                const size_t size =
-                    (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0);
-                uncommitted_bytes += size;
-                bytes_seen += size;
-                ++records_seen;
-                if (!rec.source_error.empty()) {  // the source could not even read it
-                    writer_.add_dead_letter(rec, "source", rec.source_error);
-                    if (facts_) feed_facts(rec, result);
-                    continue;
+            for (const LogRecord& rec : batch) process(rec);
+        }
+        bool due = uncommitted + got >= config_.batch_records ||
+                   uncommitted_bytes >= config_.batch_bytes ||
+                   (uncommitted + got > 0 && Clock::now() - last_commit >= config_.commit_interval);
+        // A commit is due inside a transaction: read on, a record at a time, to its END.
+        if ((due || short_chunk) && !at_limit && !landing.at_boundary()) {
+            while (!landing.at_boundary() && !stop.load(std::memory_order_relaxed)) {
+                batch.clear();
+                if (reader_.poll(batch, 1) == 0) {
+                    short_chunk = true;
+                    break;
                 }
-                decoder_.decode_into(rec, result);
-                std::visit(
-                    [&](auto& r) {
-                        using T = std::decay_t<decltype(r)>;
-                        if constexpr (std::is_same_v<T, ChangeEvent>) {
-                            if (r.source.commit_ts_ms > progress.last_commit_ts_ms)
-                                progress.last_commit_ts_ms = r.source.commit_ts_ms;
-                            writer_.add_change(r, rec);
-                        } else if constexpr (std::is_same_v<T, TxMarker>) {
-                            writer_.add_transaction(r, rec);
-                        } else if constexpr (std::is_same_v<T, Tombstone>) {
-                            writer_.add_tombstone(rec);
-                        } else {
-                            writer_.add_dead_letter(rec, "decode", r.reason);
-                        }
-                    },
-                    result);
-                if (facts_) feed_facts(rec, result);
+                ++got;
+                process(batch.front());
             }
         }
         progress.records += got;
         uncommitted += got;
         const bool at_end = short_chunk || (at_limit && got == room);
-        const bool due = uncommitted >= config_.batch_records ||
-                         uncommitted_bytes >= config_.batch_bytes ||
-                         (uncommitted > 0 && Clock::now() - last_commit >= config_.commit_interval);
+        // The input ends inside a transaction (a finite run, or the stop offset): land what
+        // was read of it with its own positions. Following a live log, wait for its END.
+        if (at_end && !landing.at_boundary() && (!config_.follow || at_limit))
+            landing.release(land);
+        const bool boundary = landing.at_boundary();
+        due = due && boundary;
         // Caught up with the log: commit and wait, so the newest changes are visible at once.
-        if (due || (at_end && uncommitted > 0)) commit(at_end);
+        if (boundary && (due || (at_end && uncommitted > 0))) commit(at_end);
         // A checkpoint covers a commit position whose commit is durable: the warehouse's
         // position is never behind a checkpoint (restore uses one only at or before it).
         // At most ~1/5 of the time goes to checkpoints: the next one waits until 4x the last
         // write's duration has passed since it (a growing state takes longer to write).
-        if (checkpoints_ && checkpoint_every_ > 0 &&
+        if (boundary && checkpoints_ && checkpoint_every_ > 0 &&
             static_cast<uint64_t>(fact_ordinal_ - checkpoint_ordinal_) >= checkpoint_every_ &&
             Clock::now() - checkpoint_written_at_ >= 4 * checkpoint_duration_ &&
             !stop.load(std::memory_order_relaxed)) {
@@ -379,6 +436,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
             std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer
         }
     }
+    // Stopped inside a transaction: what was read since the last commit is not committed (the
+    // next run reads it again), so the warehouse's position stays at a transaction boundary.
+    if (!landing.at_boundary()) uncommitted = 0;
     const bool drain = facts_ && !config_.follow && config_.drain_facts_at_end &&
                        !stop.load(std::memory_order_relaxed);
     if (uncommitted > 0 || drain) commit(true, drain);

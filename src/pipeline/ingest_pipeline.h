@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/histogram.h"
 #include "decode/decoder.h"
 #include "pipeline/fact_stage.h"
 #include "sink/warehouse_writer.h"
@@ -88,6 +89,14 @@ struct IngestProgress {
     int64_t last_checkpoint_offset = -1;
     double seconds_checkpointing = 0;   // writing them (the ingest waits meanwhile)
     std::string last_checkpoint_error;  // "" when none (a failed write is retried N later)
+    // Per commit, observed when it is durable (pipeline/ingest_metrics.h exposes them):
+    // issue -> durable, in seconds;
+    Histogram commit_seconds{Histogram::latency_bounds()};
+    // the newest change's OLTP commit time -> durable in the warehouse (wall clocks of both
+    // machines; 0 when the OLTP clock is ahead), in seconds;
+    Histogram freshness_seconds{Histogram::latency_bounds()};
+    // records the commit covers.
+    Histogram batch_records{{1, 10, 100, 1'000, 10'000, 100'000, 1'000'000}};
 };
 
 class IngestPipeline {

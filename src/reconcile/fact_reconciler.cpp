@@ -414,7 +414,7 @@ void FactReconciler::check_anomalies(const GroundTruth& truth, FactReconcileRepo
     std::set<std::tuple<std::string, std::string, std::string>> logged;  // entity, key, rule
     for (auto& row :
          rows("SELECT DISTINCT entity, entity_key, rule FROM " + sql_table(db_, "etl_log") +
-              " WHERE entity IN ('bet', 'wallet_transaction')"))
+              " FINAL WHERE retracted = 0 AND entity IN ('bet', 'wallet_transaction')"))
         if (row.size() == 3) logged.emplace(row[0], row[1], row[2]);
 
     for (const auto& a : truth.anomalies) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "core/error.h"
 #include "core/unique_fd.h"
@@ -19,7 +20,8 @@ struct ApiServer::Impl {
     ClickHouseConnection& conn;
     std::function<std::string()> status;
     std::string token;
-    std::string origin;  // http://127.0.0.1:PORT once started
+    std::string origin;               // http://127.0.0.1:PORT once started
+    std::set<std::string> get_paths;  // read-only documents served on GET (on_get)
     httplib::Server server;
     std::thread thread;
 };
@@ -66,6 +68,7 @@ std::string base64_decode(std::string_view in) {
 std::string presented_token(const httplib::Request& req) {
     if (req.has_header("X-ClickHouse-Key")) return req.get_header_value("X-ClickHouse-Key");
     const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);  // Prometheus' bearer_token
     if (auth.rfind("Basic ", 0) == 0) {
         const std::string decoded = base64_decode(std::string_view(auth).substr(6));
         const auto colon = decoded.find(':');
@@ -151,7 +154,7 @@ ApiServer::ApiServer(ClickHouseConnection& conn, std::function<std::string()> st
                  "api.token)");
             return httplib::Server::HandlerResponse::Handled;
         }
-        if (req.method != "POST") {
+        if (req.method != "POST" && !(req.method == "GET" && impl_->get_paths.contains(req.path))) {
             deny(res, 405, "use POST");
             return httplib::Server::HandlerResponse::Handled;
         }
@@ -176,6 +179,15 @@ void ApiServer::on_post(const std::string& path,
             res.status = status;
             res.set_content(body, "application/json");
         });
+}
+
+void ApiServer::on_get(const std::string& path, std::string content_type,
+                       std::function<std::string()> document) {
+    impl_->get_paths.insert(path);
+    impl_->server.Get(path, [type = std::move(content_type), document = std::move(document)](
+                                const httplib::Request&, httplib::Response& res) {
+        res.set_content(document(), type);
+    });
 }
 
 std::string ApiServer::start(int port) {

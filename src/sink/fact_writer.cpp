@@ -45,7 +45,7 @@ const std::string& FactWriter::wallet_columns() {
 const std::string& FactWriter::etl_log_columns() {
     static const std::string c =
         "rule String, severity String, entity String, entity_key String, version UInt64, "
-        "log_offset Int64, details String";
+        "log_offset Int64, details String, provisional UInt8, retracted UInt8";
     return c;
 }
 
@@ -201,6 +201,8 @@ void FactWriter::encode(const facts::EtlLogEntry& r, RowBinaryWriter& w) {
     w.uint64(r.version);
     w.int64(r.log_offset);
     w.string(r.details);
+    w.uint8(r.provisional ? 1 : 0);
+    w.uint8(r.retracted ? 1 : 0);
 }
 
 void FactWriter::encode(const KpiContribution& r, RowBinaryWriter& w) {
@@ -345,6 +347,11 @@ void FactWriter::encode(const facts::FactBatch& batch, const std::vector<KpiCont
     encode_rows("fact_wallet_transaction", wallet_columns(), batch.wallet, out);
     encode_rows("fact_bet", bet_columns(), batch.bets, out);
     encode_rows("etl_log", etl_log_columns(), batch.log, out);
+}
+
+void FactWriter::encode_log(const std::vector<facts::EtlLogEntry>& rows,
+                            std::vector<EncodedInsert>& out) const {
+    encode_rows("etl_log", etl_log_columns(), rows, out);
 }
 
 void FactWriter::write(const facts::FactBatch& batch, const std::vector<KpiContribution>& kpis) {

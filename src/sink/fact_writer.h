@@ -40,6 +40,10 @@ public:
     void encode(const facts::FactBatch& batch, const std::vector<KpiContribution>& kpis,
                 std::vector<EncodedInsert>& out) const;
 
+    // ETL log rows alone (one insert, when `rows` is not empty), appended to `out`.
+    void encode_log(const std::vector<facts::EtlLogEntry>& rows,
+                    std::vector<EncodedInsert>& out) const;
+
     // The "name Type" lists in encoding order (the insert's columns).
     static const std::string& bet_columns();
     static const std::string& leg_columns();

@@ -128,6 +128,24 @@ std::vector<Migration> Migrator::warehouse_migrations() {
          // fact, on every contribution row (docs/kpis.md).
          {{"fact_bet", "potential_payout_eur_cents", "Int64", "payout_eur_cents"},
           {"kpi_hourly_contrib", "player_id", "Int64", "open_liability_eur_cents"}}},
+        {4,
+         "row-version layout 2: 64-bit LSNs, commit order, snapshot ranks",
+         {},
+         {},
+         "_offsets",
+         "its rows carry versions of layout 1 (47-bit LSN, snapshot reads below every streamed "
+         "change), which cannot be converted exactly to layout 2 (commit order; "
+         "docs/architecture.md, \"Row versions\"). Rebuild the warehouse from the log into a "
+         "new database (the --database option of tote ingest) or a new data folder, then switch "
+         "readers to it"},
+        {5,
+         "retractable etl_log entries: the provisional and retracted flags",
+         {},
+         // docs/architecture.md, point 10: an entry the end-of-input drain wrote is provisional;
+         // a later row with the same identity (rule, entity, entity_key, version) and
+         // retracted = 1 withdraws it. Rows written before this migration read 0 in both.
+         {{"etl_log", "provisional", "UInt8", "details"},
+          {"etl_log", "retracted", "UInt8", "provisional"}}},
     };
 }
 
@@ -143,6 +161,10 @@ std::string Migrator::checksum(const Migration& m) {
     };
     mix(m.name);
     for (const auto& s : m.statements) mix(s);
+    if (!m.refuse_if_rows_in.empty()) {
+        mix("REFUSE IF ROWS IN");
+        mix(m.refuse_if_rows_in);
+    }
     for (const auto& c : m.added_columns) {
         mix("ADD COLUMN");
         mix(c.table);
@@ -233,6 +255,14 @@ MigrationReport Migrator::apply() {
                         "(or rebuild the warehouse from the log into a fresh database)");
             report.already_done.push_back(m.version);
             continue;
+        }
+        if (!m.refuse_if_rows_in.empty()) {
+            auto rows = parse_tsv(
+                conn_.query("SELECT count() FROM " + sql_table(database_, m.refuse_if_rows_in)));
+            if (!rows.empty() && !rows[0].empty() && rows[0][0] != "0")
+                throw ToteError(ErrorClass::Fatal, "database " + database_ + ": migration " +
+                                                       std::to_string(m.version) + " (" + m.name +
+                                                       ") cannot be applied: " + m.refusal);
         }
         for (const auto& s : m.statements) conn_.query(render(s, database_));
         ensure_added_columns(m);

@@ -34,6 +34,11 @@ struct Migration {
     std::vector<std::string> statements;
     // Run after the statements, in order.
     std::vector<AddedColumn> added_columns = {};
+    // A migration that changes what stored rows mean and cannot convert them: apply() refuses
+    // (Fatal, with `refusal`) while this table ("_offsets") holds any row, i.e. when the
+    // database was written to before the migration.
+    std::string refuse_if_rows_in = {};
+    std::string refusal = {};
 };
 
 struct MigrationReport {
@@ -52,9 +57,10 @@ public:
     // idempotent): re-creates tables that are missing. Used by `tote repair`.
     void recreate_tables();
 
-    // The warehouse's own migrations (version 3: dim_* tables and
-    // fact_bet.potential_payout_eur_cents; version 2: fact tables, etl_log, kpi_hourly_contrib;
-    // version 1: _offsets, _dead_letters, _transactions, _truncates).
+    // The warehouse's own migrations (version 5: etl_log.provisional and etl_log.retracted;
+    // version 4: row-version layout 2, refused on a database written with layout 1; version 3:
+    // dim_* tables and fact_bet.potential_payout_eur_cents; version 2: fact tables, etl_log,
+    // kpi_hourly_contrib; version 1: _offsets, _dead_letters, _transactions, _truncates).
     static std::vector<Migration> warehouse_migrations();
 
     // Hex FNV-1a 64 of the name, statement templates and added columns (database independent;

@@ -52,8 +52,9 @@ uint64_t WarehouseReader::transaction_marker_count() {
 }
 
 uint64_t WarehouseReader::truncate_count(std::string_view table) {
+    // Markers of rank Truncate (core/source_position.h); the others mark complete snapshots.
     return count("SELECT count() FROM " + sql_table(database_, "_truncates") +
-                 " FINAL WHERE table_name = " + sql_string(table));
+                 " FINAL WHERE table_name = " + sql_string(table) + " AND version % 8 = 3");
 }
 
 std::optional<LogPosition> WarehouseReader::resume_position(std::string_view consumer) {

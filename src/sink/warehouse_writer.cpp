@@ -320,18 +320,25 @@ std::optional<LogPosition> WarehouseWriter::resume_position() {
 
 void WarehouseWriter::add_change(const ChangeEvent& change, const LogRecord& record) {
     State& s = *state_;
-    if (change.op == Op::Truncate) {
+    auto add_marker = [&](uint64_t version) {
         auto& w = s.truncates.rows;
         w.string(change.table);
-        w.uint64(change.version);
+        w.uint64(version);
         w.uint64(change.source.lsn);
         w.uint64(change.source.tx_id);
         w.int64(change.source.commit_ts_ms);
         w.int64(record.offset.value);
         ++s.truncates.count;
+    };
+    if (change.op == Op::Truncate) {
+        add_marker(change.version);
         ++s.stats.changes;
         return;
     }
+    // The last read of a table by a complete snapshot: every row of the table below the
+    // snapshot's position is gone (it was not read), like a truncate just before the snapshot.
+    if (change.source.snapshot_table_end)
+        add_marker(make_version(change.source.lsn, VersionRank::SnapshotBoundary));
     LandingTable& t = s.table_for(change);
     // The fields are resolved to columns once for the checks and the append.
     const std::vector<size_t>* columns = &t.resolve(change);

@@ -23,7 +23,7 @@
 
 namespace tote {
 
-inline constexpr uint32_t kCheckpointFormatVersion = 1;
+inline constexpr uint32_t kCheckpointFormatVersion = 2;  // 2: row version layout 2
 
 // Where a checkpoint stands in the log.
 struct CheckpointMeta {

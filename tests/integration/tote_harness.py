@@ -37,8 +37,10 @@ FACT_SNAPSHOT_QUERIES = {
     "fact_bet": "SELECT * FROM tote.fact_bet FINAL ORDER BY bet_id",
     "fact_bet_leg": "SELECT * FROM tote.fact_bet_leg FINAL ORDER BY bet_id, leg_no",
     "fact_wallet_transaction": "SELECT * FROM tote.fact_wallet_transaction FINAL ORDER BY id",
-    "etl_log": "SELECT rule, entity, entity_key, version, log_offset, details FROM tote.etl_log "
-               "FINAL ORDER BY rule, entity, entity_key, version",
+    # The entries in force: a retracted one is withdrawn (docs/architecture.md, point 10).
+    "etl_log": "SELECT rule, entity, entity_key, version, log_offset, details, provisional "
+               "FROM tote.etl_log FINAL WHERE retracted = 0 "
+               "ORDER BY rule, entity, entity_key, version",
     "kpi_hourly_contrib": "SELECT * FROM tote.kpi_hourly_contrib FINAL ORDER BY hour, country, "
                           "currency, sport, channel, fact, fact_key, fact_version, sign",
 }

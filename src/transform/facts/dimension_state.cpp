@@ -112,6 +112,54 @@ std::optional<DimKey> DimensionState::apply(const model::ModelRecord& record, ui
         record);
 }
 
+std::vector<DimKey> DimensionState::remove_older(EntityKind kind, uint64_t boundary) {
+    std::vector<DimKey> out;
+    auto bury_older = [&](auto& m) {
+        for (auto& [id, held] : m) {
+            if (held.deleted || held.version >= boundary) continue;
+            held.row = {};
+            held.version = boundary;
+            held.deleted = true;
+            out.push_back(DimKey{kind, id, {}});
+        }
+    };
+    switch (kind) {
+        case EntityKind::Player:
+            bury_older(players_);
+            break;
+        case EntityKind::Sport:
+            bury_older(sports_);
+            break;
+        case EntityKind::Competition:
+            bury_older(competitions_);
+            break;
+        case EntityKind::Event:
+            bury_older(events_);
+            break;
+        case EntityKind::Market:
+            bury_older(markets_);
+            break;
+        case EntityKind::Selection:
+            bury_older(selections_);
+            break;
+        case EntityKind::FxRate:
+            for (auto& [key, held] : fx_) {
+                if (held.deleted || held.version >= boundary) continue;
+                held.row = {};
+                held.version = boundary;
+                held.deleted = true;
+                out.push_back(DimKey{kind, key.second, key.first});
+            }
+            break;
+        default:
+            return out;
+    }
+    auto& t = truncated_at(kind);
+    t = std::max(t, boundary);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::optional<DimKey> DimensionState::remove(const model::RowRemoved& r, uint64_t version) {
     const bool truncate = r.key.empty();
     auto id_of = [&](const std::string& column) { return KeyText::integer(r.key, column); };

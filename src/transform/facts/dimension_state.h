@@ -94,6 +94,13 @@ public:
     // truncate removes). Empty for an entity that is not a dimension.
     std::vector<DimKey> keys(model::EntityKind kind) const;
 
+    // A complete snapshot of the entity's table ended at `boundary` (a version of rank
+    // SnapshotBoundary, core/source_position.h): every row held with an older version was not
+    // read by it (deleted while nothing watched) and becomes a tombstone at `boundary`, and
+    // every later change older than it is ignored, as after a truncate. Returns the keys of the
+    // rows removed, sorted.
+    std::vector<DimKey> remove_older(model::EntityKind kind, uint64_t boundary);
+
     // Every row and tombstone held, and the truncate versions, for a checkpoint; load_state()
     // into a state made with the same mapping holds exactly the same.
     void save_state(StateWriter& out) const;

@@ -23,6 +23,29 @@ uint64_t next_version(uint64_t inputs, const std::optional<uint64_t>& last) {
     return *last + 1;
 }
 
+// The entity of a dimension row.
+EntityKind kind_of(const model::Player&) {
+    return EntityKind::Player;
+}
+EntityKind kind_of(const model::Sport&) {
+    return EntityKind::Sport;
+}
+EntityKind kind_of(const model::Competition&) {
+    return EntityKind::Competition;
+}
+EntityKind kind_of(const model::Event&) {
+    return EntityKind::Event;
+}
+EntityKind kind_of(const model::Market&) {
+    return EntityKind::Market;
+}
+EntityKind kind_of(const model::Selection&) {
+    return EntityKind::Selection;
+}
+EntityKind kind_of(const model::FxRate&) {
+    return EntityKind::FxRate;
+}
+
 // `fresh` (a new fact, version and log_offset not set yet) equals `emitted` but for the
 // position: nothing to emit. Compares in place, without copying either.
 template <class F>
@@ -187,6 +210,15 @@ void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& 
                     dimension_changed(*k, offset);
                 } else {
                     ++stats_.stale_changes;
+                }
+                // The last read of a complete snapshot of the table: the rows it did not read
+                // were deleted while nothing watched; each is written as a deleted dimension
+                // row at the snapshot's boundary (like a truncate, only of the older rows).
+                if (c.source.snapshot_table_end) {
+                    const uint64_t boundary =
+                        make_version(c.source.lsn, VersionRank::SnapshotBoundary);
+                    for (const auto& k : dims_.remove_older(kind_of(v), boundary))
+                        emit_dimension(k, boundary, offset, out);
                 }
             }
         },

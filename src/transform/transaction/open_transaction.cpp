@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/commit_versions.h"
+
 namespace tote {
 
 OpenTransaction::OpenTransaction(uint64_t tx_id, int64_t offset, bool continuation,
@@ -30,12 +32,14 @@ void OpenTransaction::note_begin(int64_t offset, int64_t ts_ms) {
     if (marker_ts_ms_ == 0) marker_ts_ms_ = ts_ms;
 }
 
-void OpenTransaction::note_end(uint64_t event_count, int64_t offset, int64_t ts_ms) {
+void OpenTransaction::note_end(uint64_t event_count, int64_t offset, int64_t ts_ms,
+                               uint64_t commit_lsn) {
     touch(offset);
     if (!end_seen_) {
         end_seen_ = true;
         event_count_ = event_count;
         end_offset_ = offset;
+        commit_lsn_ = commit_lsn;
     }
     marker_ts_ms_ = ts_ms;
 }
@@ -74,6 +78,7 @@ CompleteTransaction OpenTransaction::take(bool complete) {
     for (auto& [order, change] : changes_) out.changes.push_back(std::move(change));
     changes_.clear();
     if (!out.changes.empty()) out.commit_ts_ms = out.changes.front().source.commit_ts_ms;
+    if (complete) assign_commit_versions(out.changes, commit_lsn_);
     return out;
 }
 

@@ -24,7 +24,7 @@ public:
     // which is not kept).
     bool add(ChangeEvent&& change, int64_t offset);
     void note_begin(int64_t offset, int64_t ts_ms);
-    void note_end(uint64_t event_count, int64_t offset, int64_t ts_ms);
+    void note_end(uint64_t event_count, int64_t offset, int64_t ts_ms, uint64_t commit_lsn = 0);
     // A continuation learns the END that arrived for the part released before.
     void inherit_end(uint64_t event_count);
 
@@ -32,6 +32,7 @@ public:
     bool continuation() const { return continuation_; }
     bool end_seen() const { return end_seen_; }
     uint64_t event_count() const { return event_count_; }
+    uint64_t commit_lsn() const { return commit_lsn_; }  // END's LSN (0: none)
     int64_t end_offset() const { return end_offset_; }
     uint64_t received() const { return changes_.size(); }
     uint64_t prior_received() const { return prior_received_; }
@@ -44,7 +45,8 @@ public:
     // changes than event_count), or nullopt.
     std::optional<std::string> inconsistency() const;
 
-    // Moves the buffered changes out into a unit. The object is empty afterwards.
+    // Moves the buffered changes out into a unit. The object is empty afterwards. A complete
+    // transaction's changes get their commit-order versions (core/commit_versions.h).
     CompleteTransaction take(bool complete);
 
     // Bookkeeping the assembler keeps on the transaction (its activity marks).
@@ -68,6 +70,7 @@ private:
     uint64_t event_count_ = 0;
     int64_t end_offset_ = -1;
     int64_t marker_ts_ms_ = 0;
+    uint64_t commit_lsn_ = 0;
 };
 
 }  // namespace tote

@@ -143,7 +143,7 @@ void TransactionAssembler::add_marker(const TxMarker& marker, Offset offset) {
         tx.note_begin(off, marker.ts_ms);
     } else {
         bool had_end = tx.end_seen();
-        tx.note_end(marker.event_count, off, marker.ts_ms);
+        tx.note_end(marker.event_count, off, marker.ts_ms, marker.lsn);
         if (!had_end && !tx.continuation()) ended_.emplace(off, id);
     }
     reindex(tx, old_first, old_last);

@@ -22,12 +22,12 @@ void entry_fields(A& a, ReleasedTransactionMemory::Entry& e) {
 
 void OpenTransaction::save_state(StateWriter& out) const {
     out(tx_id_, continuation_, prior_received_, changes_, first_offset_, last_offset_, end_seen_,
-        event_count_, end_offset_, marker_ts_ms_, completed_mark, counted);
+        event_count_, end_offset_, marker_ts_ms_, commit_lsn_, completed_mark, counted);
 }
 
 void OpenTransaction::load_state(StateReader& in) {
     in(tx_id_, continuation_, prior_received_, changes_, first_offset_, last_offset_, end_seen_,
-       event_count_, end_offset_, marker_ts_ms_, completed_mark, counted);
+       event_count_, end_offset_, marker_ts_ms_, commit_lsn_, completed_mark, counted);
 }
 
 void ReleasedTransactionMemory::save_state(StateWriter& out) const {

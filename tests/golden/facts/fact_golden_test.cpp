@@ -33,13 +33,11 @@ namespace fs = std::filesystem;
 // the input, where the log is advanced past it (the final "advance" step).
 constexpr int64_t kWatermark = 1000;
 
-// A packed version (src/core/source_position.h) as S<lsn>.<total_order> (streamed) or
-// R<rank> (snapshot read): readable, and ordered like the number.
+// A packed version (src/core/source_position.h) as <position>.<rank>: 1 a snapshot read, 4 a
+// change at its commit position, 5.. a verdict re-emitted without new input. Readable, and
+// ordered like the number.
 std::string version(uint64_t v) {
-    if (v >> 63)
-        return "S" + std::to_string((v >> 16) & ((uint64_t{1} << 47) - 1)) + "." +
-               std::to_string(v & 0xFFFF);
-    return "R" + std::to_string(v);
+    return std::to_string(version_position(v)) + "." + std::to_string(v & 7);
 }
 
 std::string time_text(int64_t us) {

@@ -106,6 +106,35 @@ def main():
         check(code == 200 and body.strip() == "42", "the token also works as the basic-auth password")
         code, _ = call("/ping", method="GET")
         check(code == 200, "GET /ping needs no token")
+
+        # GET /metrics (Prometheus text format) with the token as a bearer token.
+        code, _ = call("/metrics", method="GET")
+        check(code == 401, f"GET /metrics without the token is refused ({code})")
+        code, text = call("/metrics", method="GET", headers={"Authorization": "Bearer " + token})
+        check(code == 200, f"GET /metrics with a bearer token answers ({code})")
+        samples, types = {}, {}
+        for line in text.splitlines():
+            if line.startswith("# TYPE "):
+                _, _, name, kind = line.split(" ")
+                types[name] = kind
+            elif line and not line.startswith("#"):
+                series, value = line.rsplit(" ", 1)
+                samples[series] = float(value)
+        def sample(name, extra=""):
+            labels = 'consumer="ingest"' + ("," + extra if extra else "")
+            return samples[f"{name}{{{labels}}}"]
+        check(types.get("tote_freshness_seconds") == "histogram"
+              and types.get("tote_ingest_changes_total") == "counter", "metric families are typed")
+        check(sample("tote_ingest_changes_total") > 0 and sample("tote_fact_bet_versions_total") > 0
+              and sample("tote_consumer_durable_position") >= offsets[1],
+              "the counters and the position are those of the running ingest")
+        for h in ("tote_freshness_seconds", "tote_commit_duration_seconds"):
+            buckets = [v for k, v in samples.items() if k.startswith(h + "_bucket")]
+            check(len(buckets) >= 2 and buckets == sorted(buckets)
+                  and buckets[-1] == sample(h + "_count") > 0,
+                  f"{h}: cumulative buckets ending at the count ({int(sample(h + '_count'))} commits)")
+        check(sample("tote_consumer_lag_records") >= 0 and sample("tote_process_resident_memory_bytes") > 1e6,
+              "lag and resident memory are exposed")
         res = tote.run("query", "DROP TABLE tote.fact_bet", check=False)
         check(res.returncode == 2 and "read-only" in res.stderr,
               "tote query refuses a DROP while the demo runs")

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "core/commit_versions.h"
 #include "core/error.h"
 #include "sink/migrator.h"
 #include "sink/sql_text.h"
@@ -44,7 +45,7 @@ ChangeEvent event(std::string table, Op op, std::string key, SourcePosition pos,
     e.op = op;
     e.key = std::move(key);
     e.source = pos;
-    e.version = *pack_version(pos);
+    e.version = pack_version(pos, op == Op::Truncate);
     RowImage img{std::move(fields)};
     if (op == Op::Delete)
         e.before = std::move(img);
@@ -173,13 +174,13 @@ std::string dump(const std::string& db) {
 }
 
 const char* const kExpectedDump =
-    "{\"id\":5}\t9223372036992401410\tu\t0\t2100\t700\t2\t0\t1764000002100\t['note']\t"
+    "{\"id\":5}\t2100\tu\t0\t2100\t700\t2\t0\t1764000002100\t['note']\t"
     "tote.public.bets\t0\t3\t5\t1250\t2.25\t\\N\t\\N\n"
-    "{\"id\":6}\t9223372037012062209\td\t1\t2400\t703\t1\t0\t1764000002400\t[]\t"
+    "{\"id\":6}\t2404\td\t1\t2400\t703\t1\t0\t1764000002400\t[]\t"
     "tote.public.bets\t0\t7\t\\N\tNULL\t\\N\t\\N\t\\N\n"
     "--\n"
-    "{\"id\":1}\t1000\tr\t0\t1\t1\tann\t1\n"
-    "{\"id\":2}\t9223372037025169409\tc\t0\t0\t2\tbob\t0\n"
+    "{\"id\":1}\t1001\tr\t0\t1\t1\tann\t1\n"
+    "{\"id\":2}\t2604\tc\t0\t0\t2\tbob\t0\n"
     "--\n"
     "tote.public.bets\t0\t6\t1764000000007\t{\"id\":7}\t{...}\tland\t"
     "table bets (land_bets), column stake: the column has type Nullable(Decimal(38, 2)) but the "
@@ -191,7 +192,7 @@ const char* const kExpectedDump =
     "700\tBEGIN\t0\t1764000002000\ttote.transaction\t0\t1\n"
     "700\tEND\t2\t1764000002000\ttote.transaction\t0\t4\n"
     "--\n"
-    "players\t9223372037018615809\t2500\t704\t1764000002500\t9\n"
+    "players\t2499\t2500\t704\t1764000002500\t9\n"
     "--\n"
     "ingest\t12\t4096\t12\n";
 
@@ -199,17 +200,17 @@ TEST(SinkScenario, MigrationsAreIdempotentAndGuarded) {
     auto& c = scenario_connection();
     std::string db = fresh_database("migrations");
     auto first = Migrator(c, db).apply();
-    EXPECT_EQ(first.applied, (std::vector<uint32_t>{1, 2, 3}));
+    EXPECT_EQ(first.applied, (std::vector<uint32_t>{1, 2, 3, 4, 5}));
     auto second = Migrator(c, db).apply();
     EXPECT_TRUE(second.applied.empty());
-    EXPECT_EQ(second.already_done, (std::vector<uint32_t>{1, 2, 3}));
+    EXPECT_EQ(second.already_done, (std::vector<uint32_t>{1, 2, 3, 4, 5}));
     EXPECT_EQ(c.query("SELECT name FROM system.tables WHERE database = " + sql_string(db) +
                       " ORDER BY name"),
               "_dead_letters\n_migrations\n_offsets\n_transactions\n_truncates\n"
               "dim_competition\ndim_event\ndim_fx_rate\ndim_market\ndim_player\n"
               "dim_selection\ndim_sport\netl_log\nfact_bet\nfact_bet_leg\n"
               "fact_wallet_transaction\nkpi_hourly_contrib\n");
-    EXPECT_EQ(c.query("SELECT count() FROM " + sql_table(db, "_migrations")), "3\n");
+    EXPECT_EQ(c.query("SELECT count() FROM " + sql_table(db, "_migrations")), "5\n");
     auto changed = Migrator::warehouse_migrations();
     changed[0].statements[0] += " SETTINGS index_granularity = 4096";
     try {
@@ -318,6 +319,118 @@ TEST(SinkScenario, SameNamedTablesOfTwoSchemasLandApart) {
 // table of the warehouse, landing tables created later included, fsyncs an inserted part and its
 // directory before the insert returns, so the parts a position covers are on disk before the
 // position is written.
+// Issue 12, point 3: a re-snapshot corrects rows changed or deleted while nothing watched; a
+// complete one removes the rows it did not read, an incremental one removes nothing; a
+// transaction in flight at the snapshot, committed after it, still wins.
+TEST(SinkScenario, AReSnapshotReplacesOlderRowsAndACompleteOneRemovesTheMissing) {
+    auto& c = scenario_connection();
+    std::string db = fresh_database("resnapshot");
+    WarehouseWriterConfig cfg;
+    cfg.database = db;
+    auto rec = [](int64_t offset) {
+        return LogRecord{"t", Partition{0}, Offset{offset}, 0, std::string("k"), std::string("v"),
+                         {}};
+    };
+    auto player = [](int64_t id, std::string name, SourcePosition pos, Op op = Op::Create) {
+        return event("players", op, "{\"id\":" + std::to_string(id) + "}", pos,
+                     {{"id", kInt, id}, {"name", kStr, std::move(name)}, {"vip", kBool, false}});
+    };
+    auto read = [&](int64_t id, std::string name, uint64_t lsn, bool table_end) {
+        SourcePosition pos{.lsn = lsn,
+                           .tx_id = 50,
+                           .snapshot = true,
+                           .commit_ts_ms = 1,
+                           .snapshot_table_end = table_end};
+        return player(id, std::move(name), pos, Op::Read);
+    };
+    // Streamed before the snapshot: players 1, 2, 3 (ann, bob, cy), and 4 (dee) at LSN 1000+.
+    // In flight at the snapshot (LSN 5000): player 5 written at LSN 4000, committed at 6000.
+    // The snapshot at 5000 sees 1 renamed (while nothing watched) and 2; 3 was deleted while
+    // nothing watched; it does not see 5.
+    {
+        WarehouseWriter w(c, cfg);
+        int64_t off = 0;
+        w.add_change(player(1, "ann", streamed(1000, 10, 1)), rec(off++));
+        w.add_change(player(2, "bob", streamed(1100, 11, 1)), rec(off++));
+        w.add_change(player(3, "cy", streamed(1200, 12, 1)), rec(off++));
+        w.add_change(player(4, "dee", streamed(1300, 13, 1)), rec(off++));
+        // An incremental snapshot at 2000 reads 1 only: it removes nothing.
+        w.add_change(read(1, "ann", 2000, false), rec(off++));
+        // The complete snapshot at 5000: reads 1 and 2, the last of them ends the table.
+        w.add_change(read(1, "anne", 5000, false), rec(off++));
+        w.add_change(read(2, "bob", 5000, true), rec(off++));
+        // Then the stream: player 5's transaction, versioned by its commit at 6000.
+        std::vector<ChangeEvent> tx{player(5, "eve", streamed(4000, 20, 1))};
+        assign_commit_versions(tx, 6000);
+        w.add_change(tx[0], rec(off++));
+        w.commit(LogPosition{off, off * 10});
+    }
+    const std::string live = "SELECT id, name FROM " + sql_table(db, "land_players") +
+                             " FINAL WHERE _deleted = 0 AND _version > (SELECT max(version) FROM " +
+                             sql_table(db, "_truncates") +
+                             " FINAL WHERE table_name = 'players') ORDER BY id";
+    EXPECT_EQ(c.query(live), "1\tanne\n2\tbob\n5\teve\n");
+    WarehouseReader r(c, db);
+    EXPECT_EQ(r.live_rows("players"), 3u);
+    EXPECT_EQ(r.truncate_count("players"), 0u);  // the snapshot's marker is not a truncate
+    EXPECT_EQ(c.query("SELECT version FROM " + sql_table(db, "_truncates") + " FINAL"),
+              std::to_string(make_version(5000, VersionRank::SnapshotBoundary)) + "\n");
+}
+
+// A snapshot taken after a truncate shows its rows (layout 1 ranked every snapshot read below
+// every streamed change, so they stayed hidden behind the truncate's marker for good).
+TEST(SinkScenario, SnapshotReadsAfterATruncateAreVisible) {
+    auto& c = scenario_connection();
+    std::string db = fresh_database("truncate_snapshot");
+    WarehouseWriterConfig cfg;
+    cfg.database = db;
+    auto rec = [](int64_t offset) {
+        return LogRecord{"t", Partition{0}, Offset{offset}, 0, std::string("k"), std::string("v"),
+                         {}};
+    };
+    {
+        WarehouseWriter w(c, cfg);
+        w.add_change(event("players", Op::Create, "{\"id\":1}", streamed(1000, 10, 1),
+                           {{"id", kInt, int64_t{1}}, {"name", kStr, std::string("ann")}}),
+                     rec(0));
+        w.add_change(event("players", Op::Truncate, "", streamed(2000, 11, 1), {}), rec(1));
+        SourcePosition snap{.lsn = 3000, .tx_id = 12, .snapshot = true, .commit_ts_ms = 1};
+        w.add_change(event("players", Op::Read, "{\"id\":2}", snap,
+                           {{"id", kInt, int64_t{2}}, {"name", kStr, std::string("bob")}}),
+                     rec(2));
+        w.commit(LogPosition{3, 30});
+    }
+    WarehouseReader r(c, db);
+    EXPECT_EQ(r.live_rows("players"), 1u);  // bob, read after the truncate; not ann
+    EXPECT_EQ(r.truncate_count("players"), 1u);
+}
+
+// A warehouse written before row-version layout 2 is refused with what to do, not mixed.
+TEST(SinkScenario, AWarehouseOfVersionLayoutOneIsRefused) {
+    auto& c = scenario_connection();
+    std::string db = fresh_database("layout1");
+    auto layout1 = Migrator::warehouse_migrations();
+    layout1.resize(3);  // migrations 1..3: before layout 2
+    ASSERT_EQ(layout1.back().version, 3u);
+    Migrator(c, db, layout1).apply();
+    c.query("INSERT INTO " + sql_table(db, "_offsets") +
+            " (consumer, next_offset, byte_position, version) VALUES ('ingest', 10, 100, 10)");
+    try {
+        Migrator(c, db).apply();
+        FAIL() << "a layout-1 warehouse must be refused";
+    } catch (const ToteError& e) {
+        EXPECT_EQ(e.error_class(), ErrorClass::Fatal);
+        EXPECT_NE(std::string(e.what()).find("cannot be applied"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("Rebuild the warehouse from the log"),
+                  std::string::npos)
+            << e.what();
+    }
+    // An empty one (nothing ingested yet) takes the migration.
+    std::string empty = fresh_database("layout1_empty");
+    Migrator(c, empty, layout1).apply();
+    EXPECT_EQ(Migrator(c, empty).apply().applied, (std::vector<uint32_t>{4, 5}));
+}
+
 TEST(SinkScenario, InsertedPartsAreSyncedWhereTheEngineCan) {
     auto& c = scenario_connection();
     std::string db = fresh_database("fsync");

@@ -258,7 +258,7 @@ TEST(FactsSql, MigrationsCreateTheTablesOnce) {
     std::string db = fresh_database("migrate");
     auto again = Migrator(facts_connection(), db).apply();
     EXPECT_TRUE(again.applied.empty());
-    EXPECT_EQ(again.already_done, (std::vector<uint32_t>{1, 2, 3}));
+    EXPECT_EQ(again.already_done, (std::vector<uint32_t>{1, 2, 3, 4, 5}));
     EXPECT_EQ(q("SELECT name FROM system.tables WHERE database = " + sql_string(db) +
                 " AND substring(name, 1, 1) != '_' ORDER BY name"),
               "dim_competition\ndim_event\ndim_fx_rate\ndim_market\ndim_player\ndim_selection\n"
@@ -285,7 +285,7 @@ TEST(FactsSql, MigrationThreeUpgradesAnExistingWarehouse) {
       " (bet_id, _version, status, stake_minor, placed_at_us) VALUES (1, 10, 'open', 500, " +
       std::to_string(kT0) + ")");
     auto report = Migrator(facts_connection(), db).apply();
-    EXPECT_EQ(report.applied, (std::vector<uint32_t>{3}));
+    EXPECT_EQ(report.applied, (std::vector<uint32_t>{3, 4, 5}));  // 4: nothing ingested yet
     FactBatch b;
     b.bets.push_back(bet(2, 20, 5, "NG", "NGN", "web", {"football"}, 10000, 25000, 600, kT0, 1500));
     FactWriter(facts_connection(), db).write(b);
@@ -304,10 +304,53 @@ TEST(FactsSql, MigrationThreeRepeatedAfterACrashIsHarmless) {
     for (const auto& s : all[2].statements) q(Migrator::render(s, db));
     for (const auto& c : all[2].added_columns) q(Migrator::add_column_sql(c, db));
     auto report = Migrator(facts_connection(), db).apply();
-    EXPECT_EQ(report.applied, (std::vector<uint32_t>{3}));
+    EXPECT_EQ(report.applied, (std::vector<uint32_t>{3, 4, 5}));  // 4: nothing ingested yet
     EXPECT_EQ(q("SELECT count() FROM system.columns WHERE database = " + sql_string(db) +
                 " AND table = 'fact_bet' AND name = 'potential_payout_eur_cents'"),
               "1\n");
+}
+
+// issue 12, case 5. A warehouse with migrations 1-3 and ETL log entries: migration 5 adds
+// etl_log.provisional and etl_log.retracted (ALTER, idempotent as above); the old rows read 0 in
+// both, so they stay in force. Then the retraction protocol of FactStage on this engine: a
+// provisional entry, withdrawn by a later row with the same identity and retracted = 1, written
+// again by a still later row. FINAL keeps the row inserted last (whatever merges ran), and the
+// filter on retracted applies after FINAL.
+TEST(FactsSql, MigrationFiveMakesEtlLogEntriesRetractable) {
+    std::string db = facts_database_prefix() + "etl_retract";
+    q("DROP DATABASE IF EXISTS " + sql_identifier(db));
+    auto all = Migrator::warehouse_migrations();
+    Migrator(facts_connection(), db, {all[0], all[1], all[2]}).apply();
+    q("INSERT INTO " + sql_table(db, "etl_log") +
+      " (rule, severity, entity, entity_key, version, log_offset, details) VALUES "
+      "('payout_credited', 'error', 'bet', '{\"id\":1}', 10, 3, 'old entry')");
+    // A crash after migration 5's ALTERs ran, before it was recorded.
+    const Migration& five =
+        *std::find_if(all.begin(), all.end(), [](const Migration& m) { return m.version == 5; });
+    for (const auto& c : five.added_columns) q(Migrator::add_column_sql(c, db));
+    auto report = Migrator(facts_connection(), db).apply();
+    EXPECT_EQ(report.applied, (std::vector<uint32_t>{4, 5}));  // 4: nothing ingested yet
+    const std::string in_force = "SELECT entity_key, version, details, provisional FROM " +
+                                 sql_table(db, "etl_log") +
+                                 " FINAL WHERE retracted = 0 ORDER BY entity_key, version";
+    EXPECT_EQ(q(in_force), "{\"id\":1}\t10\told entry\t0\n");
+
+    FactWriter writer(facts_connection(), db);
+    EtlLogEntry drained{"leg_selection_known", "error", "bet", "{\"id\":2}", 20, 5, "unknown"};
+    drained.provisional = true;
+    FactBatch b;
+    b.log = {drained};
+    writer.write(b);
+    EXPECT_EQ(q(in_force), "{\"id\":1}\t10\told entry\t0\n{\"id\":2}\t20\tunknown\t1\n");
+    EtlLogEntry retraction = drained;
+    retraction.retracted = true;
+    std::vector<EncodedInsert> inserts;
+    writer.encode_log({retraction}, inserts);
+    for (const auto& i : inserts) facts_connection().insert_row_binary(i.table, i.columns, i.rows);
+    EXPECT_EQ(q(in_force), "{\"id\":1}\t10\told entry\t0\n");
+    EXPECT_EQ(q("SELECT count() FROM " + sql_table(db, "etl_log") + " FINAL"), "2\n");
+    writer.write(b);  // the next drain finds it again: in force again
+    EXPECT_EQ(q(in_force), "{\"id\":1}\t10\told entry\t0\n{\"id\":2}\t20\tunknown\t1\n");
 }
 
 // Dimension rows land as versions; FINAL and argMax read the latest, deletes included.
@@ -390,9 +433,9 @@ TEST(FactsSql, FactsRoundTripThroughRowBinary) {
               "10\t1020\tdeposit\tcompleted\t50000\t3000\n"
               "14\t1101\tstake_debit\tcompleted\t-5000\t-35\n"
               "15\t1201\tstake_debit\tcompleted\t-4000\t-100\n");
-    EXPECT_EQ(
-        q("SELECT rule, entity_key, version, details FROM " + sql_table(db, "etl_log") + " FINAL"),
-        "leg_selection_unknown\t{\"id\":43}\t1100\tselection 902 not seen yet\n");
+    EXPECT_EQ(q("SELECT rule, entity_key, version, details FROM " + sql_table(db, "etl_log") +
+                " FINAL WHERE retracted = 0"),
+              "leg_selection_unknown\t{\"id\":43}\t1100\tselection 902 not seen yet\n");
 }
 
 TEST(FactsSql, KpisRetractExactlyThroughSettleResettleVoidAndReplays) {
@@ -464,7 +507,8 @@ TEST(FactsSql, KpisRetractExactlyThroughSettleResettleVoidAndReplays) {
     EXPECT_EQ(q("SELECT count() FROM " + sql_table(db, "fact_bet") + " FINAL"), "3\n");
     EXPECT_EQ(q("SELECT count() FROM " + sql_table(db, "fact_wallet_transaction") + " FINAL"),
               "9\n");
-    EXPECT_EQ(q("SELECT count() FROM " + sql_table(db, "etl_log") + " FINAL"), "1\n");
+    EXPECT_EQ(q("SELECT count() FROM " + sql_table(db, "etl_log") + " FINAL WHERE retracted = 0"),
+              "1\n");
     EXPECT_EQ(q(KpiQueries::active_players(db, kT0, kT0 + kHour)), "KE\t1\nUG\t1\n");
 }
 

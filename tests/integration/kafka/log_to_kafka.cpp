@@ -8,6 +8,10 @@
 //   log_to_kafka verify LOG_DIR BROKERS TOPIC            the whole partition 0 == the log
 //   log_to_kafka delete-before BROKERS TOPIC OFFSET      delete partition 0's records below
 //                                                        OFFSET (as retention does)
+//   log_to_kafka boundary LOG_DIR OFFSET                 print the first offset >= OFFSET
+//                                                        where no transaction is open (after an
+//                                                        END): a live topic ends there once a
+//                                                        transaction's records all arrived
 // Exit 0 when exact, 1 with the first differences, 2 on usage errors.
 #include <librdkafka/rdkafka.h>
 
@@ -241,6 +245,24 @@ int delete_before(const std::string& brokers, const std::string& topic, int64_t 
     return 0;
 }
 
+// Debezium's transaction topic carries BEGIN and END (their value holds "status":"...").
+int boundary(const std::string& dir, int64_t at) {
+    bool open = false;
+    for (const LogRecord& r : read_log(dir, 0, -1)) {
+        if (r.offset.value >= at && !open) {
+            std::printf("%lld\n", static_cast<long long>(r.offset.value));
+            return 0;
+        }
+        if (!r.value || r.topic.size() < 12 ||
+            r.topic.compare(r.topic.size() - 12, 12, ".transaction") != 0)
+            continue;
+        if (r.value->find("\"status\":\"BEGIN\"") != std::string::npos) open = true;
+        if (r.value->find("\"status\":\"END\"") != std::string::npos) open = false;
+    }
+    std::printf("-1\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -249,12 +271,14 @@ int main(int argc, char** argv) {
         if (mode == "produce" && argc == 7)
             return produce(argv[2], argv[3], argv[4], std::stoll(argv[5]), std::stoll(argv[6]));
         if (mode == "verify" && argc == 5) return verify(argv[2], argv[3], argv[4]);
+        if (mode == "boundary" && argc == 4) return boundary(argv[2], std::stoll(argv[3]));
         if (mode == "delete-before" && argc == 5)
             return delete_before(argv[2], argv[3], std::stoll(argv[4]));
         std::fprintf(stderr,
                      "usage: log_to_kafka produce LOG_DIR BROKERS TOPIC FROM TO\n"
                      "       log_to_kafka verify LOG_DIR BROKERS TOPIC\n"
-                     "       log_to_kafka delete-before BROKERS TOPIC OFFSET\n");
+                     "       log_to_kafka delete-before BROKERS TOPIC OFFSET\n"
+                     "       log_to_kafka boundary LOG_DIR OFFSET\n");
         return 2;
     } catch (const ToteError& e) {
         std::fprintf(stderr, "log_to_kafka: %s\n", e.what());

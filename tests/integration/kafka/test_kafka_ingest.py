@@ -188,7 +188,13 @@ def main():
         # -- a topic filled while `--follow` reads it, killed twice mid-stream ---------------
         topic2 = "tote_it.follow"
         consumer2 = f"kafka:{topic2}:0"
-        bounds = [0, n * 2 // 5, n * 7 // 10, n * 17 // 20, n]
+        # A live topic ends between transactions once Debezium has written one whole: --follow
+        # commits only at such a boundary (a transaction lands once its END gives its commit
+        # position), so the parts end at the first boundary after each cut.
+        def boundary(offset):
+            return int(run([LOG_TO_KAFKA, "boundary", log_dir, str(offset)])[0].stdout.strip())
+        bounds = [0, boundary(n * 2 // 5), boundary(n * 7 // 10), boundary(n * 17 // 20), n]
+        check(0 < bounds[1] < bounds[2] < bounds[3] < n, f"the parts end between transactions {bounds}")
         k2 = Tote(TOTE, k2_dir)
         follow = ["ingest", "--kafka-brokers", brokers, "--kafka-topic", topic2, "--follow",
                   "--batch", "2000"]

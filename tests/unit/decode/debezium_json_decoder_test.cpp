@@ -37,7 +37,7 @@ std::string envelope(
            op + R"("})";
 }
 
-TEST(DebeziumJsonDecoder, PrimaryKeyUpdateIsDeleteTombstoneCreateWithDistinctVersions) {
+TEST(DebeziumJsonDecoder, PrimaryKeyUpdateIsDeleteTombstoneCreateOfTwoKeys) {
     DebeziumJsonDecoder d;
     auto res = decode_all(d, read_capture("debezium/b2_pk_update.jsonl"));
     ASSERT_EQ(res.size(), 5u);
@@ -54,14 +54,16 @@ TEST(DebeziumJsonDecoder, PrimaryKeyUpdateIsDeleteTombstoneCreateWithDistinctVer
     EXPECT_EQ(create.source.lsn, 26465624u);
     EXPECT_EQ(del.source.total_order, 1u);
     EXPECT_EQ(create.source.total_order, 2u);
-    EXPECT_NE(del.version, create.version);
-    EXPECT_LT(del.version, create.version);
+    // One WAL record, two rows: the delete of the old key and the create of the new one share
+    // the version of their LSN (distinct keys, so they never compete).
+    EXPECT_EQ(del.version, make_version(26465624u, VersionRank::Change));
+    EXPECT_EQ(create.version, del.version);
     EXPECT_TRUE(del.before.has_value());
     EXPECT_FALSE(del.after.has_value());
     EXPECT_EQ(value_of(create.after, "odds"), Value(dec(19100, 4)));
 }
 
-TEST(DebeziumJsonDecoder, SnapshotVersionsRankBelowStreamedChanges) {
+TEST(DebeziumJsonDecoder, SnapshotVersionsRankByTheSnapshotsPosition) {
     DebeziumJsonDecoder d;
     auto snap = decode_all(d, read_capture("debezium/a_snapshot.jsonl"));
     auto streamed = decode_all(d, read_capture("debezium/b_single_row.jsonl"));
@@ -77,12 +79,18 @@ TEST(DebeziumJsonDecoder, SnapshotVersionsRankBelowStreamedChanges) {
         EXPECT_TRUE(e.source.snapshot);  // first, true, last, *_in_data_collection
         EXPECT_EQ(e.source.lsn, 26465072u);
         EXPECT_EQ(e.source.total_order, 0u);
-        EXPECT_LT(e.version, lowest_streamed);
+        EXPECT_EQ(e.version, make_version(26465072u, VersionRank::SnapshotRead));
+        EXPECT_LT(e.version, lowest_streamed);  // streamed after the snapshot
     }
-    // A snapshot read ranks below a streamed change even with a higher LSN.
+    // Only the last read of each table ends it (last_in_data_collection, or last).
+    std::vector<std::string> ends;
+    for (const auto& r : snap)
+        if (change(r).source.snapshot_table_end) ends.push_back(change(r).table);
+    EXPECT_EQ(ends, (std::vector<std::string>{"players", "wallet_tx", "bets", "bet_legs"}));
+    // A snapshot read ranks by its position: above a change before it, below one after it.
     SourcePosition s{.lsn = 1000, .snapshot = true};
-    SourcePosition c{.lsn = 1, .snapshot = false};
-    EXPECT_LT(*pack_version(s), *pack_version(c));
+    EXPECT_GT(pack_version(s), pack_version(SourcePosition{.lsn = 992}));
+    EXPECT_LT(pack_version(s), pack_version(SourcePosition{.lsn = 1000}));
 }
 
 TEST(DebeziumJsonDecoder, ToastPlaceholderBecomesUnavailable) {
@@ -101,7 +109,7 @@ TEST(DebeziumJsonDecoder, ToastPlaceholderBecomesUnavailable) {
     EXPECT_TRUE(std::holds_alternative<std::string>(value_of(insert.after, "note")));
 }
 
-TEST(DebeziumJsonDecoder, TruncateHasEmptyKeyAndDistinctVersionsPerTable) {
+TEST(DebeziumJsonDecoder, TruncateHasEmptyKeyAndTheTruncateRank) {
     DebeziumJsonDecoder d;
     auto res = decode_all(d, read_capture("debezium/f_truncate.jsonl"));
     const auto& t1 = change(res[4]);
@@ -116,7 +124,14 @@ TEST(DebeziumJsonDecoder, TruncateHasEmptyKeyAndDistinctVersionsPerTable) {
     EXPECT_EQ(b.table, "bet_legs");
     EXPECT_EQ(a.source.lsn, b.source.lsn);
     EXPECT_EQ(a.source.tx_id, b.source.tx_id);
-    EXPECT_NE(a.version, b.version);
+    // One TRUNCATE of two tables: one position, one marker per table.
+    EXPECT_EQ(a.version, make_version(a.source.lsn, VersionRank::Truncate));
+    EXPECT_EQ(b.version, a.version);
+    // END carries the commit LSN, which the transaction's versions take
+    // (core/commit_versions.h).
+    const auto& end = std::get<TxMarker>(res[9]);
+    EXPECT_FALSE(end.begin);
+    EXPECT_EQ(end.lsn, 26489528u);
 }
 
 TEST(DebeziumJsonDecoder, BeginEndMarkers) {
@@ -132,7 +147,10 @@ TEST(DebeziumJsonDecoder, BeginEndMarkers) {
     EXPECT_FALSE(end.begin);
     EXPECT_EQ(end.tx_id, 741u);
     EXPECT_EQ(end.event_count, 5u);
+    EXPECT_EQ(begin.lsn, 26465864u);  // BEGIN's id: the first change's LSN
+    EXPECT_EQ(end.lsn, 26466680u);    // END's id: the commit LSN, after every change
     for (size_t i = 1; i <= 5; ++i) {
+        EXPECT_LT(change(res[i]).source.lsn, end.lsn);
         EXPECT_EQ(change(res[i]).source.tx_id, 741u);
         EXPECT_EQ(change(res[i]).source.total_order, i);
     }
@@ -256,7 +274,7 @@ TEST(DebeziumJsonDecoder, CanonicalKey) {
     EXPECT_EQ(e.source.total_order, 3u);
     EXPECT_EQ(e.source.commit_ts_ms, 1000);
     EXPECT_FALSE(e.source.snapshot);
-    EXPECT_EQ(e.version, *pack_version(e.source));
+    EXPECT_EQ(e.version, pack_version(e.source));
 }
 
 TEST(DebeziumJsonDecoder, InferredTypesWithoutSchema) {
@@ -336,11 +354,12 @@ TEST(DebeziumJsonDecoder, MalformedInputsGiveSpecificReasons) {
     EXPECT_EQ(reason(key, envelope("c", R"({"id":1})",
                                    R"({"table":"t","lsn":1,"ts_ms":1,"snapshot":"maybe"})")),
               "source.snapshot has the unknown value 'maybe'");
-    EXPECT_EQ(reason(key, envelope("c", R"({"id":1})",
-                                   R"({"table":"t","lsn":140737488355328,"ts_ms":1})")),
-              "source.lsn 140737488355328 (8000/0) is above the packable limit 2^47-1 of the row "
-              "version: see src/core/source_position.h");
     EXPECT_EQ(reason(std::nullopt, good), "key missing: op c needs the row key");
+    // Any 64-bit LSN packs (layout 1 dead-lettered those above 2^47-1).
+    auto high = d.decode(record(
+        "p.public.t", key,
+        envelope("c", R"({"id":1})", R"({"table":"t","lsn":18446744073709551608,"ts_ms":1})")));
+    EXPECT_EQ(change(high).version, ~uint64_t{0} - 3);
     EXPECT_EQ(reason("{id:5", good).rfind("key is not valid JSON", 0), 0u);
     EXPECT_EQ(reason("5", good), "key is an integer, expected an object");
     EXPECT_EQ(reason(key, envelope("c", "7")), "after is an integer, expected an object");

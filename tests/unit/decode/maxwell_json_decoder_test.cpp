@@ -36,7 +36,8 @@ TEST(MaxwellJsonDecoder, InsertWithExactDecimalAndPosition) {
     EXPECT_EQ(e.source.total_order, 1u);
     EXPECT_EQ(e.source.commit_ts_ms, 1700000000000);
     EXPECT_FALSE(e.source.snapshot);
-    EXPECT_EQ(e.version, *pack_version(e.source));
+    // file 3, offset 1234, xoffset+1, rank Change (core/source_position.h).
+    EXPECT_EQ(e.version, (((((uint64_t{3} << 32) | 1234) << 12) | 1) << 3) | 4);
     EXPECT_EQ(to_string(std::get<Decimal>(value_of(e.after, "stake"))), "1234567890123456.78");
     EXPECT_EQ(value_of(e.after, "odds"), Value(1.5));
     EXPECT_FALSE(e.before.has_value());
@@ -108,9 +109,9 @@ TEST(MaxwellJsonDecoder, Failures) {
         "position 'nonsense' is not <binlog file>.<number>:<offset>");
     EXPECT_EQ(
         reason(
-            R"({"database":"db","table":"t","type":"insert","ts":1,"position":"b.99999:1","data":{"id":1}})"),
-        "position 'b.99999:1': binlog file number 99999 is above 32767 and cannot be packed into "
-        "the row version");
+            R"({"database":"db","table":"t","type":"insert","ts":1,"position":"b.999999:1","data":{"id":1}})"),
+        "position 'b.999999:1': binlog file number 999999 is above 131071 and cannot be packed "
+        "into the row version");
     EXPECT_EQ(reason(R"({"database":"db","table":"t","type":"upsert","ts":1})"),
               "unknown type 'upsert' (expected insert, update, delete, bootstrap-insert, "
               "bootstrap-start or bootstrap-complete)");

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/source_position.h"
 #include "model/betting_mapping.h"
 #include "transform/facts/fx_conversion.h"
 #include "transform/facts/key_text.h"
@@ -11,6 +12,8 @@ namespace tote::facts {
 namespace {
 
 using model::EntityKind;
+using tote::make_version;
+using tote::VersionRank;
 
 TEST(KeyText, ReadsIntegersAndText) {
     EXPECT_EQ(KeyText::integer("{\"bet_id\":5,\"leg_no\":12}", "leg_no"), 12);
@@ -104,6 +107,39 @@ TEST(DimensionState, TruncateClearsTheEntity) {
     EXPECT_EQ(d.player(8), nullptr);
     ASSERT_NE(d.sport(1), nullptr);
     EXPECT_EQ(d.sport(1)->row.name, "Football");
+}
+
+// issue 12, point 3: a complete re-snapshot at S reads players 7 and 9 (at S, rank
+// SnapshotRead); player 8, not read, was deleted while nothing watched. Player 10, created by
+// a transaction committed after S, stays.
+TEST(DimensionState, ACompleteSnapshotRemovesTheRowsItDidNotRead) {
+    DimensionState d(model::BettingMapping::simulator_default());
+    auto player = [](int64_t id, std::string country) {
+        return model::Player{id, std::move(country),         "NGN", model::Channel::Web,
+                             0,  model::PlayerStatus::Active};
+    };
+    const uint64_t s = 8000;
+    d.apply(player(7, "NG"), make_version(1000, VersionRank::Change));
+    d.apply(player(8, "NG"), make_version(1100, VersionRank::Change));
+    d.apply(player(9, "NG"), make_version(1200, VersionRank::Change));
+    d.apply(player(10, "KE"), make_version(s + 800, VersionRank::Change));
+    d.apply(model::Sport{1, "Football"}, make_version(1300, VersionRank::Change));
+    d.apply(player(7, "GH"), make_version(s, VersionRank::SnapshotRead));
+    d.apply(player(9, "NG"), make_version(s, VersionRank::SnapshotRead));
+    EXPECT_EQ(d.remove_older(EntityKind::Player, make_version(s, VersionRank::SnapshotBoundary)),
+              (std::vector<DimKey>{{EntityKind::Player, 8, {}}}));
+    EXPECT_EQ(d.player(8), nullptr);
+    ASSERT_NE(d.player(7), nullptr);
+    EXPECT_EQ(d.player(7)->row.country, "GH");  // the re-snapshot corrected it
+    EXPECT_NE(d.player(9), nullptr);
+    EXPECT_NE(d.player(10), nullptr);
+    EXPECT_NE(d.sport(1), nullptr);  // another entity: untouched
+    // A re-delivery of an older change cannot bring player 8 back, nor add an unseen one.
+    EXPECT_EQ(d.apply(player(8, "NG"), make_version(1100, VersionRank::Change)), std::nullopt);
+    EXPECT_EQ(d.apply(player(11, "NG"), make_version(1400, VersionRank::Change)), std::nullopt);
+    // A second boundary at the same position removes nothing more.
+    EXPECT_TRUE(
+        d.remove_older(EntityKind::Player, make_version(s, VersionRank::SnapshotBoundary)).empty());
 }
 
 // issue 12, case 4: a deleted row keeps its delete's version (a tombstone), a truncate the

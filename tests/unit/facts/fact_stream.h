@@ -159,7 +159,7 @@ public:
             c.source.tx_id = t.tx_id;
             c.source.total_order = order++;
             c.source.commit_ts_ms = 1'793'534'400'000;
-            c.version = *pack_version(c.source);
+            c.version = pack_version(c.source);
             ++offset_;
         }
         t.last_offset = offset_++;  // END

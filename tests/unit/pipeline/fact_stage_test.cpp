@@ -122,7 +122,7 @@ public:
         c.source.lsn = 0x5000;
         c.source.snapshot = true;
         c.source.commit_ts_ms = 1'793'534'400'000;
-        c.version = *pack_version(c.source);
+        c.version = pack_version(c.source);
         stage_.add(DecodeResult{std::move(c)}, Offset{offset_++});
     }
 

@@ -218,5 +218,53 @@ TEST(IngestPipeline, SyncsTheSourceBeforeEachPosition) {
     EXPECT_TRUE(unsynced.synced_through.empty());
 }
 
+// Records in transactions of five: BEGIN, three changes (player 10t twice, player 10t+1), END
+// with the commit LSN.
+class TransactionDecoder : public Decoder {
+public:
+    DecodeResult decode(const LogRecord& r) override {
+        const int64_t o = r.offset.value;
+        const uint64_t tx = static_cast<uint64_t>(o / 5) + 1;
+        const int64_t k = o % 5;
+        if (k == 0) return TxMarker{true, tx, 0, 0, tx * 1000};
+        if (k == 4) return TxMarker{false, tx, 3, 0, tx * 1000 + 64};
+        ChangeEvent e;
+        e.table = "players";
+        e.op = k == 1 ? Op::Create : Op::Update;
+        const int64_t id = static_cast<int64_t>(tx) * 10 + (k == 3 ? 1 : 0);
+        e.key = "{\"id\":" + std::to_string(id) + "}";
+        e.source = SourcePosition{.lsn = tx * 1000 + 8 * static_cast<uint64_t>(k),
+                                  .tx_id = tx,
+                                  .total_order = static_cast<uint64_t>(k)};
+        e.version = pack_version(e.source);
+        RowImage img;
+        img.fields = {Field{"id", ColumnType{ColumnKind::Int64, 0}, id}};
+        e.after = img;
+        return e;
+    }
+};
+
+// issue 12, point 3: a transaction lands once its END gives the commit position, so a commit
+// (the warehouse's resume position) is only ever taken between transactions: a batch due inside
+// one reads on to its END. A finite input that ends inside a transaction lands what it read.
+TEST(IngestPipeline, CommitsOnlyBetweenTransactions) {
+    FakeConnection conn;
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    VectorSource source(23);  // ends after BEGIN and two changes of the fifth transaction
+    TransactionDecoder decoder;
+    IngestConfig config;
+    config.batch_records = 2;
+    config.commit_interval = std::chrono::hours(1);
+    IngestPipeline pipeline(source, decoder, writer, config);
+    std::atomic<bool> stop{false};
+    std::vector<int64_t> commits;
+    IngestProgress p =
+        pipeline.run(stop, [&](const IngestProgress& q) { commits.push_back(q.next_offset); });
+    EXPECT_EQ(commits, (std::vector<int64_t>{5, 10, 15, 20, 23}));
+    EXPECT_EQ(p.records, 23u);
+    EXPECT_EQ(p.changes, 4u * 3u + 2u);  // every change landed, the unfinished two included
+    EXPECT_EQ(p.durable_offset, 23);
+}
+
 }  // namespace
 }  // namespace tote

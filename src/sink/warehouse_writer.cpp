@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "sink/fact_writer.h"
 #include "sink/landing_table.h"
 #include "sink/migrator.h"
 #include "sink/row_binary_writer.h"
@@ -32,11 +33,6 @@ constexpr std::string_view kTransactionColumns =
     "offset Int64";
 constexpr std::string_view kTruncateColumns =
     "table_name String, version UInt64, lsn UInt64, tx_id UInt64, ts_ms Int64, offset Int64";
-// The fact stage's etl_log (migration 2; FactWriter::etl_log_columns()): the landing reports a
-// declared type change there as rule landing_type_changed.
-constexpr std::string_view kEtlLogColumns =
-    "rule String, severity String, entity String, entity_key String, version UInt64, "
-    "log_offset Int64, details String";
 constexpr std::string_view kOffsetColumns =
     "consumer String, next_offset Int64, byte_position Int64, version UInt64";
 
@@ -268,14 +264,16 @@ struct WarehouseWriter::State {
                 "; tote keeps the landed column: values that fit it still land "
                 "(a decimal only when its rescale is exact), the others go to _dead_letters "
                 "(stage land); see docs/operations.md, \"A column's type changed in the source\"";
-            auto& w = landing_log.rows;
-            w.string("landing_type_changed");
-            w.string("warning");
-            w.string(land);
-            w.string(c.column);
-            w.uint64(change.version);
-            w.int64(record.offset.value);
-            w.string(details);
+            // In the fact stage's etl_log, encoded as FactWriter does (never provisional).
+            facts::EtlLogEntry entry;
+            entry.rule = "landing_type_changed";
+            entry.severity = "warning";
+            entry.entity = land;
+            entry.entity_key = c.column;
+            entry.version = change.version;
+            entry.log_offset = record.offset.value;
+            entry.details = details;
+            FactWriter::encode(entry, landing_log.rows);
             ++landing_log.count;
             stats.notes.push_back("landing_type_changed: " + details);
         }
@@ -408,7 +406,7 @@ void WarehouseWriter::commit_async(const LogPosition& through) {
     s.take(s.dead_letters, "_dead_letters", kDeadLetterColumns, work);
     s.take(s.transactions, "_transactions", kTransactionColumns, work);
     s.take(s.truncates, "_truncates", kTruncateColumns, work);
-    s.take(s.landing_log, "etl_log", kEtlLogColumns, work);
+    s.take(s.landing_log, "etl_log", FactWriter::etl_log_columns(), work);
     for (auto& e : s.extra)
         work.push_back({std::move(e.table), std::move(e.columns), std::move(e.rows)});
     s.extra.clear();

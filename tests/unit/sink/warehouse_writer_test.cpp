@@ -129,7 +129,7 @@ TEST(WarehouseWriter, DeclaredTypeChangeIsReportedOnceInEtlLog) {
     ASSERT_NE(log, nullptr);
     EXPECT_EQ(log->columns,
               "rule String, severity String, entity String, entity_key String, version UInt64, "
-              "log_offset Int64, details String");
+              "log_offset Int64, details String, provisional UInt8, retracted UInt8");
     EXPECT_NE(log->rows.find("landing_type_changed"), std::string::npos);
     EXPECT_EQ(log->rows.find("landing_type_changed", log->rows.find("landing_type_changed") + 1),
               std::string::npos);  // one row

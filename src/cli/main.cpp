@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
                    "Use a ClickHouse server over HTTP (e.g. http://127.0.0.1:8123) instead of the "
                    "embedded engine");
     app.add_option("--database", ctx.database, "Warehouse database")->capture_default_str();
+    app.add_option("--clickhouse-compression", ctx.clickhouse_compression,
+                   "Compress inserts to a ClickHouse server: gzip, none, or auto (gzip unless the "
+                   "server is on loopback)")
+        ->check(CLI::IsMember({"auto", "gzip", "none"}))
+        ->capture_default_str();
 
     // Every command, registered in one place.
     add_demo_command(app, ctx);

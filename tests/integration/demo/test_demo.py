@@ -157,7 +157,8 @@ def main():
               and lines[0]["ts"].endswith("Z"),
               f"--log-format json writes the error as one JSON object ({res.stderr.strip()[:200]})")
 
-        again = tote.run("demo", "--duration", "3", "--view-every", "0")
+        # Long enough for the simulator to resume its state and go on, on a loaded machine too.
+        again = tote.run("demo", "--duration", "8", "--view-every", "0")
         check("demo stopped" in again.stdout, "a second run starts on the same data folder")
         second = tote.ground_truth()["log_offset"]
         check(second > first, f"the second run continues the log ({first} -> {second})")

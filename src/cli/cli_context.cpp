@@ -59,6 +59,8 @@ std::string CliContext::tote_command(std::string_view args) const {
     out += shell_quote(std::filesystem::absolute(data_dir).lexically_normal().string());
     if (!clickhouse_url.empty()) out += " --clickhouse-url " + shell_quote(clickhouse_url);
     if (database != "tote") out += " --database " + shell_quote(database);
+    if (!clickhouse_url.empty() && clickhouse_compression != "auto")
+        out += " --clickhouse-compression " + shell_quote(clickhouse_compression);
     if (!args.empty()) {
         out += ' ';
         out += args;
@@ -103,14 +105,21 @@ std::optional<RunningApi> running_api(const CliContext& ctx) {
     }
 }
 
+static std::unique_ptr<HttpClickHouse> server_connection(const CliContext& ctx) {
+    HttpClickHouseConfig c;
+    c.url = ctx.clickhouse_url;
+    c.gzip_inserts = gzip_inserts_for(ctx.clickhouse_compression, ctx.clickhouse_url);
+    return std::make_unique<HttpClickHouse>(c);
+}
+
 std::unique_ptr<ClickHouseConnection> open_for_reading(const CliContext& ctx, bool write) {
-    if (!ctx.clickhouse_url.empty()) return std::make_unique<HttpClickHouse>(ctx.clickhouse_url);
+    if (!ctx.clickhouse_url.empty()) return server_connection(ctx);
     if (auto api = running_api(ctx)) return api_connection(*api, write);
     return std::make_unique<EmbeddedClickHouse>(ctx.warehouse_dir());
 }
 
 std::unique_ptr<ClickHouseConnection> open_for_writing(const CliContext& ctx) {
-    if (!ctx.clickhouse_url.empty()) return std::make_unique<HttpClickHouse>(ctx.clickhouse_url);
+    if (!ctx.clickhouse_url.empty()) return server_connection(ctx);
     return std::make_unique<EmbeddedClickHouse>(ctx.warehouse_dir());
 }
 

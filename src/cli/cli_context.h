@@ -16,6 +16,8 @@ struct CliContext {
     std::string data_dir = "var/tote";  // --data-dir
     std::string clickhouse_url;         // --clickhouse-url: a ClickHouse server instead of embedded
     std::string database = "tote";      // --database
+    // --clickhouse-compression: gzip insert bodies to a server (auto: unless it is on loopback)
+    std::string clickhouse_compression = "auto";
 
     std::filesystem::path log_dir() const { return std::filesystem::path(data_dir) / "log"; }
     std::filesystem::path warehouse_dir() const {

@@ -11,6 +11,7 @@
 #include "cli/simulator_options.h"
 #include "cli/text_table.h"
 #include "cli/warehouse_session.h"
+#include "core/log.h"
 #include "model/currency.h"
 #include "pipeline/ingest_job.h"
 #include "pipeline/simulation_runner.h"
@@ -200,7 +201,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                                      session.connection().query(kLiveView, "TabSeparated"))
                               << std::flush;
                 } catch (const std::exception& e) {
-                    fmt::print(stderr, "live view: {}\n", e.what());
+                    Log::warn("demo", std::string("live view: ") + e.what());
                 }
             }
             if (opts->duration_s > 0 && elapsed >= opts->duration_s) break;

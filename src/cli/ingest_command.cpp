@@ -6,6 +6,7 @@
 #include "cli/ingest_status_text.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
+#include "core/log.h"
 #include "pipeline/ingest_job.h"
 
 namespace tote {
@@ -129,23 +130,57 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         const bool facts = job.builds_facts();
         ProgressLine line;
         bool restore_told = false;
-        size_t notes_told = 0;  // landing notes (declared type changes) printed so far
+        IngestProgress logged;  // what was logged already
+        Log::info("ingest", "starting as consumer " + consumer, {{"consumer", consumer}});
+        size_t notes_told = 0;  // landing notes (declared type changes) logged so far
         auto tell_notes = [&](const IngestProgress& p) {
             if (p.landing_notes.size() <= notes_told) return;
             line.finish();
             for (; notes_told < p.landing_notes.size(); ++notes_told)
-                fmt::print(stderr, "ingest: {}\n", p.landing_notes[notes_told]);
+                Log::warn("ingest", p.landing_notes[notes_told]);
         };
         auto done = job.run(
             g_stop_requested,
             [&](const IngestProgress& p) {
                 session.set_progress(p);
+                // Log lines for what an operator watches (docs/operations.md, "Logs").
+                if (p.retries > logged.retries) {
+                    Log::warn("ingest",
+                              fmt::format("retrying after a transient error ({} so far): {}",
+                                          p.retries, p.last_retry_error),
+                              {{"consumer", consumer}, {"retries", std::to_string(p.retries)}});
+                    logged.retries = p.retries;
+                }
+                if (p.checkpoints_written > logged.checkpoints_written) {
+                    Log::info("ingest",
+                              fmt::format("checkpoint written at offset {}",
+                                          with_commas(static_cast<uint64_t>(
+                                              std::max<int64_t>(p.last_checkpoint_offset, 0)))),
+                              {{"consumer", consumer},
+                               {"offset", std::to_string(p.last_checkpoint_offset)}});
+                    logged.checkpoints_written = p.checkpoints_written;
+                }
+                if (!p.last_checkpoint_error.empty() &&
+                    p.last_checkpoint_error != logged.last_checkpoint_error) {
+                    Log::warn("ingest", "checkpoint failed: " + p.last_checkpoint_error,
+                              {{"consumer", consumer}});
+                    logged.last_checkpoint_error = p.last_checkpoint_error;
+                }
+                if (p.commits > logged.commits && Log::enabled(LogLevel::Debug)) {
+                    Log::debug("ingest",
+                               fmt::format("commit to offset {}: {} changes, {} dead letters",
+                                           p.next_offset, p.changes, p.dead_letters),
+                               {{"consumer", consumer},
+                                {"offset", std::to_string(p.next_offset)},
+                                {"changes", std::to_string(p.changes)},
+                                {"dead_letters", std::to_string(p.dead_letters)}});
+                    logged.commits = p.commits;
+                }
                 if (p.phase == IngestPhase::Restoring) {
                     if (!restore_told) {  // once, before the replay
                         restore_told = true;
                         line.finish();
-                        for (const auto& note : p.restore_notes)
-                            fmt::print(stderr, "ingest: {}\n", note);
+                        for (const auto& note : p.restore_notes) Log::warn("ingest", note);
                         if (p.restored_checkpoint_offset >= 0)
                             fmt::print(
                                 "ingest: restored checkpoint at offset {} ({:.1f} MB) in {:.1f} "

@@ -1,4 +1,5 @@
 #include "cli/warehouse_session.h"
+#include "core/log.h"
 
 #include <fmt/format.h>
 
@@ -60,7 +61,8 @@ void WarehouseSession::start_api(int port, const std::function<void(ApiServer&)>
     tmp += ".tmp";
     std::ofstream(tmp) << url << "\n";
     std::filesystem::rename(tmp, ctx_.api_url_path());
-    fmt::print(stderr, "tote: warehouse API on {} (tote query/reconcile use it)\n", url);
+    Log::info("tote", fmt::format("warehouse API on {} (tote query/reconcile use it)", url),
+              {{"url", url}});
 }
 
 WarehouseSession::~WarehouseSession() {

@@ -1,5 +1,7 @@
 #include "sink/http_clickhouse.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -69,7 +71,48 @@ void curl_global_once() {
     (void)done;
 }
 
+// head + body as one gzip member (zlib level 1: fast; RowBinary of landing rows shrinks ~4x).
+std::string gzip(std::string_view head, std::string_view body) {
+    z_stream z{};
+    if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw ToteError(ErrorClass::Fatal, "zlib could not start a gzip stream");
+    std::string out;
+    out.resize(deflateBound(&z, static_cast<uLong>(head.size() + body.size())) + 64);
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    auto feed = [&](std::string_view part, int flush) {
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(part.data()));
+        z.avail_in = static_cast<uInt>(part.size());
+        return deflate(&z, flush);
+    };
+    const int rc1 = feed(head, Z_NO_FLUSH);
+    const int rc2 = feed(body, Z_FINISH);
+    const size_t written = z.total_out;
+    deflateEnd(&z);
+    if (rc1 != Z_OK || rc2 != Z_STREAM_END)
+        throw ToteError(ErrorClass::Fatal, "zlib could not compress an insert of " +
+                                               std::to_string(head.size() + body.size()) +
+                                               " bytes");
+    out.resize(written);
+    return out;
+}
+
+bool loopback_host(std::string_view url) {
+    if (auto scheme = url.find("://"); scheme != std::string_view::npos)
+        url.remove_prefix(scheme + 3);
+    if (auto at = url.find('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+    return url.starts_with("127.") || url.starts_with("localhost") || url.starts_with("[::1]");
+}
+
 }  // namespace
+
+bool gzip_inserts_for(std::string_view setting, std::string_view url) {
+    if (setting == "gzip") return true;
+    if (setting == "none") return false;
+    if (setting == "auto") return !loopback_host(url);
+    throw ToteError(ErrorClass::Fatal, "insert compression '" + std::string(setting) +
+                                           "' is not one of auto, gzip, none");
+}
 
 HttpClickHouse::HttpClickHouse(HttpClickHouseConfig config) : config_(std::move(config)) {
     curl_global_once();
@@ -95,7 +138,14 @@ std::string HttpClickHouse::url_encode(std::string_view text) {
 }
 
 std::string HttpClickHouse::post_locked(const std::string& url_query, std::string_view head,
-                                        std::string_view body, std::string_view statement) {
+                                        std::string_view body, std::string_view statement,
+                                        bool compress) {
+    std::string compressed;
+    if (compress) {
+        compressed = gzip(head, body);
+        head = compressed;
+        body = {};
+    }
     CURL* c = curl_.get();
     curl_easy_reset(c);
     std::string url = config_.url + "/?" + url_query;
@@ -104,7 +154,8 @@ std::string HttpClickHouse::post_locked(const std::string& url_query, std::strin
     Slist headers(curl_slist_append(nullptr, "Content-Type: application/octet-stream"));
     if (!headers) throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
     // No "Expect: 100-continue" round trip before a large body.
-    if (!curl_slist_append(headers.get(), "Expect:"))
+    if (!curl_slist_append(headers.get(), "Expect:") ||
+        (compress && !curl_slist_append(headers.get(), "Content-Encoding: gzip")))
         throw ToteError(ErrorClass::Fatal, "libcurl could not allocate headers");
     if (!config_.user.empty()) {
         curl_slist* h =
@@ -174,7 +225,7 @@ void HttpClickHouse::insert_row_binary(std::string_view database_table, std::str
     sql += format_column_names(parse_column_list(columns));
     sql += ") FORMAT RowBinary\n";  // the rows start after this one newline
     std::lock_guard lock(mutex_);
-    post_locked("", sql, rows, sql);
+    post_locked("", sql, rows, sql, config_.gzip_inserts);
 }
 
 std::string HttpClickHouse::server_version() {

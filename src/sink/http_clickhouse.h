@@ -5,6 +5,8 @@
 // Statements travel in the request body, never in the URL: 18.16 answers HTTP 400 with an empty
 // body once a URL passes about 16 KB (an insert into a wide table names every column).
 //
+// Inserts are RowBinary; with gzip_inserts their bodies are compressed.
+//
 // Errors: connection refused, timeouts, resets and HTTP 502/503/504 are Retriable; an
 // exception from the server ("Code: N, ...", HTTP 400/404/500) is Fatal unless N is a
 // busy/overload code (see classify_clickhouse_code); messages include the server's text.
@@ -28,7 +30,15 @@ struct HttpClickHouseConfig {
     // Appended to every request's URL query (already encoded), e.g. "tote_write=1" for a tote
     // process's local API.
     std::string extra_params;
+    // Insert bodies (the statement and its RowBinary rows) gzip-compressed (zlib level 1,
+    // `Content-Encoding: gzip`, which 18.16 and current servers decompress). Worth it across a
+    // network; on loopback it only costs CPU (docs/benchmarks.md). See compression_for_url.
+    bool gzip_inserts = false;
 };
+
+// "auto": gzip unless the URL's host is loopback (127.x, localhost, [::1]); "gzip"; "none".
+// Throws a Fatal ToteError for anything else.
+bool gzip_inserts_for(std::string_view setting, std::string_view url);
 
 class HttpClickHouse final : public ClickHouseConnection {
 public:
@@ -56,7 +66,7 @@ private:
     // POSTs `head` followed by `body` (sent as one request body without copying them together)
     // to url_query (already encoded); the caller holds mutex_. Throws on failure.
     std::string post_locked(const std::string& url_query, std::string_view head,
-                            std::string_view body, std::string_view statement);
+                            std::string_view body, std::string_view statement, bool gzip = false);
     std::string url_encode(std::string_view text);
 
     HttpClickHouseConfig config_;

@@ -149,8 +149,16 @@ def main():
         check(not os.path.exists(api_file) and not os.path.exists(os.path.join(data, "api.token")),
               "api.url and api.token are removed on exit")
         first = tote.ground_truth()["log_offset"]
+        # Logs as JSON lines (--log-format json): an error is one object with its level and class.
+        res = tote.run("--log-format", "json", "query", "SELECT * FROM tote.no_such_table", check=False)
+        lines = [json.loads(l) for l in res.stderr.splitlines() if l.startswith("{")]
+        check(res.returncode != 0 and len(lines) == 1 and lines[0]["level"] == "error"
+              and lines[0]["class"] == "fatal" and "no_such_table" in lines[0]["msg"]
+              and lines[0]["ts"].endswith("Z"),
+              f"--log-format json writes the error as one JSON object ({res.stderr.strip()[:200]})")
 
-        again = tote.run("demo", "--duration", "3", "--view-every", "0")
+        # Long enough for the simulator to resume its state and go on, on a loaded machine too.
+        again = tote.run("demo", "--duration", "8", "--view-every", "0")
         check("demo stopped" in again.stdout, "a second run starts on the same data folder")
         second = tote.ground_truth()["log_offset"]
         check(second > first, f"the second run continues the log ({first} -> {second})")

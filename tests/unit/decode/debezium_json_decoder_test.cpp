@@ -87,6 +87,15 @@ TEST(DebeziumJsonDecoder, SnapshotVersionsRankByTheSnapshotsPosition) {
     for (const auto& r : snap)
         if (change(r).source.snapshot_table_end) ends.push_back(change(r).table);
     EXPECT_EQ(ends, (std::vector<std::string>{"players", "wallet_tx", "bets", "bet_legs"}));
+    // An incremental snapshot never says where a table ends (it may be filtered): its reads
+    // only replace, they remove nothing.
+    std::string incremental = envelope(
+        "r", R"({"id":5,"name":"x"})",
+        R"({"table":"players","lsn":4096,"txId":7,"ts_ms":1000,"snapshot":"incremental"})");
+    const auto inc = d.decode(record("p.public.players", R"({"id":5})", incremental));
+    EXPECT_TRUE(change(inc).source.snapshot);
+    EXPECT_FALSE(change(inc).source.snapshot_table_end);
+    EXPECT_EQ(change(inc).version, make_version(4096, VersionRank::SnapshotRead));
     // A snapshot read ranks by its position: above a change before it, below one after it.
     SourcePosition s{.lsn = 1000, .snapshot = true};
     EXPECT_GT(pack_version(s), pack_version(SourcePosition{.lsn = 992}));

@@ -54,6 +54,11 @@ ChangeEvent event(std::string table, Op op, std::string key, SourcePosition pos,
     return e;
 }
 
+// A record whose bytes do not matter (the tests that build change events themselves).
+LogRecord plain_record(int64_t offset) {
+    return LogRecord{"t", Partition{0}, Offset{offset}, 0, std::string("k"), std::string("v"), {}};
+}
+
 std::vector<Input> scenario() {
     std::vector<Input> in;
     int64_t offset = 0;
@@ -280,27 +285,23 @@ TEST(SinkScenario, SameNamedTablesOfTwoSchemasLandApart) {
         return event(std::move(table), Op::Create, "{\"id\":1}", streamed(lsn, 900, 1),
                      std::move(fields));
     };
-    auto rec = [](int64_t offset) {
-        return LogRecord{"t", Partition{0}, Offset{offset}, 0, std::string("k"), std::string("v"),
-                         {}};
-    };
     {
         WarehouseWriter w(c, cfg);
         w.add_change(row("bets", 100, {{"id", kInt, int64_t{1}}, {"stake", kInt, int64_t{5}}}),
-                     rec(0));
+                     plain_record(0));
         w.add_change(
             row("sales.bets", 200, {{"id", kInt, int64_t{1}}, {"region", kStr, std::string("EU")}}),
-            rec(1));
-        w.add_change(row("public.a%2Eb", 300, {{"id", kInt, int64_t{1}}}), rec(2));
+            plain_record(1));
+        w.add_change(row("public.a%2Eb", 300, {{"id", kInt, int64_t{1}}}), plain_record(2));
         w.commit(LogPosition{3, 30});
     }
     {
         WarehouseWriter w(c, cfg);  // reads the landed tables back
         w.add_change(
             row("sales.bets", 400, {{"id", kInt, int64_t{1}}, {"region", kStr, std::string("US")}}),
-            rec(3));
+            plain_record(3));
         ChangeEvent trunc = event("sales.bets", Op::Truncate, "", streamed(500, 901, 1), {});
-        w.add_change(trunc, rec(4));
+        w.add_change(trunc, plain_record(4));
         w.commit(LogPosition{5, 50});
     }
     WarehouseReader r(c, db);
@@ -327,10 +328,6 @@ TEST(SinkScenario, AReSnapshotReplacesOlderRowsAndACompleteOneRemovesTheMissing)
     std::string db = fresh_database("resnapshot");
     WarehouseWriterConfig cfg;
     cfg.database = db;
-    auto rec = [](int64_t offset) {
-        return LogRecord{"t", Partition{0}, Offset{offset}, 0, std::string("k"), std::string("v"),
-                         {}};
-    };
     auto player = [](int64_t id, std::string name, SourcePosition pos, Op op = Op::Create) {
         return event("players", op, "{\"id\":" + std::to_string(id) + "}", pos,
                      {{"id", kInt, id}, {"name", kStr, std::move(name)}, {"vip", kBool, false}});
@@ -350,19 +347,19 @@ TEST(SinkScenario, AReSnapshotReplacesOlderRowsAndACompleteOneRemovesTheMissing)
     {
         WarehouseWriter w(c, cfg);
         int64_t off = 0;
-        w.add_change(player(1, "ann", streamed(1000, 10, 1)), rec(off++));
-        w.add_change(player(2, "bob", streamed(1100, 11, 1)), rec(off++));
-        w.add_change(player(3, "cy", streamed(1200, 12, 1)), rec(off++));
-        w.add_change(player(4, "dee", streamed(1300, 13, 1)), rec(off++));
+        w.add_change(player(1, "ann", streamed(1000, 10, 1)), plain_record(off++));
+        w.add_change(player(2, "bob", streamed(1100, 11, 1)), plain_record(off++));
+        w.add_change(player(3, "cy", streamed(1200, 12, 1)), plain_record(off++));
+        w.add_change(player(4, "dee", streamed(1300, 13, 1)), plain_record(off++));
         // An incremental snapshot at 2000 reads 1 only: it removes nothing.
-        w.add_change(read(1, "ann", 2000, false), rec(off++));
+        w.add_change(read(1, "ann", 2000, false), plain_record(off++));
         // The complete snapshot at 5000: reads 1 and 2, the last of them ends the table.
-        w.add_change(read(1, "anne", 5000, false), rec(off++));
-        w.add_change(read(2, "bob", 5000, true), rec(off++));
+        w.add_change(read(1, "anne", 5000, false), plain_record(off++));
+        w.add_change(read(2, "bob", 5000, true), plain_record(off++));
         // Then the stream: player 5's transaction, versioned by its commit at 6000.
         std::vector<ChangeEvent> tx{player(5, "eve", streamed(4000, 20, 1))};
         assign_commit_versions(tx, 6000);
-        w.add_change(tx[0], rec(off++));
+        w.add_change(tx[0], plain_record(off++));
         w.commit(LogPosition{off, off * 10});
     }
     const std::string live = "SELECT id, name FROM " + sql_table(db, "land_players") +
@@ -384,20 +381,17 @@ TEST(SinkScenario, SnapshotReadsAfterATruncateAreVisible) {
     std::string db = fresh_database("truncate_snapshot");
     WarehouseWriterConfig cfg;
     cfg.database = db;
-    auto rec = [](int64_t offset) {
-        return LogRecord{"t", Partition{0}, Offset{offset}, 0, std::string("k"), std::string("v"),
-                         {}};
-    };
     {
         WarehouseWriter w(c, cfg);
         w.add_change(event("players", Op::Create, "{\"id\":1}", streamed(1000, 10, 1),
                            {{"id", kInt, int64_t{1}}, {"name", kStr, std::string("ann")}}),
-                     rec(0));
-        w.add_change(event("players", Op::Truncate, "", streamed(2000, 11, 1), {}), rec(1));
+                     plain_record(0));
+        w.add_change(event("players", Op::Truncate, "", streamed(2000, 11, 1), {}),
+                     plain_record(1));
         SourcePosition snap{.lsn = 3000, .tx_id = 12, .snapshot = true, .commit_ts_ms = 1};
         w.add_change(event("players", Op::Read, "{\"id\":2}", snap,
                            {{"id", kInt, int64_t{2}}, {"name", kStr, std::string("bob")}}),
-                     rec(2));
+                     plain_record(2));
         w.commit(LogPosition{3, 30});
     }
     WarehouseReader r(c, db);

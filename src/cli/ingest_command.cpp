@@ -35,6 +35,9 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                   "Keep waiting for new records at the end of the log (stop with Ctrl-C)");
     cmd->add_option("--batch", opts->ingest.batch_records, "Records per commit at most")
         ->capture_default_str();
+    cmd->add_option("--max-record-bytes", opts->ingest.max_record_bytes,
+                    "A record larger than this (key + value bytes) is dead-lettered, not decoded")
+        ->capture_default_str();
     cmd->add_option("--batch-bytes", opts->ingest.batch_bytes,
                     "Bytes (keys + values) of the records per commit at most: bounds the memory "
                     "a batch of large rows takes")

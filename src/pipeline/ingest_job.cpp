@@ -37,6 +37,8 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
         for (const auto& m : config.decoder.money_columns) fingerprint += " money=" + m;
         for (const auto& s : config.decoder.decimal_scales) fingerprint += " scale=" + s;
         for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;
+        // Which records are too large to decode shapes the state as much as the decoder does.
+        fingerprint += " max_record_bytes=" + std::to_string(config.ingest.max_record_bytes);
         pipeline_->set_checkpoints(std::make_unique<CheckpointStore>(config.checkpoints.dir),
                                    config.checkpoints.every_records, std::move(fingerprint));
     }

@@ -180,15 +180,29 @@ void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& re
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
+std::string IngestPipeline::undecodable(const LogRecord& rec) const {
+    if (!rec.source_error.empty()) return rec.source_error;
+    const size_t size = (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0);
+    if (size > config_.max_record_bytes)
+        return "record of " + std::to_string(size) + " bytes (key and value) is above " +
+               "--max-record-bytes " + std::to_string(config_.max_record_bytes) +
+               ": not decoded; raise the limit if such rows are expected, then re-ingest "
+               "under a new --consumer to land them";
+    return {};
+}
+
 void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
     // The fact stage counts records from the start of the log: a source's own offsets need not
     // be one increasing sequence (a JSON-lines capture mixes topics and partitions).
     const Offset ordinal{fact_ordinal_++};
+    const bool skipped = !rec.source_error.empty() ||
+                         (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0) >
+                             config_.max_record_bytes;
     if (facts_->replaying()) {
         facts_->count_replayed();
-        if (rec.source_error.empty()) decoder_.decode_into(rec, decoded);
+        if (!skipped) decoder_.decode_into(rec, decoded);
     }
-    if (!rec.source_error.empty())
+    if (skipped)
         facts_->skip(ordinal);
     else
         facts_->add(decoded, ordinal);  // may leave reusable storage in `decoded`
@@ -328,8 +342,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         uncommitted_bytes += size;
         bytes_seen += size;
         ++records_seen;
-        if (!rec.source_error.empty()) {  // the source could not even read it
-            writer_.add_dead_letter(rec, "source", rec.source_error);
+        if (size > config_.max_record_bytes || !rec.source_error.empty()) {
+            // The source could not even read it, or it is too large to decode.
+            writer_.add_dead_letter(rec, "source", undecodable(rec));
             if (facts_) feed_facts(rec, result);
             return;
         }

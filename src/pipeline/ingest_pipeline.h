@@ -34,6 +34,10 @@ struct IngestConfig {
     // Before each commit, make the records it covers durable in the source (RecordSource::sync:
     // fdatasync of the embedded log), so the position is written only after them.
     bool sync_source = true;
+    // A record whose key and value together exceed this many bytes is not decoded: it goes to
+    // the dead-letter table with its raw bytes ("record of N bytes is above
+    // --max-record-bytes"), so one huge message can neither exhaust memory nor stop ingest.
+    size_t max_record_bytes = 64u << 20;
 };
 
 // What the pipeline is doing, for the progress line and `tote status`.
@@ -143,6 +147,9 @@ private:
     void fill_retry_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
     void feed_facts(const LogRecord& rec, DecodeResult& decoded);
+    // Why the record is not decoded (the source could not read it, or it is above
+    // max_record_bytes); empty when it is.
+    std::string undecodable(const LogRecord& rec) const;
 
     RecordSource& reader_;
     Decoder& decoder_;

@@ -8,6 +8,8 @@
 //   log_to_kafka verify LOG_DIR BROKERS TOPIC            the whole partition 0 == the log
 //   log_to_kafka delete-before BROKERS TOPIC OFFSET      delete partition 0's records below
 //                                                        OFFSET (as retention does)
+//   log_to_kafka produce-jsonl FILE BROKERS TOPIC        every record of a JSON-lines capture,
+//                                                        to a new topic, in file order
 //   log_to_kafka boundary LOG_DIR OFFSET                 print the first offset >= OFFSET
 //                                                        where no transaction is open (after an
 //                                                        END): a live topic ends there once a
@@ -25,6 +27,7 @@
 
 #include "core/error.h"
 #include "source/file_log_reader.h"
+#include "source/jsonl_file_source.h"
 #include "source/kafka_handles.h"
 #include "source/kafka_source.h"
 
@@ -78,6 +81,7 @@ bool create_topic(rd_kafka_t* rk, const std::string& topic) {
     rd_kafka_NewTopic_set_config(nt.get(), "retention.ms", "-1");
     rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", "-1");
     rd_kafka_NewTopic_set_config(nt.get(), "cleanup.policy", "delete");
+    rd_kafka_NewTopic_set_config(nt.get(), "max.message.bytes", "10485760");  // large records
     kafka::Queue q(rd_kafka_queue_new(rk));
     rd_kafka_NewTopic_t* topics[] = {nt.get()};
     rd_kafka_CreateTopics(rk, topics, 1, nullptr, q.get());
@@ -99,16 +103,36 @@ bool create_topic(rd_kafka_t* rk, const std::string& topic) {
     return true;
 }
 
+// Every record of a JSON-lines capture ({topic, key, value, timestamp_ms, ...} per line, as in
+// shared/real-debezium), numbered 0.. in file order: the Kafka offsets they must get.
+std::vector<LogRecord> read_jsonl(const std::string& path) {
+    JsonlFileSource source(path);
+    source.seek(LogPosition{});
+    std::vector<LogRecord> out;
+    while (source.poll(out, 65536) > 0) {
+    }
+    for (size_t i = 0; i < out.size(); ++i) out[i].offset = Offset{static_cast<int64_t>(i)};
+    return out;
+}
+
+int produce_records(const std::vector<LogRecord>& records, const std::string& brokers,
+                    const std::string& topic, bool create);
+
 int produce(const std::string& log, const std::string& brokers, const std::string& topic,
             int64_t from, int64_t to) {
-    const auto records = read_log(log, from, to);
+    return produce_records(read_log(log, from, to), brokers, topic, from == 0);
+}
+
+int produce_records(const std::vector<LogRecord>& records, const std::string& brokers,
+                    const std::string& topic, bool create) {
     Delivery d;
     kafka::Conf conf(rd_kafka_conf_new());
     char err[512];
     for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", brokers},
                         {"enable.idempotence", "true"},  // in order, once, even on retries
                         {"linger.ms", "20"},
-                        {"batch.size", "1000000"}}) {
+                        {"batch.size", "1000000"},
+                        {"message.max.bytes", "10000000"}}) {
         if (rd_kafka_conf_set(conf.get(), k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
             std::fprintf(stderr, "log_to_kafka: %s: %s\n", k, err);
             return 2;
@@ -122,7 +146,7 @@ int produce(const std::string& log, const std::string& brokers, const std::strin
         return 2;
     }
     (void)conf.release();
-    if (from == 0 && !create_topic(rk.get(), topic)) return 1;
+    if (create && !create_topic(rk.get(), topic)) return 1;
     uint64_t null_keys = 0, null_values = 0;
     for (const auto& r : records) {
         null_keys += !r.key;
@@ -271,6 +295,8 @@ int main(int argc, char** argv) {
         if (mode == "produce" && argc == 7)
             return produce(argv[2], argv[3], argv[4], std::stoll(argv[5]), std::stoll(argv[6]));
         if (mode == "verify" && argc == 5) return verify(argv[2], argv[3], argv[4]);
+        if (mode == "produce-jsonl" && argc == 5)
+            return produce_records(read_jsonl(argv[2]), argv[3], argv[4], true);
         if (mode == "boundary" && argc == 4) return boundary(argv[2], std::stoll(argv[3]));
         if (mode == "delete-before" && argc == 5)
             return delete_before(argv[2], argv[3], std::stoll(argv[4]));
@@ -278,7 +304,8 @@ int main(int argc, char** argv) {
                      "usage: log_to_kafka produce LOG_DIR BROKERS TOPIC FROM TO\n"
                      "       log_to_kafka verify LOG_DIR BROKERS TOPIC\n"
                      "       log_to_kafka delete-before BROKERS TOPIC OFFSET\n"
-                     "       log_to_kafka boundary LOG_DIR OFFSET\n");
+                     "       log_to_kafka boundary LOG_DIR OFFSET\n"
+                     "       log_to_kafka produce-jsonl FILE BROKERS TOPIC\n");
         return 2;
     } catch (const ToteError& e) {
         std::fprintf(stderr, "log_to_kafka: %s\n", e.what());

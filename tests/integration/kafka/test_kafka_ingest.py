@@ -120,6 +120,58 @@ def compare_facts(got, reference, what):
     check_same_facts(got, reference, what, "the embedded-log ingest")
 
 
+def bad_input_on_the_wire(brokers):
+    """Issue 14, item 9: real captures on a topic with bad records among them (not JSON, a JSON
+    array, a record above --max-record-bytes, a table nothing maps, a column added while running):
+    ingest reads to the end, each bad record is a dead letter with its reason, the rest lands."""
+    captures = os.path.join(ROOT, "tests", "golden", "debezium")
+    lines = []
+    for name in ("c_transaction.jsonl", "h_schema_evolution.jsonl"):
+        with open(os.path.join(captures, name)) as fh:
+            lines += [json.loads(l) for l in fh if l.strip()]
+    bets = next(r for r in lines if r["topic"].endswith(".bets"))
+    def record(value, topic="tote.public.bets", key=None):
+        return {"topic": topic, "partition": 0, "offset": 0, "timestamp_ms": bets["timestamp_ms"],
+                "timestamp_type": "create", "key": key if key is not None else bets["key"],
+                "value": value, "headers": []}
+    unknown = json.loads(bets["value"])
+    unknown["payload"]["source"]["table"] = "odds_staging"
+    unknown["payload"]["transaction"] = None
+    bad = [record("this is not JSON {"), record("[1, 2, 3]"),
+           record(json.dumps({"payload": {"op": "c", "huge": "x" * 2_000_000}})),
+           record(json.dumps(unknown), topic="tote.public.odds_staging")]
+    stream = lines[:4] + bad[:2] + lines[4:9] + bad[2:] + lines[9:]
+    path = os.path.join(tempfile.mkdtemp(prefix="tote-kafka-bad-", dir=os.environ.get("TOTE_TEST_TMP")),
+                        "bad.jsonl")
+    with open(path, "w") as fh:
+        for r in stream:
+            fh.write(json.dumps(r) + "\n")
+    p, _ = run([LOG_TO_KAFKA, "produce-jsonl", path, brokers, "tote_it.bad"])
+    check(f"produced {len(stream)} records" in p.stdout and "0 failed" in p.stdout,
+          f"{len(stream)} records, 4 of them bad, on tote_it.bad ({p.stdout.strip()})")
+    k4 = Tote(TOTE, temp_data_dir("kafka-bad"))
+    try:
+        p = k4.run("ingest", "--kafka-brokers", brokers, "--kafka-topic", "tote_it.bad",
+                   "--max-record-bytes", "1000000")
+        line = ingested_line(p.stdout)
+        check(line.endswith(f"warehouse at offset {len(stream):,}") and "3 dead letters" in line,
+              f"ingest reads past every bad record to the end ({line})")
+        reasons = k4.query("SELECT offset, reason FROM tote._dead_letters FINAL ORDER BY offset")
+        print(reasons.strip())
+        rows = [r.split("\t", 1) for r in reasons.strip().splitlines()]
+        check([int(o) for o, _ in rows] == [4, 5, 11]
+              and "not valid JSON" in rows[0][1] and "array" in rows[1][1]
+              and "above --max-record-bytes 1000000" in rows[2][1],
+              "each bad record is a dead letter at its offset, with what is wrong")
+        check(k4.query("SELECT count() FROM tote.land_odds_staging FINAL").strip() == "1",
+              "a table nothing maps lands as itself")
+        cols = k4.query("SELECT name FROM system.columns WHERE database = 'tote' "
+                        "AND table = 'land_bets' AND name = 'channel'").strip()
+        check(cols == "channel", "a column added while running lands as a new column")
+    finally:
+        cleanup(k4.data_dir)
+
+
 def main():
     missing = [t for t in ("java", "mvn") if shutil.which(t) is None]
     if missing:
@@ -280,6 +332,7 @@ def main():
                   "a resume offset below the low watermark stops with the gap 0..39 named")
         finally:
             cleanup(k3.data_dir)
+        bad_input_on_the_wire(brokers)
         print(f"kafka_ingest: {time.monotonic() - t_start:.0f} s in all")
     finally:
         for proc in procs:

@@ -218,6 +218,39 @@ TEST(IngestPipeline, SyncsTheSourceBeforeEachPosition) {
     EXPECT_TRUE(unsynced.synced_through.empty());
 }
 
+// issue 14, item 9: a record above max_record_bytes is dead-lettered with its raw bytes and a
+// reason, never decoded; ingest goes on to the end.
+TEST(IngestPipeline, OversizedRecordsAreDeadLettered) {
+    FakeConnection conn;
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    VectorSource source(4, 1000);  // key "k" + 1,000 value bytes = 1,001 bytes each
+    PlayerDecoder decoder;
+    IngestConfig config;
+    config.max_record_bytes = 1000;
+    IngestPipeline pipeline(source, decoder, writer, config);
+    std::atomic<bool> stop{false};
+    IngestProgress p = pipeline.run(stop);
+    EXPECT_EQ(p.records, 4u);
+    EXPECT_EQ(p.dead_letters, 4u);
+    EXPECT_EQ(p.changes, 0u);
+    EXPECT_EQ(p.durable_offset, 4);
+    bool reason_seen = false;
+    for (const auto& ins : conn.inserts)
+        if (ins.table.find("_dead_letters") != std::string::npos)
+            reason_seen = reason_seen || ins.rows.find(
+                                             "record of 1001 bytes (key and value) is above "
+                                             "--max-record-bytes 1000") != std::string::npos;
+    EXPECT_TRUE(reason_seen);
+
+    config.max_record_bytes = 1001;  // at the limit: decoded and landed
+    FakeConnection conn2;
+    WarehouseWriter writer2(conn2, WarehouseWriterConfig{});
+    VectorSource again(4, 1000);
+    IngestProgress q = IngestPipeline(again, decoder, writer2, config).run(stop);
+    EXPECT_EQ(q.dead_letters, 0u);
+    EXPECT_EQ(q.changes, 4u);
+}
+
 // Records in transactions of five: BEGIN, three changes (player 10t twice, player 10t+1), END
 // with the commit LSN.
 class TransactionDecoder : public Decoder {

@@ -25,6 +25,7 @@
 
 #include "decode/debezium_json_decoder.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 #include "pipeline/fact_stage.h"
 #include "pipeline/ingest_pipeline.h"
 #include "pipeline/simulation_runner.h"
@@ -269,7 +270,7 @@ void run_seed(uint64_t seed, const std::vector<LogRecord>& clean) {
     DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
     FactStageConfig fc;
     fc.builder.watermark_offsets = 2000;
-    FactStage facts(model::BettingMapping::simulator_default(), fc, *g_engine, db);
+    FactStage facts(model::MappingFile::builtin_simulator().mapping(), fc, *g_engine, db);
     IngestConfig ic;
     ic.batch_records = 1500;  // many commits, batch ends at random places
     ic.sync_source = false;

@@ -3,6 +3,7 @@
 // ledger `txn` that stores magnitudes and carries the sign in its type.
 #include <gtest/gtest.h>
 
+#include "model/mapping_file.h"
 #include "model/model_mapper.h"
 #include "row_builder.h"
 
@@ -14,7 +15,7 @@ using test::col;
 using WT = WalletTransactionType;
 
 BettingMapping operator_mapping() {
-    BettingMapping m = BettingMapping::simulator_default();  // catalogue as the simulator's
+    BettingMapping m = MappingFile::builtin_simulator().mapping();  // catalogue as the simulator's
     auto& b = m.bets;
     b.table = "bet";
     b.id = "bet_ref";

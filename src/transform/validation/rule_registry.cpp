@@ -68,8 +68,7 @@ const R* find_in(std::span<const R> rules, std::string_view name) {
 // A rule the source schema cannot support: what is missing, as the mapping says.
 CheckResult not_covered(unsigned missing) {
     std::string what;
-    if (missing & kCoversCatalogue)
-        what = "the catalogue (sport .. selection: absent in the mapping)";
+    if (missing & kCoversCatalogue) what = "catalogue (sport .. selection: absent in the mapping)";
     if (missing & kCoversLedgerBetLink)
         what += (what.empty() ? "" : " and ") +
                 std::string("ledger rows that name their bet (no wallet_transaction.bet_id)");

@@ -137,8 +137,15 @@ private:
 
     // Every key of `map` is one of `allowed`; each is noted with its line under `path`.
     void keys(const YAML::Node& map, const std::string& path, std::set<std::string> allowed) {
+        std::set<std::string> seen;
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string k = it->first.Scalar();
+            if (!seen.insert(k).second) {
+                problem(it->first, "duplicate key '" + k + "'" +
+                                       (path.empty() ? "" : " in " + path) +
+                                       ": keep one (the file would be ambiguous)");
+                continue;
+            }
             note_line(path.empty() ? k : path + "." + k, it->first);
             if (!allowed.count(k)) {
                 std::string list;
@@ -324,6 +331,11 @@ private:
         if (!is_map(m, path + "." + field)) return;
         for (auto it = m.begin(); it != m.end(); ++it) {
             const std::string src = it->first.Scalar();
+            if (out.count(src)) {
+                problem(it->first, path + "." + field + ": source value '" + src +
+                                       "' is mapped twice: keep one");
+                continue;
+            }
             note_line(path + "." + field + "." + src, it->first);
             auto e = model_value<E>(it->second, path + "." + field + "." + src);
             if (e) out[src] = *e;
@@ -553,6 +565,10 @@ private:
         for (auto it = m.begin(); it != m.end(); ++it) {
             const std::string src = it->first.Scalar();
             const std::string at = path + ".type." + src;
+            if (out.count(src)) {
+                problem(it->first, at + ": source value '" + src + "' is mapped twice: keep one");
+                continue;
+            }
             note_line(at, it->first);
             WalletTypeMapping t;
             if (it->second.IsMap()) {

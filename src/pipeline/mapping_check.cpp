@@ -21,6 +21,7 @@ struct MappedField {
     FieldKind kind;
     model::MoneyUnit unit = model::MoneyUnit::Minor;
     std::vector<std::string> values;  // Enum: the source values the map covers
+    bool optional = false;            // the model field may be null
 };
 
 template <class M>
@@ -108,6 +109,16 @@ std::vector<MappedField> mapped_fields(const model::BettingMapping& m) {
     add("fx_rate", f.table, "currency", f.currency, K::Text);
     add("fx_rate", f.table, "day", f.day, K::Day);
     add("fx_rate", f.table, "rate", f.rate, K::Decimal);
+    static const std::set<std::string> kOptional = {"wallet_transaction.bet_id",
+                                                    "competition.country",
+                                                    "event.result",
+                                                    "market.line",
+                                                    "selection.result",
+                                                    "selection.dead_heat_factor",
+                                                    "bet.payout",
+                                                    "bet.settled_at",
+                                                    "bet_leg.result"};
+    for (auto& x : out) x.optional = kOptional.count(x.entity + "." + x.field) != 0;
     return out;
 }
 
@@ -207,6 +218,16 @@ std::string MappingCheckReport::format(const std::string& origin) const {
     return out;
 }
 
+bool MappingCheck::has_live_rows(const std::string& table) {
+    auto it = live_rows_.find(table);
+    if (it != live_rows_.end()) return it->second;
+    const auto r = parse_tsv(conn_.query_readonly(
+        "SELECT count() FROM " + sql_table(database_, "land_" + table) + " WHERE _deleted = 0"));
+    const bool live = !r.empty() && !r[0].empty() && r[0][0] != "0";
+    live_rows_[table] = live;
+    return live;
+}
+
 MappingCheckReport MappingCheck::run(const model::MappingFile& file) {
     MappingCheckReport report;
     const auto& mapping = file.mapping();
@@ -234,6 +255,17 @@ MappingCheckReport MappingCheck::run(const model::MappingFile& file) {
         }
         auto c = t->second.find(f.column);
         if (c == t->second.end()) {
+            // A column lands with its first non-null value: an optional column may simply have
+            // been null so far. A required one is missing for sure once rows other than deletes
+            // have landed (each of them would be a mapping error).
+            if (f.optional || !has_live_rows(f.table)) {
+                report.notes.push_back(
+                    {file.line_of(column_path),
+                     "column '" + f.column + "' (" + f.entity + "." + f.field +
+                         ") has not landed in table '" + f.table +
+                         "': it has held no value yet, or the source has no such column"});
+                continue;
+            }
             std::string known;
             for (const auto& [name, type] : t->second)
                 if (name.empty() || name[0] != '_') known += (known.empty() ? "" : ", ") + name;

@@ -112,6 +112,20 @@ TEST(MappingFile, ReportsEachProblemWithItsLine) {
     EXPECT_EQ(p[0].message.substr(0, 22), "bet: missing 'money' (");
 }
 
+TEST(MappingFile, RefusesDuplicateKeysAndValues) {
+    auto p = problems_of(
+        simulator_with("    stake: stake_minor\n", "    stake: stake_minor\n    stake: stake\n"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0], (MappingProblem{98,
+                                    "duplicate key 'stake' in bet.columns: keep one (the file "
+                                    "would be ambiguous)"}));
+    p = problems_of(simulator_with("won: won,", "won: won, won: lost,"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0], (MappingProblem{108,
+                                    "bet.values.status: source value 'won' is mapped twice: "
+                                    "keep one"}));
+}
+
 TEST(MappingFile, RefusesConstantsWhereTheModelNeedsAColumn) {
     auto p = problems_of(simulator_with("    stake: stake_minor\n", "    stake: {value: 5}\n"));
     ASSERT_EQ(p.size(), 1u);

@@ -317,7 +317,10 @@ void run_seed(uint64_t seed, const std::vector<LogRecord>& clean) {
     for (const auto& [table, rows] : truth.table_rows)
         expected.live_rows[table] = static_cast<uint64_t>(rows);
     const ReconcileReport landing =
-        Reconciler(*g_engine, db, LedgerMapping{}, wc.consumer).run(expected);
+        Reconciler(*g_engine, db,
+                   LedgerMapping::of(model::MappingFile::builtin_simulator().mapping()),
+                   wc.consumer)
+            .run(expected);
     EXPECT_EQ(landing.warehouse_offset, truth.log_offset);
     EXPECT_GT(landing.ledger_rows_checked, 0u);
     const FactReconcileReport fr =

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "model/ledger_mapping.h"
 
 namespace tote::model {
 namespace {
@@ -53,6 +54,18 @@ TEST(MappingFile, SimulatorMappingNamesTheOltpSchema) {
     EXPECT_TRUE(m.ledger_names_bets());
     EXPECT_EQ(file.line_of("bet.columns.stake"), 97);
     EXPECT_EQ(file.where("bet.values.status"), "mappings/simulator.yaml (built in):108");
+}
+
+TEST(MappingFile, TheLedgerIsTheWalletTransactionEntity) {
+    const auto l = LedgerMapping::of(MappingFile::builtin_simulator().mapping());
+    EXPECT_EQ(l.table, "wallet_transactions");
+    EXPECT_EQ(l.day_column, "created_at");
+    EXPECT_EQ(l.currency_column, "currency");
+    EXPECT_EQ(l.type_column, "type");
+    EXPECT_EQ(l.amount_column, "amount_minor");
+    const auto r = LedgerMapping::of(MappingFile::load(kMappings + "real_debezium.yaml").mapping());
+    EXPECT_EQ(r.table, "wallet_tx");
+    EXPECT_EQ(r.type_column, "kind");
 }
 
 TEST(MappingFile, RealDebeziumMappingSaysWhatTheSourceLacks) {

@@ -235,7 +235,7 @@ MappingCheckReport MappingCheck::run(const model::MappingFile& file) {
     std::map<std::string, std::map<std::string, std::string>> landed;  // table -> column -> type
     const auto rows = parse_tsv(conn_.query_readonly(
         "SELECT table, name, type FROM system.columns WHERE database = " + sql_string(database_) +
-        " AND startsWith(table, 'land_')"));
+        " AND substring(table, 1, 5) = 'land_'"));
     for (const auto& r : rows)
         if (r.size() == 3) landed[r[0].substr(5)][r[1]] = r[2];
 
@@ -283,9 +283,9 @@ MappingCheckReport MappingCheck::run(const model::MappingFile& file) {
         // Every value the landed rows hold (any version) must be in the map.
         const std::string col = sql_identifier(f.column);
         const auto seen = parse_tsv(
-            conn_.query_readonly("SELECT DISTINCT toString(" + col + ") FROM " +
+            conn_.query_readonly("SELECT DISTINCT toString(" + col + ") AS v FROM " +
                                  sql_table(database_, "land_" + f.table) + " WHERE isNotNull(" +
-                                 col + ") AND _deleted = 0 ORDER BY 1 LIMIT 1000"));
+                                 col + ") AND _deleted = 0 ORDER BY v LIMIT 1000"));
         std::set<std::string> covered(f.values.begin(), f.values.end());
         std::string missing;
         for (const auto& r : seen)

@@ -37,9 +37,11 @@ TEST(MappingCheck, ReportsColumnsTypesAndValuesWithTheirLines) {
     FakeConnection conn;
     conn.answer = [](const std::string& sql) -> std::optional<std::string> {
         if (sql.find("FROM system.columns") != std::string::npos) return landed_columns();
-        if (sql.find("DISTINCT toString(`status`) FROM `tote`.`land_bets`") != std::string::npos)
+        if (sql.find("DISTINCT toString(`status`) AS v FROM `tote`.`land_bets`") !=
+            std::string::npos)
             return std::string("open\nsettled\nwon\nWON\n");
-        if (sql.find("DISTINCT toString(`status`) FROM `tote`.`land_players`") != std::string::npos)
+        if (sql.find("DISTINCT toString(`status`) AS v FROM `tote`.`land_players`") !=
+            std::string::npos)
             return std::string("active\n");
         if (sql.find("DISTINCT") != std::string::npos) return std::string();
         if (sql == "SELECT count() FROM `tote`.`land_bets` WHERE _deleted = 0")

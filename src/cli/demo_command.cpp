@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/ingest_status_text.h"
+#include "cli/mapping_options.h"
 #include "cli/progress_line.h"
 #include "cli/simulator_options.h"
 #include "cli/text_table.h"
@@ -79,6 +80,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         SimulationRunnerConfig run;
         IngestConfig ingest;
         FactStageConfig facts;
+        std::string mapping;
         int api_port = 0;
         double duration_s = 0;
         double view_every_s = 5;
@@ -92,6 +94,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         "into the embedded warehouse and show rows arriving. Ctrl-C stops cleanly; running it "
         "again continues where it stopped.");
     add_simulator_options(*cmd, opts->sim);
+    add_mapping_option(*cmd, opts->mapping);
     cmd->add_option("--rate", opts->run.rate, "Simulated change events per second")
         ->capture_default_str();
     cmd->add_option("--max-events", opts->run.max_change_events,
@@ -109,7 +112,10 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         opts->run.log_dir = ctx.log_dir();
         opts->run.ground_truth_path = ctx.ground_truth_path();
         install_stop_handlers();
+        const auto mapping = load_mapping_option(opts->mapping);  // a bad file fails here
         WarehouseSession session(ctx);
+        check_mapping_before_ingest(mapping ? *mapping : model::MappingFile::builtin_simulator(),
+                                    session.connection(), ctx.database);
         std::atomic<bool> stop_sim{false}, stop_ingest{false};
         std::atomic<uint64_t> sim_records{0}, sim_events{0};
         std::atomic<bool> sim_done{false}, ingest_failed{false};
@@ -159,6 +165,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                 job_config.source = SourceConfig{SourceKind::FileLog, ctx.log_dir()};
                 job_config.writer.database = ctx.database;
                 job_config.fact_stage = opts->facts;
+                job_config.mapping = mapping;
                 job_config.ingest = opts->ingest;
                 job_config.checkpoints.dir = ctx.checkpoint_dir(job_config.writer.consumer);
                 job_config.writer.check_schema = false;  // WarehouseSession checked the tables

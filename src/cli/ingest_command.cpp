@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/decoder_options.h"
 #include "cli/ingest_status_text.h"
+#include "cli/mapping_options.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
 #include "core/log.h"
@@ -23,6 +24,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         bool no_facts = false;
         bool no_fsync = false;
         FactStageConfig facts;
+        std::string mapping;
         uint64_t checkpoint_every = CheckpointConfig{}.every_records;
     };
     auto opts = std::make_shared<Options>();
@@ -71,6 +73,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                     "(repeatable), e.g. security.protocol=SSL or fetch.max.bytes=52428800")
         ->needs(brokers);
     add_decoder_options(*cmd, opts->decoder);
+    add_mapping_option(*cmd, opts->mapping);
     cmd->add_flag("--no-facts", opts->no_facts,
                   "Land the change stream only: no transaction assembly, fact tables, ETL log or "
                   "KPI tables (for sources that are not a betting OLTP)");
@@ -115,6 +118,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         job_config.writer.consumer = consumer;
         job_config.facts = !opts->no_facts;
         job_config.fact_stage = opts->facts;
+        job_config.mapping = load_mapping_option(opts->mapping);  // a bad file fails here
         job_config.ingest = opts->ingest;
         job_config.ingest.sync_source = !opts->no_fsync;
         job_config.writer.sync_parts = !opts->no_fsync;
@@ -125,6 +129,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         }
         WarehouseSession session(ctx);
         job_config.writer.check_schema = false;  // WarehouseSession checked the tables
+        if (job_config.facts)
+            check_mapping_before_ingest(
+                job_config.mapping ? *job_config.mapping : model::MappingFile::builtin_simulator(),
+                session.connection(), ctx.database);
         IngestJob job(session.connection(), job_config);
         session.set_consumer(consumer, job_config.source.kind == SourceKind::Kafka ? "kafka"
                                        : opts->jsonl.empty()                       ? "file log"

@@ -10,6 +10,7 @@
 #include "core/json_escape.h"
 
 #include "cli/commands.h"
+#include "model/mapping_file.h"
 #include "reconcile/fact_reconciler.h"
 #include "reconcile/reconciler.h"
 #include "serve/api_client.h"
@@ -100,7 +101,10 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         if (running && running->checkpoint()) resume.paused = true;
         GroundTruth truth = read_ground_truth(path);
         auto conn = open_for_reading(ctx);
-        Reconciler reconciler(*conn, ctx.database, LedgerMapping{}, *consumer);
+        // The simulator's ledger: reconcile compares against the simulator's ground truth.
+        Reconciler reconciler(*conn, ctx.database,
+                              LedgerMapping::of(model::MappingFile::builtin_simulator().mapping()),
+                              *consumer);
         ReconcileReport report = reconciler.run(expected_from(truth));
         fmt::print("reconcile: warehouse {} at offset {}; ground truth {} at offset {}\n",
                    conn->describe(), report.warehouse_offset, path.string(), truth.log_offset);

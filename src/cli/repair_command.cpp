@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/decoder_options.h"
 #include "cli/ingest_status_text.h"
+#include "cli/mapping_options.h"
 #include "cli/progress_line.h"
 #include "core/error.h"
 #include "pipeline/ingest_job.h"
@@ -25,6 +26,7 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
         DecoderConfig decoder;
         bool no_facts = false;
         bool rebuild = false;
+        std::string mapping;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -40,6 +42,7 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
                     "The ingest read this JSON-lines capture instead of the embedded log")
         ->check(CLI::ExistingFile);
     add_decoder_options(*cmd, opts->decoder);
+    add_mapping_option(*cmd, opts->mapping);
     cmd->add_flag("--no-facts", opts->no_facts, "The ingest ran with --no-facts");
     cmd->add_flag("--rebuild", opts->rebuild,
                   "Rebuild the rows even when every table matches its migrations");
@@ -93,6 +96,10 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
             again += " --no-facts";
             resume_hint += " --no-facts";
         }
+        if (!opts->mapping.empty()) {
+            again += " --mapping " + shell_quote(opts->mapping);
+            resume_hint += " --mapping " + shell_quote(opts->mapping);
+        }
         // The position the ingest had committed: rebuild everything before it.
         WarehouseWriterConfig probe_config;
         probe_config.database = ctx.database;
@@ -116,6 +123,7 @@ void add_repair_command(CLI::App& app, CliContext& ctx) {
         job_config.writer.database = ctx.database;
         job_config.writer.consumer = fmt::format("repair-{}", stamp);
         job_config.facts = !opts->no_facts;
+        job_config.mapping = load_mapping_option(opts->mapping);
         job_config.ingest.stop_at_offset = target;
         job_config.ingest.drain_facts_at_end = false;  // as the ingest left them at its position
         // Rebuilds rows up to the ingest's position, not after it: the provisional ETL log

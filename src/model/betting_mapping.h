@@ -1,14 +1,20 @@
 #pragma once
 // The seam between an operator's OLTP schema and tote's betting model: for each model entity,
 // the source table, the source column of every model field, value maps for statuses and types,
-// the unit of money columns and the sign convention of ledger amounts. Pure data, so a user can
-// write their own (a later issue loads it from a file); simulator_default() is the schema the
-// simulator writes (schema/oltp.sql), spelled out in the same form.
+// the unit of money columns and the sign convention of ledger amounts. Pure data, read from a
+// mapping file (MappingFile, docs/mapping.md); the simulator's schema is mappings/simulator.yaml.
 //
 // A column name left empty means "the source has no such column"; that is allowed only for the
-// optional model fields (marked "optional" below). Value maps are exact and case-sensitive: a
-// source value not in the map is a mapping error naming the value.
+// optional model fields (marked "optional" below) and for fields that carry a constant or a
+// derivation instead (the *_value / *_from_* members). Value maps are exact and case-sensitive:
+// a source value not in the map is a mapping error naming the value.
+//
+// Entities: player, wallet_transaction (the ledger), bet and bet_leg are required. The catalogue
+// (sport, competition, event, market, selection) is all mapped or all absent (an empty table),
+// and so is fx_rate: rules that need an absent entity report not-applicable.
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,11 +46,28 @@ struct WalletTypeMapping {
     int sign = 0;
 };
 
+// How values that are not self-describing are read, for the whole source schema.
+struct SourceFormats {
+    // Odds (selection odds, bet total odds, leg odds): -1 = exact decimals ("2.50" or a
+    // Debezium decimal); N >= 0 = integers with N implied decimals (250 with N = 2 is 2.50).
+    int32_t odds_integer_scale = -1;
+    // A timestamp written without a zone ("2026-01-01 10:00:00", MySQL DATETIME) is in this
+    // fixed offset from UTC; nullopt = such a timestamp is a mapping error.
+    std::optional<int32_t> naive_time_offset_s;
+    // An integer timestamp counts this many microseconds per unit since the epoch (1: Debezium
+    // MicroTimestamp; 1000: Timestamp in ms; 1'000'000: seconds).
+    int64_t integer_time_unit_us = 1;
+    bool operator==(const SourceFormats&) const = default;
+};
+
 struct PlayerMapping {
     std::string table;
     std::string id, country, currency, channel, registered_at, status;
     ValueMap<Channel> channels;
     ValueMap<PlayerStatus> statuses;
+    // The source has no channel / status column: every player has this value.
+    std::optional<Channel> channel_value;
+    std::optional<PlayerStatus> status_value;
 };
 
 struct WalletTransactionMapping {
@@ -53,6 +76,7 @@ struct WalletTransactionMapping {
     MoneyUnit amount_unit = MoneyUnit::Minor;
     ValueMap<WalletTypeMapping> types;
     ValueMap<WalletTransactionStatus> statuses;
+    std::optional<WalletTransactionStatus> status_value;  // no status column: every row's
 };
 
 struct SportMapping {
@@ -91,6 +115,13 @@ struct BetMapping {
     ValueMap<BetType> types;
     ValueMap<BetStatus> statuses;
     ValueMap<Channel> channels;
+    std::optional<Channel> channel_value;  // no channel column: every bet's channel
+    // No type column: single with one live leg, accumulator with more (FactBuilder).
+    bool type_from_legs = false;
+    // No currency column: the currency of the bet's player (its wallet currency).
+    bool currency_from_player = false;
+    // No potential payout column: floor(stake x total odds).
+    bool potential_payout_from_odds = false;
 };
 
 struct BetLegMapping {
@@ -115,9 +146,13 @@ struct BettingMapping {
     BetMapping bets;
     BetLegMapping bet_legs;
     FxRateMapping fx_rates;
+    SourceFormats formats;
 
-    // The simulator's OLTP schema (schema/oltp.sql, docs/oltp-schema.md).
-    static BettingMapping simulator_default();
+    // The catalogue (sport .. selection) and the FX rates have source tables.
+    bool has_catalogue() const { return !selections.table.empty(); }
+    bool has_fx_rates() const { return !fx_rates.table.empty(); }
+    // Ledger rows name their bet (wallet_transaction.bet_id is mapped).
+    bool ledger_names_bets() const { return !wallet_transactions.bet_id.empty(); }
 
     // Every configuration problem (an empty table or required column name, a table mapped
     // twice, an empty value map, a sign other than -1/0/+1), as readable text; empty = usable.

@@ -5,7 +5,8 @@
 
 namespace tote::model {
 
-enum class Channel : uint8_t { Web, App, Ussd, Retail };
+// Unknown: the source does not record the channel (a mapping constant, docs/mapping.md).
+enum class Channel : uint8_t { Web, App, Ussd, Retail, Unknown };
 
 inline std::string_view to_text(Channel c) {
     switch (c) {
@@ -17,6 +18,8 @@ inline std::string_view to_text(Channel c) {
             return "ussd";
         case Channel::Retail:
             return "retail";
+        case Channel::Unknown:
+            return "unknown";
     }
     return "?";
 }

@@ -10,7 +10,7 @@ namespace tote::model {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int32_t>, 11> kExponents = {{
+constexpr std::array<std::pair<std::string_view, int32_t>, 15> kExponents = {{
     {"NGN", 2},
     {"KES", 2},
     {"GHS", 2},
@@ -22,6 +22,10 @@ constexpr std::array<std::pair<std::string_view, int32_t>, 11> kExponents = {{
     {"XAF", 0},
     {"CDF", 2},
     {"EUR", 2},
+    {"GBP", 2},
+    {"USD", 2},
+    {"SEK", 2},
+    {"NOK", 2},
 }};
 
 }  // namespace

@@ -15,31 +15,34 @@ ModelMapper::ModelMapper(BettingMapping mapping) : mapping_(std::move(mapping)) 
         throw ToteError(ErrorClass::Fatal, msg);
     }
     const auto& m = mapping_;
-    tables_ = {{m.players.table, EntityKind::Player},
-               {m.wallet_transactions.table, EntityKind::WalletTransaction},
-               {m.sports.table, EntityKind::Sport},
-               {m.competitions.table, EntityKind::Competition},
-               {m.events.table, EntityKind::Event},
-               {m.markets.table, EntityKind::Market},
-               {m.selections.table, EntityKind::Selection},
-               {m.bets.table, EntityKind::Bet},
-               {m.bet_legs.table, EntityKind::BetLeg},
-               {m.fx_rates.table, EntityKind::FxRate}};
+    const std::pair<const std::string*, EntityKind> tables[] = {
+        {&m.players.table, EntityKind::Player},
+        {&m.wallet_transactions.table, EntityKind::WalletTransaction},
+        {&m.sports.table, EntityKind::Sport},
+        {&m.competitions.table, EntityKind::Competition},
+        {&m.events.table, EntityKind::Event},
+        {&m.markets.table, EntityKind::Market},
+        {&m.selections.table, EntityKind::Selection},
+        {&m.bets.table, EntityKind::Bet},
+        {&m.bet_legs.table, EntityKind::BetLeg},
+        {&m.fx_rates.table, EntityKind::FxRate}};
+    for (const auto& [table, kind] : tables)
+        if (!table->empty()) tables_.emplace(*table, kind);  // absent entities map nothing
 }
 
-ModelRecord ModelMapper::map(const ChangeEvent& change) const {
+ModelRecord ModelMapper::map(const ChangeEvent& change, const PlayerCurrencies* players) const {
     auto it = tables_.find(change.table);
     if (it == tables_.end()) return NotModelTable{change.table};
     if (change.op == Op::Delete) return RowRemoved{it->second, change.key};
     if (change.op == Op::Truncate) return RowRemoved{it->second, ""};
     if (!change.after)
         return MappingError{change.table, change.key, "", "change has no after image"};
-    return map_row(it->second, change, *change.after);
+    return map_row(it->second, change, *change.after, players);
 }
 
-ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change,
-                                 const RowImage& row) const {
-    RowReader r(row, change.table, change.key);
+ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change, const RowImage& row,
+                                 const PlayerCurrencies* players) const {
+    RowReader r(row, change.table, change.key, mapping_.formats);
     auto done = [&r](auto entity) -> ModelRecord {
         if (!r.ok()) return *r.error();
         return entity;
@@ -51,9 +54,9 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change,
             p.id = r.integer(m.id);
             p.country = r.text(m.country);
             p.currency = r.text(m.currency);
-            p.channel = r.enumerated(m.channel, m.channels);
+            p.channel = m.channel_value ? *m.channel_value : r.enumerated(m.channel, m.channels);
             p.registered_at_us = r.time_us(m.registered_at);
-            p.status = r.enumerated(m.status, m.statuses);
+            p.status = m.status_value ? *m.status_value : r.enumerated(m.status, m.statuses);
             return done(std::move(p));
         }
         case EntityKind::WalletTransaction: {
@@ -71,7 +74,7 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change,
             }
             w.amount_minor = amount;
             w.bet_id = r.optional_integer(m.bet_id);
-            w.status = r.enumerated(m.status, m.statuses);
+            w.status = m.status_value ? *m.status_value : r.enumerated(m.status, m.statuses);
             w.created_at_us = r.time_us(m.created_at);
             return done(std::move(w));
         }
@@ -119,7 +122,7 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change,
             s.id = r.integer(m.id);
             s.market_id = r.integer(m.market_id);
             s.name = r.text(m.name);
-            s.odds_e4 = r.scaled(m.odds, kOddsScale);
+            s.odds_e4 = r.odds(m.odds);
             s.result = r.optional_enumerated(m.result, m.results);
             s.dead_heat_factor_e4 = r.optional_scaled(m.dead_heat_factor, kOddsScale);
             return done(std::move(s));
@@ -129,16 +132,40 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change,
             Bet b;
             b.id = r.integer(m.id);
             b.player_id = r.integer(m.player_id);
-            b.type = r.enumerated(m.type, m.types);
-            b.currency = r.text(m.currency);
+            // type_from_legs: Single here; the fact builder sets it from the live legs.
+            b.type = m.type_from_legs ? BetType::Single : r.enumerated(m.type, m.types);
+            if (m.currency_from_player) {
+                const std::string* c =
+                    players && r.ok() ? players->currency_of(b.player_id) : nullptr;
+                if (c)
+                    b.currency = *c;
+                else if (r.ok())
+                    r.fail(m.player_id,
+                           "the bet takes its player's currency (mapping: bet "
+                           "currency from player) and player " +
+                               std::to_string(b.player_id) +
+                               " is not known yet: ingest the players first");
+            } else {
+                b.currency = r.text(m.currency);
+            }
             b.stake_minor = r.money(m.stake, m.money_unit, b.currency);
-            b.total_odds_e4 = r.scaled(m.total_odds, kOddsScale);
-            b.potential_payout_minor = r.money(m.potential_payout, m.money_unit, b.currency);
+            b.total_odds_e4 = r.odds(m.total_odds);
+            if (m.potential_payout_from_odds) {
+                // floor(stake x total odds), as the rules compute it (payout_math.h).
+                const __int128 p = static_cast<__int128>(b.stake_minor) * b.total_odds_e4;
+                const __int128 q = p / 10'000 - ((p % 10'000 != 0 && p < 0) ? 1 : 0);
+                if (q > INT64_MAX || q < INT64_MIN)
+                    r.fail(m.stake, "stake x total odds is out of range");
+                else
+                    b.potential_payout_minor = static_cast<int64_t>(q);
+            } else {
+                b.potential_payout_minor = r.money(m.potential_payout, m.money_unit, b.currency);
+            }
             b.status = r.enumerated(m.status, m.statuses);
             b.payout_minor = r.optional_money(m.payout, m.money_unit, b.currency);
             b.placed_at_us = r.time_us(m.placed_at);
             b.settled_at_us = r.optional_time_us(m.settled_at);
-            b.channel = r.enumerated(m.channel, m.channels);
+            b.channel = m.channel_value ? *m.channel_value : r.enumerated(m.channel, m.channels);
             return done(std::move(b));
         }
         case EntityKind::BetLeg: {
@@ -147,7 +174,7 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change,
             l.bet_id = r.integer(m.bet_id);
             l.leg_no = r.integer(m.leg_no);
             l.selection_id = r.integer(m.selection_id);
-            l.odds_taken_e4 = r.scaled(m.odds_taken, kOddsScale);
+            l.odds_taken_e4 = r.odds(m.odds_taken);
             l.result = r.optional_enumerated(m.result, m.results);
             return done(std::move(l));
         }

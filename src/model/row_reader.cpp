@@ -101,13 +101,22 @@ std::optional<std::string> RowReader::text_of(const std::string& column, const V
 std::optional<int64_t> RowReader::time_of(const std::string& column, const Value& v) {
     std::optional<int64_t> t;
     if (const auto* i = std::get_if<int64_t>(&v)) {
-        t = *i;
+        int64_t us = 0;
+        if (__builtin_mul_overflow(*i, formats_.integer_time_unit_us, &us)) {
+            fail(column, "integer timestamp " + std::to_string(*i) + " is out of range");
+            return std::nullopt;
+        }
+        t = us;
     } else if (const auto* s = std::get_if<std::string>(&v)) {
-        t = TimeText::parse_micros(*s);
+        t = TimeText::parse_micros(*s, formats_.naive_time_offset_s);
         if (!t)
             fail(column, "'" + *s +
-                             "' is not an ISO-8601 timestamp with a zone and at most microsecond "
-                             "precision");
+                             (formats_.naive_time_offset_s
+                                  ? "' is not an ISO-8601 timestamp with at most microsecond "
+                                    "precision"
+                                  : "' is not an ISO-8601 timestamp with a zone and at most "
+                                    "microsecond precision (a mapping can state the zone of "
+                                    "zone-less times: formats.time_zone)"));
     } else {
         fail(column, "expected a timestamp, got " + describe(v));
     }
@@ -253,6 +262,29 @@ int64_t RowReader::scaled(const std::string& column, int32_t scale) {
 std::optional<int64_t> RowReader::optional_scaled(const std::string& column, int32_t scale) {
     const Value* v = optional(column);
     return v ? scaled_of(column, *v, scale) : std::nullopt;
+}
+
+std::optional<int64_t> RowReader::odds_of(const std::string& column, const Value& v) {
+    if (formats_.odds_integer_scale < 0) return scaled_of(column, v, kOddsScale);
+    // Integers with an implied scale: 250 at scale 2 is 2.50.
+    std::optional<int64_t> i = integer_of(column, v);
+    if (!i) return std::nullopt;
+    auto r = ExactDecimal::to_scaled(Decimal{*i, formats_.odds_integer_scale}, kOddsScale);
+    if (!r.ok()) {
+        fail(column, "inexact odds: " + r.error);
+        return std::nullopt;
+    }
+    return r.value;
+}
+
+int64_t RowReader::odds(const std::string& column) {
+    const Value* v = required(column);
+    return v ? odds_of(column, *v).value_or(0) : 0;
+}
+
+std::optional<int64_t> RowReader::optional_odds(const std::string& column) {
+    const Value* v = optional(column);
+    return v ? odds_of(column, *v) : std::nullopt;
 }
 
 int64_t RowReader::money(const std::string& column, MoneyUnit unit, std::string_view currency) {

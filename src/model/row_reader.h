@@ -15,8 +15,9 @@ namespace tote::model {
 
 class RowReader {
 public:
-    RowReader(const RowImage& row, std::string_view table, std::string_view key)
-        : row_(row), table_(table), key_(key) {}
+    RowReader(const RowImage& row, std::string_view table, std::string_view key,
+              const SourceFormats& formats = {})
+        : row_(row), table_(table), key_(key), formats_(formats) {}
 
     // Integers: an int64, a decimal with no fraction, or decimal text with no fraction.
     int64_t integer(const std::string& column);
@@ -25,8 +26,9 @@ public:
     std::string text(const std::string& column);
     std::optional<std::string> optional_text(const std::string& column);
 
-    // ISO-8601 text with a zone (Debezium ZonedTimestamp), or an int64 taken as µs since the
-    // epoch (Debezium MicroTimestamp) -> µs since the epoch, UTC.
+    // ISO-8601 text with a zone (Debezium ZonedTimestamp; without one when the formats give the
+    // zone), or an int64 in the formats' integer time unit since the epoch (default µs, Debezium
+    // MicroTimestamp) -> µs since the epoch, UTC.
     int64_t time_us(const std::string& column);
     std::optional<int64_t> optional_time_us(const std::string& column);
 
@@ -37,6 +39,11 @@ public:
     // A double is refused: it is not exact.
     int64_t scaled(const std::string& column, int32_t scale);
     std::optional<int64_t> optional_scaled(const std::string& column, int32_t scale);
+
+    // Decimal odds x 10^4 (model::kOddsScale), read as the formats say (exact decimals, or
+    // integers with an implied scale).
+    int64_t odds(const std::string& column);
+    std::optional<int64_t> optional_odds(const std::string& column);
 
     // Money in minor units: MoneyUnit::Minor takes an exact integer; MoneyUnit::Major converts a
     // decimal in major units with the ISO 4217 exponent of currency, refusing inexact values.
@@ -99,9 +106,12 @@ private:
 
     static std::string describe(const Value& v);
 
+    std::optional<int64_t> odds_of(const std::string& column, const Value& v);
+
     const RowImage& row_;
     std::string_view table_;
     std::string_view key_;
+    const SourceFormats& formats_;
     std::optional<MappingError> error_;
 };
 

@@ -71,7 +71,8 @@ std::optional<int32_t> TimeText::parse_day(std::string_view text) {
         days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
 }
 
-std::optional<int64_t> TimeText::parse_micros(std::string_view s) {
+std::optional<int64_t> TimeText::parse_micros(std::string_view s,
+                                              std::optional<int32_t> naive_offset_s) {
     int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
     if (!date_part(s, y, mo, d)) return std::nullopt;
     if (s.size() < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
@@ -104,6 +105,8 @@ std::optional<int64_t> TimeText::parse_micros(std::string_view s) {
             return std::nullopt;
         offset_s = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
         pos += 6;
+    } else if (naive_offset_s) {
+        offset_s = *naive_offset_s;  // the mapping states the zone of zone-less times
     } else {
         return std::nullopt;  // a time without a zone is ambiguous
     }

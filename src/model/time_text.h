@@ -24,7 +24,13 @@ public:
     // ISO-8601 "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)" (a space instead of 'T' is accepted)
     // -> µs since the epoch, UTC. Digits beyond the microsecond must be zeros (else nullopt:
     // the value would need rounding).
-    static std::optional<int64_t> parse_micros(std::string_view text);
+    static std::optional<int64_t> parse_micros(std::string_view text) {
+        return parse_micros(text, std::nullopt);
+    }
+    // The same; a text without a zone is taken at `naive_offset_s` from UTC when one is given
+    // (a mapping's formats.time_zone), else it is refused.
+    static std::optional<int64_t> parse_micros(std::string_view text,
+                                               std::optional<int32_t> naive_offset_s);
 
     // "YYYY-MM-DD" -> days since 1970-01-01.
     static std::optional<int32_t> parse_day(std::string_view text);

@@ -1,6 +1,5 @@
 #include "pipeline/ingest_job.h"
 
-#include "model/betting_mapping.h"
 #include "source/file_log_reader.h"
 #include "source/jsonl_file_source.h"
 #include "source/kafka_source.h"
@@ -25,15 +24,17 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
     source.kafka.stop_at_end = !config.ingest.follow;
     source_ = make_source(source);
     writer_ = std::make_unique<WarehouseWriter>(conn, config.writer);
+    const model::MappingFile mapping =
+        config.mapping ? *config.mapping : model::MappingFile::builtin_simulator();
     if (config.facts)
-        facts_ = std::make_unique<FactStage>(model::BettingMapping::simulator_default(),
-                                             config.fact_stage, conn, config.writer.database);
+        facts_ = std::make_unique<FactStage>(mapping.mapping(), config.fact_stage, conn,
+                                             config.writer.database);
     pipeline_ = std::make_unique<IngestPipeline>(*source_, *decoder_, *writer_, config.ingest,
                                                  facts_.get());
     if (facts_ && !config.checkpoints.dir.empty()) {
         // What shapes the state besides the log: a checkpoint of another one is not used.
-        std::string fingerprint =
-            facts_->state_fingerprint() + "; decoder " + config.decoder.format;
+        std::string fingerprint = facts_->state_fingerprint() + "; " + mapping.digest() +
+                                  "; decoder " + config.decoder.format;
         for (const auto& m : config.decoder.money_columns) fingerprint += " money=" + m;
         for (const auto& s : config.decoder.decimal_scales) fingerprint += " scale=" + s;
         for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "model/mapping_file.h"
 #include "pipeline/decoder_config.h"
 #include "pipeline/fact_stage.h"
 #include "pipeline/ingest_pipeline.h"
@@ -47,6 +48,9 @@ struct IngestJobConfig {
     WarehouseWriterConfig writer;  // database, consumer (resume position), schema check, retries
     bool facts = true;             // false: landing only
     FactStageConfig fact_stage;
+    // The source schema -> betting model mapping the facts are built with (`--mapping FILE`);
+    // nullopt: the simulator's (mappings/simulator.yaml, built in).
+    std::optional<model::MappingFile> mapping;
     IngestConfig ingest;
     CheckpointConfig checkpoints;  // used with facts only
 };

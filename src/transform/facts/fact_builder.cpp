@@ -121,17 +121,36 @@ void log_failures(const Verdicts& v, SortedVectorMap<std::string, std::string>& 
 }  // namespace
 
 FactBuilder::FactBuilder(model::BettingMapping mapping, FactBuilderConfig config)
-    : mapper_(std::move(mapping)), config_(config), dims_(mapper_.mapping()) {}
+    : mapper_(std::move(mapping)), config_(config), dims_(mapper_.mapping()) {
+    const auto& m = mapper_.mapping();
+    using namespace validation;
+    coverage_ = (m.has_catalogue() ? kCoversCatalogue : 0) |
+                (m.ledger_names_bets() ? kCoversLedgerBetLink : 0) |
+                (m.bet_legs.result.empty() ? 0 : kCoversLegResults);
+}
 
 void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
     advance(tx.first_offset, out);
     ++stats_.transactions;
     const int64_t offset = tx.last_offset;
     uint64_t max_version = 0;
-    for (const auto& c : tx.changes) {
-        ++stats_.changes;
-        max_version = std::max(max_version, c.version);
-        apply_change(c, offset, out);
+    const auto& m = mapper_.mapping();
+    if (m.bets.currency_from_player) {
+        // The bets take their player's currency: a transaction's player rows first (they are
+        // committed together, so the order within it is not a source order of business).
+        for (const bool players : {true, false})
+            for (const auto& c : tx.changes) {
+                if ((c.table == m.players.table) != players) continue;
+                ++stats_.changes;
+                max_version = std::max(max_version, c.version);
+                apply_change(c, offset, out);
+            }
+    } else {
+        for (const auto& c : tx.changes) {
+            ++stats_.changes;
+            max_version = std::max(max_version, c.version);
+            apply_change(c, offset, out);
+        }
     }
     flush(offset, out);
     if (!tx.complete) {
@@ -173,7 +192,8 @@ void FactBuilder::apply_dimension(const model::ModelRecord& record, uint64_t ver
 }
 
 void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& out) {
-    model::ModelRecord r = mapper_.map(c);
+    const HeldPlayerCurrencies players(dims_);
+    model::ModelRecord r = mapper_.map(c, &players);
     std::visit(
         [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
@@ -442,9 +462,10 @@ void FactBuilder::emit_deleted_bet(BetState& s, FactBatch& out) {
 uint64_t FactBuilder::leg_dimensions(const model::BetLeg& l, validation::LegContext& lc,
                                      FactBetLeg& fl, std::vector<DimKey>& waiting) const {
     // selection -> market -> event -> competition -> sport; the first unknown one is waited for
-    // (an inferred member until it arrives).
+    // (an inferred member until it arrives). A source without a catalogue has none to wait for.
     uint64_t version = 0;
-    fl.inferred = true;
+    fl.inferred = mapper_.mapping().has_catalogue();
+    if (!fl.inferred) return version;
     const auto* sel = dims_.selection(l.selection_id);
     if (!sel) {
         waiting.push_back(DimKey{EntityKind::Selection, l.selection_id, {}});
@@ -601,6 +622,7 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
     validation::BetContext ctx;
     ctx.bet = b;
     ctx.watermark_passed = watermark_passed;
+    ctx.coverage = coverage_;
     if (const auto* pv = dims_.player(b.player_id)) {
         ctx.player = pv->row;
         inputs = std::max(inputs, pv->version);
@@ -615,12 +637,17 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
 
     FactBet f = bet_fact_head(b, s);
     inputs = std::max(inputs, emit_legs(s, f, ctx, waiting, out));
+    if (mapper_.mapping().bets.type_from_legs) {  // the source has no bet type: from the legs
+        ctx.bet.type = f.legs > 1 ? model::BetType::Accumulator : model::BetType::Single;
+        f.bet_type = std::string(to_text(ctx.bet.type));
+    }
     for (int64_t wid : s.ledger) {
         const auto& row = ledger_row(wid);
         inputs = std::max(inputs, row.version);
         if (row.live) ctx.ledger.push_back(row.row);
     }
-    const bool rate_missing = !convert_to_eur(b, f, inputs);
+    // Without FX rates in the source the EUR columns stay 0 and nothing waits for a rate.
+    const bool rate_missing = mapper_.mapping().has_fx_rates() && !convert_to_eur(b, f, inputs);
     if (rate_missing)
         waiting.push_back(
             DimKey{EntityKind::FxRate, FxConversion::day_of(b.placed_at_us), b.currency});
@@ -698,7 +725,7 @@ void FactBuilder::emit_wallet(int64_t id, WalletState& s, bool watermark_passed,
         waiting.push_back(DimKey{EntityKind::Player, w.player_id, {}});
     }
     const int32_t day = FxConversion::day_of(w.created_at_us);
-    bool rate_missing = true;
+    bool rate_missing = mapper_.mapping().has_fx_rates();
     if (const auto* rate = dims_.fx_rate(w.currency, day)) {
         if (auto eur = FxConversion::to_eur_cents(w.amount_minor, rate->row.rate_e10, w.currency)) {
             rate_missing = false;
@@ -711,6 +738,7 @@ void FactBuilder::emit_wallet(int64_t id, WalletState& s, bool watermark_passed,
     validation::WalletContext ctx;
     ctx.transaction = w;
     ctx.watermark_passed = watermark_passed;
+    ctx.coverage = coverage_;
     if (w.bet_id) {
         auto b = bets_.find(*w.bet_id);
         if (b != bets_.end() && b->second.bet) {

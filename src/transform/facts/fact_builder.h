@@ -148,9 +148,23 @@ private:
     void set_waiting(std::vector<DimKey>& current, std::vector<DimKey> next, int64_t id,
                      std::map<DimKey, std::set<int64_t>>& index);
 
+    // The wallet currency of the players held (for a mapping whose bets take their player's).
+    class HeldPlayerCurrencies : public model::PlayerCurrencies {
+    public:
+        explicit HeldPlayerCurrencies(const DimensionState& dims) : dims_(dims) {}
+        const std::string* currency_of(int64_t player_id) const override {
+            const auto* p = dims_.player(player_id);
+            return p ? &p->row.currency : nullptr;
+        }
+
+    private:
+        const DimensionState& dims_;
+    };
+
     model::ModelMapper mapper_;
     FactBuilderConfig config_;
     DimensionState dims_;
+    uint8_t coverage_ = 0;  // validation::SourceCoverage bits the mapping supports
 
     std::unordered_map<int64_t, BetState> bets_;
     std::unordered_map<int64_t, WalletState> wallet_;

@@ -19,12 +19,25 @@ inline std::string_view to_text(Severity s) {
     return s == Severity::Error ? "error" : "warning";
 }
 
+// What a rule needs from the source schema beyond bets, legs, players and the ledger (bits of
+// Rule::needs and of the contexts' `coverage`). A rule whose needs the mapping does not cover
+// (an entity listed as absent, a column not mapped) is not applicable: it cannot be checked,
+// which is not a violation (docs/mapping.md).
+enum SourceCoverage : uint8_t {
+    kCoversNothing = 0,
+    kCoversCatalogue = 1,      // sport .. selection are mapped
+    kCoversLedgerBetLink = 2,  // ledger rows name their bet (wallet_transaction.bet_id)
+    kCoversLegResults = 4,     // legs carry their result (bet_leg.result)
+    kCoversEverything = 7,
+};
+
 template <class Context>
 struct Rule {
     std::string_view name;  // snake_case, stable: it is stored with every verdict
     Severity severity = Severity::Error;
     std::string_view description;
     CheckResult (*check)(const Context&) = nullptr;
+    uint8_t needs = kCoversNothing;  // SourceCoverage bits
 };
 
 using BetRule = Rule<BetContext>;

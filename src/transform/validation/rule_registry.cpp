@@ -14,17 +14,17 @@ constexpr auto W = Severity::Warning;
 const BetRule kBetRules[] = {
     {"bet_has_stake_debit", E,
      "a bet with a stake has a completed stake_debit in the ledger (bet_id = the bet)",
-     &check_bet_has_stake_debit},
+     &check_bet_has_stake_debit, kCoversLedgerBetLink},
     {"stake_debit_matches_bet", E,
      "exactly one completed stake_debit per bet, amount = -stake_minor, same currency as the bet",
-     &check_stake_debit_matches_bet},
+     &check_stake_debit_matches_bet, kCoversLedgerBetLink},
     {"winning_settlement_has_payout_credit", E,
      "a won or cashed-out bet: completed payout credits + refunds + adjustments of the bet sum to "
      "payout_minor",
-     &check_winning_settlement_has_payout_credit},
+     &check_winning_settlement_has_payout_credit, kCoversLedgerBetLink},
     {"settled_bet_net_credit_matches", E,
      "a lost bet nets 0 in completed credits; a void bet nets its stake (a refund)",
-     &check_settled_bet_net_credit_matches},
+     &check_settled_bet_net_credit_matches, kCoversLedgerBetLink},
     {"payout_consistent_with_odds", E,
      "won: payout_minor = floor(stake x effective odds) (void legs 1.0, dead heats "
      "floor(odds x factor)); lost/void: 0; cashed out: 1..potential payout; open: no payout",
@@ -35,7 +35,7 @@ const BetRule kBetRules[] = {
      &check_total_odds_consistent_with_legs},
     {"settled_bet_has_all_legs_settled", E,
      "a won, lost or void bet has legs and every leg has a result",
-     &check_settled_bet_has_all_legs_settled},
+     &check_settled_bet_has_all_legs_settled, kCoversLegResults},
     {"amounts_non_negative", E, "stake_minor, potential_payout_minor and payout_minor are >= 0",
      &check_amounts_non_negative},
     {"bet_currency_equals_wallet_currency", E,
@@ -43,14 +43,15 @@ const BetRule kBetRules[] = {
      &check_bet_currency_equals_wallet_currency},
     {"no_bet_on_finished_event", E,
      "no leg was placed on an event that was already finished or cancelled at placement",
-     &check_no_bet_on_finished_event},
+     &check_no_bet_on_finished_event, kCoversCatalogue},
     {"leg_selection_known", E,
      "every leg's selection exists (after the watermark; before it may be a late dimension)",
-     &check_leg_selection_known},
+     &check_leg_selection_known, kCoversCatalogue},
 };
 
 const WalletRule kWalletRules[] = {
-    {"debit_has_bet", E, "a stake_debit references a bet that exists", &check_debit_has_bet},
+    {"debit_has_bet", E, "a stake_debit references a bet that exists", &check_debit_has_bet,
+     kCoversLedgerBetLink},
     {"wallet_amount_sign_matches_type", E,
      "the amount's sign matches its type: deposit, payout_credit, refund, bonus_credit > 0; "
      "withdrawal, stake_debit < 0; adjustment != 0",
@@ -64,11 +65,29 @@ const R* find_in(std::span<const R> rules, std::string_view name) {
     return nullptr;
 }
 
+// A rule the source schema cannot support: what is missing, as the mapping says.
+CheckResult not_covered(unsigned missing) {
+    std::string what;
+    if (missing & kCoversCatalogue) what = "catalogue (sport .. selection: absent in the mapping)";
+    if (missing & kCoversLedgerBetLink)
+        what += (what.empty() ? "" : " and ") +
+                std::string("ledger rows that name their bet (no wallet_transaction.bet_id)");
+    if (missing & kCoversLegResults)
+        what += (what.empty() ? "" : " and ") + std::string("leg results (no bet_leg.result)");
+    return CheckResult::not_applicable("the source schema has no " + what);
+}
+
 template <class R, class C>
 std::vector<RuleOutcome> run(std::span<const R> rules, const C& c) {
     std::vector<RuleOutcome> out;
     out.reserve(rules.size());
-    for (const auto& r : rules) out.push_back(RuleOutcome{r.name, r.severity, r.check(c)});
+    for (const auto& r : rules) {
+        if ((r.needs & c.coverage) != r.needs) {
+            out.push_back(RuleOutcome{r.name, r.severity, not_covered(r.needs & ~c.coverage)});
+            continue;
+        }
+        out.push_back(RuleOutcome{r.name, r.severity, r.check(c)});
+    }
     return out;
 }
 

@@ -25,6 +25,7 @@
 
 #include "decode/debezium_json_decoder.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 #include "pipeline/fact_stage.h"
 #include "pipeline/ingest_pipeline.h"
 #include "pipeline/simulation_runner.h"
@@ -269,7 +270,7 @@ void run_seed(uint64_t seed, const std::vector<LogRecord>& clean) {
     DebeziumJsonDecoder decoder{DebeziumDecoderConfig{}};
     FactStageConfig fc;
     fc.builder.watermark_offsets = 2000;
-    FactStage facts(model::BettingMapping::simulator_default(), fc, *g_engine, db);
+    FactStage facts(model::MappingFile::builtin_simulator().mapping(), fc, *g_engine, db);
     IngestConfig ic;
     ic.batch_records = 1500;  // many commits, batch ends at random places
     ic.sync_source = false;
@@ -316,7 +317,10 @@ void run_seed(uint64_t seed, const std::vector<LogRecord>& clean) {
     for (const auto& [table, rows] : truth.table_rows)
         expected.live_rows[table] = static_cast<uint64_t>(rows);
     const ReconcileReport landing =
-        Reconciler(*g_engine, db, LedgerMapping{}, wc.consumer).run(expected);
+        Reconciler(*g_engine, db,
+                   LedgerMapping::of(model::MappingFile::builtin_simulator().mapping()),
+                   wc.consumer)
+            .run(expected);
     EXPECT_EQ(landing.warehouse_offset, truth.log_offset);
     EXPECT_GT(landing.ledger_rows_checked, 0u);
     const FactReconcileReport fr =

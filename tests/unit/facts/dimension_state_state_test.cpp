@@ -7,6 +7,7 @@
 #include "core/state_reader.h"
 #include "core/state_writer.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 #include "transform/facts/dimension_state.h"
 #include "transform/facts/fact_state_fields.h"
 
@@ -22,7 +23,7 @@ std::string bytes_of(const DimensionState& d) {
 }
 
 TEST(DimensionStateState, RoundTripKeepsRowsTombstonesAndTruncates) {
-    const auto mapping = model::BettingMapping::simulator_default();
+    const auto mapping = model::MappingFile::builtin_simulator().mapping();
     DimensionState d(mapping);
     const model::Player ng{7, "NG", "NGN", model::Channel::Web, 5, model::PlayerStatus::Active};
     model::Player ke = ng;

@@ -5,6 +5,7 @@
 
 #include "core/source_position.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 #include "transform/facts/fx_conversion.h"
 #include "transform/facts/key_text.h"
 
@@ -54,7 +55,7 @@ TEST(FxConversion, DayOfFloorsToTheUtcDay) {
 }
 
 TEST(DimensionState, KeepsTheLatestVersionAndRemovesByKey) {
-    DimensionState d(model::BettingMapping::simulator_default());
+    DimensionState d(model::MappingFile::builtin_simulator().mapping());
     model::Selection s;
     s.id = 5;
     s.market_id = 4;
@@ -80,7 +81,7 @@ TEST(DimensionState, KeepsTheLatestVersionAndRemovesByKey) {
 }
 
 TEST(DimensionState, FxRatesByCurrencyAndDay) {
-    DimensionState d(model::BettingMapping::simulator_default());
+    DimensionState d(model::MappingFile::builtin_simulator().mapping());
     EXPECT_EQ(d.apply(model::FxRate{"NGN", 20758, 6'000'000}, 7),
               (DimKey{EntityKind::FxRate, 20758, "NGN"}));
     d.apply(model::FxRate{"NGN", 20759, 6'100'000}, 8);
@@ -97,7 +98,7 @@ TEST(DimensionState, FxRatesByCurrencyAndDay) {
 }
 
 TEST(DimensionState, TruncateClearsTheEntity) {
-    DimensionState d(model::BettingMapping::simulator_default());
+    DimensionState d(model::MappingFile::builtin_simulator().mapping());
     d.apply(model::Player{7, "NG", "NGN", model::Channel::Web, 0, model::PlayerStatus::Active}, 1);
     d.apply(model::Player{8, "KE", "KES", model::Channel::App, 0, model::PlayerStatus::Active}, 2);
     d.apply(model::Sport{1, "Football"}, 3);
@@ -113,7 +114,7 @@ TEST(DimensionState, TruncateClearsTheEntity) {
 // SnapshotRead); player 8, not read, was deleted while nothing watched. Player 10, created by
 // a transaction committed after S, stays.
 TEST(DimensionState, ACompleteSnapshotRemovesTheRowsItDidNotRead) {
-    DimensionState d(model::BettingMapping::simulator_default());
+    DimensionState d(model::MappingFile::builtin_simulator().mapping());
     auto player = [](int64_t id, std::string country) {
         return model::Player{id, std::move(country),         "NGN", model::Channel::Web,
                              0,  model::PlayerStatus::Active};
@@ -146,7 +147,7 @@ TEST(DimensionState, ACompleteSnapshotRemovesTheRowsItDidNotRead) {
 // version below which its entity's changes are older; a change re-delivered after either does
 // not bring the row back, a newer one does.
 TEST(DimensionState, DeletesAndTruncatesKeepTheirVersions) {
-    DimensionState d(model::BettingMapping::simulator_default());
+    DimensionState d(model::MappingFile::builtin_simulator().mapping());
     const model::Player ng{7, "NG", "NGN", model::Channel::Web, 0, model::PlayerStatus::Active};
     model::Player ke = ng;
     ke.country = "KE";

@@ -11,6 +11,7 @@
 
 #include "fact_stream.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 
 namespace tote::facts {
 namespace {
@@ -37,7 +38,8 @@ std::vector<ChangeEvent> catalogue() {
 
 struct Harness {
     explicit Harness(int64_t watermark = 10)
-        : builder(model::BettingMapping::simulator_default(), FactBuilderConfig{watermark}) {}
+        : builder(model::MappingFile::builtin_simulator().mapping(), FactBuilderConfig{watermark}) {
+    }
     FactBatch add(CompleteTransaction t) {
         FactBatch b;
         builder.add(t, b);
@@ -520,7 +522,7 @@ TEST(FactBuilder, ReplayIntoAFreshBuilderGivesIdenticalRows) {
     ASSERT_FALSE(h.all.bets.empty());
     ASSERT_FALSE(h.all.log.empty());
 
-    FactBuilder fresh(model::BettingMapping::simulator_default(), FactBuilderConfig{20});
+    FactBuilder fresh(model::MappingFile::builtin_simulator().mapping(), FactBuilderConfig{20});
     FactBatch replay;
     for (const auto& t : h.txs) fresh.add(t, replay);
     fresh.advance(h.advances.back(), replay);

@@ -17,6 +17,7 @@
 
 #include "decode/debezium_json_decoder.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 #include "simulate/betting_simulator.h"
 #include "source/file_log_reader.h"
 #include "source/file_log_writer.h"
@@ -61,7 +62,7 @@ TEST(SimulatedFacts, FindsEveryAnomalyFlagsNothingCleanAndReplaysIdentically) {
         FileLogReader reader(dir);
         DebeziumJsonDecoder decoder;
         TransactionAssembler assembler;
-        FactBuilder builder(model::BettingMapping::simulator_default(),
+        FactBuilder builder(model::MappingFile::builtin_simulator().mapping(),
                             FactBuilderConfig{kWatermark});
         std::vector<LogRecord> batch;
         CompleteTransaction unit;
@@ -193,7 +194,8 @@ TEST(SimulatedFacts, FindsEveryAnomalyFlagsNothingCleanAndReplaysIdentically) {
     EXPECT_EQ(converted, bets.size());
 
     // Replay the same units (and advances) into a fresh builder: identical rows.
-    FactBuilder fresh(model::BettingMapping::simulator_default(), FactBuilderConfig{kWatermark});
+    FactBuilder fresh(model::MappingFile::builtin_simulator().mapping(),
+                      FactBuilderConfig{kWatermark});
     FactBatch replay;
     size_t next_advance = 0;
     for (const auto& u : run.units) {

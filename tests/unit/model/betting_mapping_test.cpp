@@ -1,4 +1,5 @@
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 
 #include <gtest/gtest.h>
 
@@ -6,11 +7,11 @@ namespace tote::model {
 namespace {
 
 TEST(BettingMapping, SimulatorDefaultIsComplete) {
-    EXPECT_EQ(BettingMapping::simulator_default().problems(), std::vector<std::string>{});
+    EXPECT_EQ(MappingFile::builtin_simulator().mapping().problems(), std::vector<std::string>{});
 }
 
 TEST(BettingMapping, SimulatorDefaultNamesTheOltpSchema) {
-    auto m = BettingMapping::simulator_default();
+    auto m = MappingFile::builtin_simulator().mapping();
     EXPECT_EQ(m.wallet_transactions.table, "wallet_transactions");
     EXPECT_EQ(m.wallet_transactions.amount, "amount_minor");
     EXPECT_EQ(m.wallet_transactions.amount_unit, MoneyUnit::Minor);
@@ -22,7 +23,7 @@ TEST(BettingMapping, SimulatorDefaultNamesTheOltpSchema) {
 }
 
 TEST(BettingMapping, ReportsEveryProblem) {
-    BettingMapping m = BettingMapping::simulator_default();
+    BettingMapping m = MappingFile::builtin_simulator().mapping();
     m.players.table.clear();
     m.wallet_transactions.types["refund_x"] = {WalletTransactionType::Refund, 2};
     m.fx_rates.day.clear();

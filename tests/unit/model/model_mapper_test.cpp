@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "model/mapping_file.h"
 #include "row_builder.h"
 
 namespace tote::model {
@@ -12,7 +13,7 @@ using test::change;
 using test::col;
 
 const ModelMapper& mapper() {
-    static const ModelMapper m(BettingMapping::simulator_default());
+    static const ModelMapper m(MappingFile::builtin_simulator().mapping());
     return m;
 }
 
@@ -243,11 +244,12 @@ TEST(ModelMapper, RefusesInexactOrFloatingNumbers) {
     row[9].value = std::string("2026-11-01T12:00:00");
     EXPECT_EQ(expect_error(mapper().map(change("bets", R"({"id":5})", row))).problem,
               "'2026-11-01T12:00:00' is not an ISO-8601 timestamp with a zone and at most "
-              "microsecond precision");
+              "microsecond precision (a mapping can state the zone of zone-less times: "
+              "formats.time_zone)");
 }
 
 TEST(ModelMapper, RefusesAnUnusableMapping) {
-    auto m = BettingMapping::simulator_default();
+    auto m = MappingFile::builtin_simulator().mapping();
     m.bets.table = "players";
     m.bets.stake.clear();
     m.bets.statuses.clear();

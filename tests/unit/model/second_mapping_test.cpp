@@ -3,6 +3,7 @@
 // ledger `txn` that stores magnitudes and carries the sign in its type.
 #include <gtest/gtest.h>
 
+#include "model/mapping_file.h"
 #include "model/model_mapper.h"
 #include "row_builder.h"
 
@@ -14,7 +15,7 @@ using test::col;
 using WT = WalletTransactionType;
 
 BettingMapping operator_mapping() {
-    BettingMapping m = BettingMapping::simulator_default();  // catalogue as the simulator's
+    BettingMapping m = MappingFile::builtin_simulator().mapping();  // catalogue as the simulator's
     auto& b = m.bets;
     b.table = "bet";
     b.id = "bet_ref";
@@ -142,6 +143,88 @@ TEST(SecondMapping, LedgerMagnitudesGetTheModelSignFromTheType) {
     // A magnitude stored negative ends up with the wrong model sign: validation flags it.
     EXPECT_EQ(txn("DEP", "-100").amount_minor, -10000);
     EXPECT_EQ(txn("STAKE", "15.50").status, WalletTransactionStatus::Completed);
+}
+
+// mappings/real_debezium.yaml: constants, derivations and the player's currency.
+class PlayerCcy : public PlayerCurrencies {
+public:
+    const std::string* currency_of(int64_t id) const override { return id == 1 ? &gbp_ : nullptr; }
+
+private:
+    std::string gbp_ = "GBP";
+};
+
+TEST(SecondMapping, RealCapturesMappingFillsWhatTheSourceLacks) {
+    ModelMapper mapper(
+        MappingFile::load(std::string(TOTE_SOURCE_DIR) + "/mappings/real_debezium.yaml").mapping());
+    PlayerCcy players;
+    auto bet = [&](int64_t player) {
+        return change("bets", R"({"id":3})",
+                      {col("id", int64_t{3}), col("player_id", player),
+                       col("stake", Decimal{2000, 2}), col("total_odds", Decimal{62500, 4}),
+                       col("status", std::string("open")), col("payout", NullValue{}),
+                       col("placed_at", std::string("2026-03-01T15:00:00.000000Z")),
+                       col("settled_at", NullValue{}), col("note", NullValue{})});
+    };
+    auto r = mapper.map(bet(1), &players);
+    ASSERT_TRUE(std::holds_alternative<Bet>(r)) << std::get<MappingError>(r).message();
+    const Bet b = std::get<Bet>(r);
+    EXPECT_EQ(b.currency, "GBP");
+    EXPECT_EQ(b.stake_minor, 2000);
+    EXPECT_EQ(b.total_odds_e4, 62500);
+    EXPECT_EQ(b.potential_payout_minor, 12500);  // floor(2000 x 6.25)
+    EXPECT_EQ(b.channel, Channel::Unknown);
+    EXPECT_EQ(b.type, BetType::Single);  // the fact builder sets it from the legs
+    r = mapper.map(bet(9), &players);
+    ASSERT_TRUE(std::holds_alternative<MappingError>(r));
+    EXPECT_EQ(std::get<MappingError>(r).message(),
+              R"(bets {"id":3} column 'player_id': the bet takes its player's currency )"
+              "(mapping: bet currency from player) and player 9 is not known yet: ingest the "
+              "players first");
+    r = mapper.map(change("players", R"({"id":1})",
+                          {col("id", int64_t{1}), col("country", std::string("GB")),
+                           col("currency", std::string("GBP")),
+                           col("created_at", std::string("2026-01-01T10:00:00Z"))}));
+    ASSERT_TRUE(std::holds_alternative<Player>(r)) << std::get<MappingError>(r).message();
+    EXPECT_EQ(std::get<Player>(r).status, PlayerStatus::Active);
+    EXPECT_EQ(std::get<Player>(r).channel, Channel::Unknown);
+    // Tables the mapping lists as absent map nothing, even with the simulator's names.
+    EXPECT_TRUE(std::holds_alternative<NotModelTable>(
+        mapper.map(change("selections", R"({"id":1})", {col("id", int64_t{1})}))));
+}
+
+TEST(SecondMapping, IntegerOddsAndZoneLessTimesAsTheFormatsSay) {
+    auto m = MappingFile::builtin_simulator().mapping();
+    m.formats.odds_integer_scale = 2;
+    m.formats.naive_time_offset_s = 3 * 3600;  // +03:00 (East Africa Time)
+    m.formats.integer_time_unit_us = 1'000'000;
+    ModelMapper mapper(m);
+    auto leg = mapper.map(change(
+        "bet_legs", R"({"bet_id":1,"leg_no":1})",
+        {col("bet_id", int64_t{1}), col("leg_no", int64_t{1}), col("selection_id", int64_t{4}),
+         col("odds_taken", int64_t{250}), col("result", NullValue{})}));
+    ASSERT_TRUE(std::holds_alternative<BetLeg>(leg)) << std::get<MappingError>(leg).message();
+    EXPECT_EQ(std::get<BetLeg>(leg).odds_taken_e4, 25000);  // 2.50
+    leg = mapper.map(change(
+        "bet_legs", R"({"bet_id":1,"leg_no":1})",
+        {col("bet_id", int64_t{1}), col("leg_no", int64_t{1}), col("selection_id", int64_t{4}),
+         col("odds_taken", Decimal{25, 1}), col("result", NullValue{})}));
+    ASSERT_TRUE(std::holds_alternative<MappingError>(leg));
+    EXPECT_EQ(std::get<MappingError>(leg).problem,
+              "expected an integer: 2.5 has more than 0 decimals: it would need rounding");
+    auto player = [&](Value registered) {
+        return mapper.map(change(
+            "players", R"({"id":1})",
+            {col("id", int64_t{1}), col("country", std::string("KE")),
+             col("currency", std::string("KES")), col("channel", std::string("app")),
+             col("registered_at", std::move(registered)), col("status", std::string("active"))}));
+    };
+    auto p = player(std::string("2026-01-01 03:00:00"));  // 00:00 UTC
+    ASSERT_TRUE(std::holds_alternative<Player>(p)) << std::get<MappingError>(p).message();
+    EXPECT_EQ(std::get<Player>(p).registered_at_us, int64_t{1767225600} * 1'000'000);
+    p = player(int64_t{1767225600});  // seconds
+    ASSERT_TRUE(std::holds_alternative<Player>(p));
+    EXPECT_EQ(std::get<Player>(p).registered_at_us, int64_t{1767225600} * 1'000'000);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "decode/debezium_json_decoder.h"
+#include "model/mapping_file.h"
 #include "model/model_mapper.h"
 #include "simulate/betting_simulator.h"
 #include "source/file_log_reader.h"
@@ -40,7 +41,7 @@ Counts map_simulated(bool schemas, const std::string& decimal_mode) {
     }
     FileLogReader reader(dir);
     DebeziumJsonDecoder decoder;
-    ModelMapper mapper(BettingMapping::simulator_default());
+    ModelMapper mapper(MappingFile::builtin_simulator().mapping());
     Counts c;
     std::vector<LogRecord> batch;
     while (reader.poll(batch, 4096) > 0) {

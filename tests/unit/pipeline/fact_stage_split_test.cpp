@@ -18,6 +18,7 @@
 #include "../sink/fake_connection.h"
 #include "core/state_reader.h"
 #include "core/state_writer.h"
+#include "model/mapping_file.h"
 #include "pipeline/fact_stage.h"
 #include "sink/sql_text.h"
 
@@ -159,7 +160,7 @@ public:
     void use_checkpoints() { checkpoints_ = true; }
 
     void run_to(size_t end) {
-        FactStage stage(model::BettingMapping::simulator_default(), config_, conn_, "tote");
+        FactStage stage(model::MappingFile::builtin_simulator().mapping(), config_, conn_, "tote");
         if (checkpoints_ && position_ > 0) {
             StateReader r(checkpoint_, "test checkpoint");
             stage.load_state(r);

@@ -16,6 +16,7 @@
 #include "core/state_reader.h"
 #include "core/state_writer.h"
 #include "decode/debezium_json_decoder.h"
+#include "model/mapping_file.h"
 #include "pipeline/fact_stage.h"
 #include "simulate/betting_simulator.h"
 #include "source/file_log_reader.h"
@@ -61,8 +62,8 @@ protected:
         return c;
     }
     std::unique_ptr<FactStage> make_stage() {
-        return std::make_unique<FactStage>(model::BettingMapping::simulator_default(), config(),
-                                           conn_, "tote");
+        return std::make_unique<FactStage>(model::MappingFile::builtin_simulator().mapping(),
+                                           config(), conn_, "tote");
     }
     // Feeds records [from, to) in chunks, collecting after each; returns the inserts.
     static std::string bytes_of(const FactStage& stage) {

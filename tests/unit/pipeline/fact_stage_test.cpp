@@ -6,6 +6,7 @@
 
 #include "../facts/fact_stream.h"
 #include "../sink/fake_connection.h"
+#include "model/mapping_file.h"
 #include "pipeline/fact_stage.h"
 #include "transform/facts/kpi_contributions.h"
 
@@ -145,7 +146,7 @@ TEST(FactStage, DatesOutsideTheWarehouseRangeAreLoggedNotFatal) {
     FakeConnection conn;
     FactStageConfig config;
     config.builder.watermark_offsets = 0;
-    FactStage stage(model::BettingMapping::simulator_default(), config, conn, "tote");
+    FactStage stage(model::MappingFile::builtin_simulator().mapping(), config, conn, "tote");
     SnapshotFeed feed(stage);
     feed.add(player(7, "UG", "UGX"));
     feed.add(fx("UGX", kDay, "0.0002500000"));

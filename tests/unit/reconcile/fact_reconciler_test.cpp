@@ -19,6 +19,7 @@
 #include "decode/debezium_json_decoder.h"
 #include "fact_reconciler_world.h"
 #include "model/betting_mapping.h"
+#include "model/mapping_file.h"
 #include "reconcile/fact_reconciler.h"
 #include "simulate/betting_simulator.h"
 #include "simulate/json_text.h"
@@ -75,7 +76,7 @@ void build_world(World& w) {
         FileLogReader reader(log_dir);
         DebeziumJsonDecoder decoder;
         TransactionAssembler assembler;
-        facts::FactBuilder builder(model::BettingMapping::simulator_default(),
+        facts::FactBuilder builder(model::MappingFile::builtin_simulator().mapping(),
                                    facts::FactBuilderConfig{kWatermark});
         std::vector<LogRecord> batch;
         CompleteTransaction unit;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "decode/debezium_json_decoder.h"
+#include "model/mapping_file.h"
 #include "model/model_mapper.h"
 #include "simulate/betting_simulator.h"
 #include "source/file_log_reader.h"
@@ -160,7 +161,7 @@ TEST(SimulatedValidation, FindsEveryInjectedAnomalyAndFlagsNothingClean) {
     {
         FileLogReader reader(dir);
         DebeziumJsonDecoder decoder;
-        ModelMapper mapper(BettingMapping::simulator_default());
+        ModelMapper mapper(model::MappingFile::builtin_simulator().mapping());
         std::vector<LogRecord> batch;
         while (reader.poll(batch, 4096) > 0) {
             for (const auto& rec : batch) {

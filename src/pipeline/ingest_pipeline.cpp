@@ -195,9 +195,7 @@ void IngestPipeline::feed_facts(const LogRecord& rec, DecodeResult& decoded) {
     // The fact stage counts records from the start of the log: a source's own offsets need not
     // be one increasing sequence (a JSON-lines capture mixes topics and partitions).
     const Offset ordinal{fact_ordinal_++};
-    const bool skipped = !rec.source_error.empty() ||
-                         (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0) >
-                             config_.max_record_bytes;
+    const bool skipped = !undecodable(rec).empty();  // the same rule as the landing
     if (facts_->replaying()) {
         facts_->count_replayed();
         if (!skipped) decoder_.decode_into(rec, decoded);
@@ -342,9 +340,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         uncommitted_bytes += size;
         bytes_seen += size;
         ++records_seen;
-        if (size > config_.max_record_bytes || !rec.source_error.empty()) {
+        if (std::string why = undecodable(rec); !why.empty()) {
             // The source could not even read it, or it is too large to decode.
-            writer_.add_dead_letter(rec, "source", undecodable(rec));
+            writer_.add_dead_letter(rec, "source", why);
             if (facts_) feed_facts(rec, result);
             return;
         }

@@ -30,97 +30,6 @@ int64_t key_of(const facts::FactWalletTransaction& f) {
 
 }  // namespace
 
-KpiBetBase KpiBetBase::of(const facts::FactBet& f) {
-    KpiBetBase b;
-    b.version = f.version;
-    b.player_country = f.player_country;
-    b.player_id = f.player_id;
-    b.currency = f.currency;
-    b.sport = kpi_sport(f);
-    b.channel = f.channel;
-    b.status = f.status;
-    b.stake_minor = f.stake_minor;
-    b.potential_payout_minor = f.potential_payout_minor;
-    b.payout_minor = f.payout_minor;
-    b.ggr_minor = f.ggr_minor;
-    b.stake_eur_cents = f.stake_eur_cents;
-    b.payout_eur_cents = f.payout_eur_cents;
-    b.potential_payout_eur_cents = f.potential_payout_eur_cents;
-    b.placed_at_us = f.placed_at_us;
-    b.settled_at_us = f.settled_at_us;
-    return b;
-}
-
-bool KpiBetBase::same_inputs(const facts::FactBet& f) const {
-    return stake_minor == f.stake_minor && potential_payout_minor == f.potential_payout_minor &&
-           payout_minor == f.payout_minor && ggr_minor == f.ggr_minor &&
-           stake_eur_cents == f.stake_eur_cents && payout_eur_cents == f.payout_eur_cents &&
-           potential_payout_eur_cents == f.potential_payout_eur_cents &&
-           placed_at_us == f.placed_at_us && settled_at_us == f.settled_at_us &&
-           status == f.status && player_id == f.player_id && player_country == f.player_country &&
-           currency == f.currency && channel == f.channel && sport == kpi_sport(f);
-}
-
-facts::FactBet KpiBetBase::to_fact(int64_t bet_id) const {
-    facts::FactBet f;
-    f.bet_id = bet_id;
-    f.version = version;
-    f.player_country = player_country;
-    f.player_id = player_id;
-    f.currency = currency;
-    f.sports.push_back(sport);  // kpi_sport() of {s} is s (and "" stays "")
-    f.channel = channel;
-    f.status = status;
-    f.stake_minor = stake_minor;
-    f.potential_payout_minor = potential_payout_minor;
-    f.payout_minor = payout_minor;
-    f.ggr_minor = ggr_minor;
-    f.stake_eur_cents = stake_eur_cents;
-    f.payout_eur_cents = payout_eur_cents;
-    f.potential_payout_eur_cents = potential_payout_eur_cents;
-    f.placed_at_us = placed_at_us;
-    f.settled_at_us = settled_at_us;
-    return f;
-}
-
-KpiWalletBase KpiWalletBase::of(const facts::FactWalletTransaction& f) {
-    KpiWalletBase b;
-    b.version = f.version;
-    b.player_country = f.player_country;
-    b.player_id = f.player_id;
-    b.currency = f.currency;
-    b.type = f.type;
-    b.status = f.status;
-    b.amount_minor = f.amount_minor;
-    b.amount_eur_cents = f.amount_eur_cents;
-    b.created_at_us = f.created_at_us;
-    b.deleted = f.deleted;
-    return b;
-}
-
-bool KpiWalletBase::same_inputs(const facts::FactWalletTransaction& f) const {
-    return amount_minor == f.amount_minor && amount_eur_cents == f.amount_eur_cents &&
-           created_at_us == f.created_at_us && deleted == f.deleted && status == f.status &&
-           type == f.type && player_id == f.player_id && player_country == f.player_country &&
-           currency == f.currency;
-}
-
-facts::FactWalletTransaction KpiWalletBase::to_fact(int64_t id) const {
-    facts::FactWalletTransaction f;
-    f.id = id;
-    f.version = version;
-    f.player_country = player_country;
-    f.player_id = player_id;
-    f.currency = currency;
-    f.type = type;
-    f.status = status;
-    f.amount_minor = amount_minor;
-    f.amount_eur_cents = amount_eur_cents;
-    f.created_at_us = created_at_us;
-    f.deleted = deleted;
-    return f;
-}
-
 FactStage::FactStage(model::BettingMapping mapping, FactStageConfig config,
                      ClickHouseConnection& conn, std::string database)
     : mapping_(mapping),
@@ -166,24 +75,23 @@ void FactStage::build_ready(facts::FactBatch& batch) {
 }
 
 template <class Base, class Fact>
-void FactStage::add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, const Fact& current,
+void FactStage::add_kpis(std::optional<Base>& base, int64_t key, const Fact& current,
                          std::vector<KpiContribution>& kpis) {
-    auto it = base.find(key);
-    if (it == base.end()) {
+    if (!base) {
         auto rows = kpi_contributions(nullptr, current);
         kpis.insert(kpis.end(), std::make_move_iterator(rows.begin()),
                     std::make_move_iterator(rows.end()));
-        base.emplace(key, Base::of(current));
+        base = Base::of(current);
         return;
     }
-    if (current.version <= it->second.version) return;  // a re-emission: written already
-    if (it->second.same_inputs(current)) return;        // same contribution: nothing
-    const Fact previous = it->second.to_fact(key);
+    if (current.version <= base->version) return;  // a re-emission: written already
+    if (base->same_inputs(current)) return;        // same contribution: nothing
+    const Fact previous = base->to_fact(key);
     if (values_of(current) == values_of(previous)) return;  // different inputs, same values
     auto rows = kpi_contributions(&previous, current);
     kpis.insert(kpis.end(), std::make_move_iterator(rows.begin()),
                 std::make_move_iterator(rows.end()));
-    it->second = Base::of(current);
+    base = Base::of(current);
 }
 
 void FactStage::retract_provisional_log(std::vector<EncodedInsert>& out) {
@@ -219,8 +127,10 @@ void FactStage::emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out) {
     // identity wins over the retraction.
     if (!replaying_ && !provisional_log_settled_) retract_provisional_log(out);
     kpis_.clear();
-    for (const auto& b : batch.bets) add_kpis(bet_kpi_base_, key_of(b), b, kpis_);
-    for (const auto& w : batch.wallet) add_kpis(wallet_kpi_base_, key_of(w), w, kpis_);
+    for (const auto& b : batch.bets)
+        add_kpis(builder_.bet_kpi_base(key_of(b)), key_of(b), b, kpis_);
+    for (const auto& w : batch.wallet)
+        add_kpis(builder_.wallet_kpi_base(key_of(w)), key_of(w), w, kpis_);
     if (!replaying_) {
         stats_.bet_versions += batch.bets.size();
         stats_.leg_versions += batch.legs.size();
@@ -238,6 +148,7 @@ void FactStage::emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out) {
 void FactStage::collect(std::vector<EncodedInsert>& out) {
     build_ready(batch_);
     emit(batch_, out);
+    builder_.evict_to_budget();  // the batch's KPI bases are taken: its states may leave
 }
 
 void FactStage::drain(std::vector<EncodedInsert>& out) {

@@ -21,6 +21,7 @@
 // passes through a version that a restarted process might not emit.
 // Not thread-safe.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -63,36 +64,6 @@ struct FactStageStats {
     uint64_t log_retractions = 0;    // provisional ETL log entries of an earlier run retracted
 };
 
-// The fields of a fact version that its KPI rows (kpi_contributions) are made of, and nothing
-// else: what FactStage remembers per fact to retract that version's rows later. to_fact() gives
-// a fact whose KPI rows equal those of the version it was taken from.
-// Every field kpi_contributions() reads must be here (to_fact() rebuilds the fact from it).
-struct KpiBetBase {
-    uint64_t version = 0;
-    int64_t player_id = 0;
-    std::string player_country, currency, sport, channel, status;
-    int64_t stake_minor = 0, potential_payout_minor = 0, payout_minor = 0, ggr_minor = 0;
-    int64_t stake_eur_cents = 0, payout_eur_cents = 0, potential_payout_eur_cents = 0;
-    int64_t placed_at_us = 0, settled_at_us = 0;
-
-    static KpiBetBase of(const facts::FactBet& f);
-    // Same KPI inputs (the version aside): the same rows apart from fact_version.
-    bool same_inputs(const facts::FactBet& f) const;
-    facts::FactBet to_fact(int64_t bet_id) const;
-};
-
-struct KpiWalletBase {
-    uint64_t version = 0;
-    int64_t player_id = 0;
-    std::string player_country, currency, type, status;
-    int64_t amount_minor = 0, amount_eur_cents = 0, created_at_us = 0;
-    bool deleted = false;
-
-    static KpiWalletBase of(const facts::FactWalletTransaction& f);
-    bool same_inputs(const facts::FactWalletTransaction& f) const;
-    facts::FactWalletTransaction to_fact(int64_t id) const;
-};
-
 class FactStage {
 public:
     FactStage(model::BettingMapping mapping, FactStageConfig config, ClickHouseConnection& conn,
@@ -133,6 +104,14 @@ public:
     bool replaying() const { return replaying_; }
     void count_replayed() { ++stats_.replayed_records; }
 
+    // Where fact state beyond FactStageConfig::builder.memory_budget_bytes goes (not owned;
+    // kept across load_state). The caller restores its contents with every checkpoint it
+    // restores (and empties it when it replays from the log's start).
+    void set_cold_state(facts::ColdState* cold) {
+        cold_ = cold;
+        builder_.set_cold_state(cold);
+    }
+
     const FactStageStats& stats() const { return stats_; }
     const facts::FactBuilder& builder() const { return builder_; }
     const TransactionAssembler& assembler() const { return assembler_; }
@@ -155,7 +134,7 @@ private:
     void retract_provisional_log(std::vector<EncodedInsert>& out);
     void emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out);
     template <class Base, class Fact>
-    void add_kpis(std::unordered_map<int64_t, Base>& base, int64_t key, const Fact& current,
+    void add_kpis(std::optional<Base>& base, int64_t key, const Fact& current,
                   std::vector<KpiContribution>& kpis);
 
     model::BettingMapping mapping_;
@@ -165,11 +144,9 @@ private:
     ClickHouseConnection& conn_;
     std::string database_;
     FactWriter writer_;
+    facts::ColdState* cold_ = nullptr;
     bool replaying_ = false;
     bool provisional_log_settled_ = false;  // retract_provisional_log() has run
-    // Per fact, the KPI inputs of the version whose contribution was written last.
-    std::unordered_map<int64_t, KpiBetBase> bet_kpi_base_;
-    std::unordered_map<int64_t, KpiWalletBase> wallet_kpi_base_;
     CompleteTransaction unit_;
     IncompleteTransaction report_;
     facts::FactBatch batch_;

@@ -10,39 +10,21 @@
 
 namespace tote {
 
-template <class A>
-void state_fields(A& a, KpiBetBase& b) {
-    a(b.version, b.player_id, b.player_country, b.currency, b.sport, b.channel, b.status,
-      b.stake_minor, b.potential_payout_minor, b.payout_minor, b.ggr_minor, b.stake_eur_cents,
-      b.payout_eur_cents, b.potential_payout_eur_cents, b.placed_at_us, b.settled_at_us);
-}
-
-template <class A>
-void state_fields(A& a, KpiWalletBase& b) {
-    a(b.version, b.player_id, b.player_country, b.currency, b.type, b.status, b.amount_minor,
-      b.amount_eur_cents, b.created_at_us, b.deleted);
-}
-
 void FactStage::save_state(StateWriter& out) const {
     assembler_.save_state(out);
     builder_.save_state(out);
-    out(bet_kpi_base_, wallet_kpi_base_);
 }
 
 void FactStage::load_state(StateReader& in) {
     // Into fresh parts first: a failure leaves this stage as it was.
     TransactionAssembler assembler(config_.assembler);
     facts::FactBuilder builder(mapping_, config_.builder);
-    std::unordered_map<int64_t, KpiBetBase> bet_base;
-    std::unordered_map<int64_t, KpiWalletBase> wallet_base;
+    builder.set_cold_state(cold_);
     assembler.load_state(in);
     builder.load_state(in);
-    in(bet_base, wallet_base);
     in.expect_end();
     assembler_ = std::move(assembler);
     builder_ = std::move(builder);
-    bet_kpi_base_ = std::move(bet_base);
-    wallet_kpi_base_ = std::move(wallet_base);
 }
 
 std::string FactStage::state_fingerprint() const {

@@ -23,7 +23,8 @@
 
 namespace tote {
 
-inline constexpr uint32_t kCheckpointFormatVersion = 2;  // 2: row version layout 2
+// 2: row version layout 2; 3: KPI bases held per fact, memory budget counters
+inline constexpr uint32_t kCheckpointFormatVersion = 3;
 
 // Where a checkpoint stands in the log.
 struct CheckpointMeta {

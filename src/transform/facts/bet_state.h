@@ -25,6 +25,7 @@
 #include "model/player.h"
 #include "model/wallet_transaction.h"
 #include "transform/facts/dimension_state.h"
+#include "transform/facts/kpi_base.h"
 #include "transform/facts/sorted_vector_map.h"
 
 namespace tote::facts {
@@ -64,6 +65,10 @@ struct BetState {
     std::optional<int64_t> pending_at;
     std::vector<DimKey> waiting;                       // dimensions its facts wait for
     SortedVectorMap<std::string, std::string> logged;  // rule -> details of the last logged Fail
+    // The KPI inputs of the version whose KPI rows were written last (FactStage).
+    std::optional<KpiBetBase> kpi;
+    // What this state counts for in the builder's estimate of its memory (not checkpointed).
+    uint32_t accounted_bytes = 0;
 };
 
 struct WalletState {
@@ -73,6 +78,8 @@ struct WalletState {
     std::optional<int64_t> pending_at;
     std::vector<DimKey> waiting;
     SortedVectorMap<std::string, std::string> logged;
+    std::optional<KpiWalletBase> kpi;
+    uint32_t accounted_bytes = 0;
 };
 
 }  // namespace tote::facts

@@ -172,16 +172,18 @@ void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
     while (!pending_bets_.empty() && log_offset - pending_bets_.begin()->first >= w) {
         int64_t id = pending_bets_.begin()->second;
         pending_bets_.erase(pending_bets_.begin());
-        auto& s = bets_[id];
+        auto& s = bet(id);
         s.pending_at.reset();
         emit_bet(id, s, true, out);
+        account(s);
     }
     while (!pending_wallet_.empty() && log_offset - pending_wallet_.begin()->first >= w) {
         int64_t id = pending_wallet_.begin()->second;
         pending_wallet_.erase(pending_wallet_.begin());
-        auto& s = wallet_[id];
+        auto& s = wallet(id);
         s.pending_at.reset();
         emit_wallet(id, s, true, out);
+        account(s);
     }
 }
 
@@ -246,7 +248,7 @@ void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& 
 }
 
 void FactBuilder::apply_bet(const model::Bet& b, uint64_t version, int64_t offset) {
-    auto& s = bets_[b.id];
+    auto& s = bet(b.id);
     if (s.bet && s.bet->version > version) {
         ++stats_.stale_changes;
         return;
@@ -260,7 +262,7 @@ void FactBuilder::apply_bet(const model::Bet& b, uint64_t version, int64_t offse
 }
 
 void FactBuilder::apply_leg(const model::BetLeg& l, uint64_t version, int64_t offset) {
-    auto& s = bets_[l.bet_id];
+    auto& s = bet(l.bet_id);
     auto& ls = s.legs[l.leg_no];
     if (ls.leg.version > version) {
         ++stats_.stale_changes;
@@ -281,7 +283,7 @@ void FactBuilder::apply_leg(const model::BetLeg& l, uint64_t version, int64_t of
 
 void FactBuilder::apply_wallet(const model::WalletTransaction& w, uint64_t version,
                                int64_t offset) {
-    auto& ws = wallet_[w.id];
+    auto& ws = wallet(w.id);
     if (ws.tx.version > version) {
         ++stats_.stale_changes;
         return;
@@ -289,14 +291,13 @@ void FactBuilder::apply_wallet(const model::WalletTransaction& w, uint64_t versi
     std::optional<int64_t> old_bet = ws.tx.version != 0 ? ws.tx.row.bet_id : std::nullopt;
     ws.tx = SourceRow<model::WalletTransaction>{w, version, true};
     if (old_bet && old_bet != w.bet_id) {
-        auto it = bets_.find(*old_bet);
-        if (it != bets_.end()) {
-            erase_id(it->second.ledger, w.id);
+        if (BetState* old = find_bet(*old_bet)) {
+            erase_id(old->ledger, w.id);
             touch_bet(*old_bet, offset);
         }
     }
     if (w.bet_id) {
-        insert_id(bets_[*w.bet_id].ledger, w.id);
+        insert_id(bet(*w.bet_id).ledger, w.id);
         touch_bet(*w.bet_id, offset);
     }
     touch_wallet(w.id, offset);
@@ -311,7 +312,7 @@ void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, in
         case EntityKind::Bet: {
             auto id = KeyText::integer(r.key, m.bets.id);
             if (!id) return;
-            auto& s = bets_[*id];
+            auto& s = bet(*id);
             if (s.bet && s.bet->version <= version) {
                 s.bet->live = false;
                 s.bet->version = version;
@@ -323,7 +324,7 @@ void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, in
             auto bet_id = KeyText::integer(r.key, m.bet_legs.bet_id);
             auto leg_no = KeyText::integer(r.key, m.bet_legs.leg_no);
             if (!bet_id || !leg_no) return;
-            auto& s = bets_[*bet_id];
+            auto& s = bet(*bet_id);
             auto it = s.legs.find(*leg_no);
             if (it == s.legs.end() || it->second.leg.version > version) return;
             it->second.leg.live = false;
@@ -334,15 +335,14 @@ void FactBuilder::apply_removed(const model::RowRemoved& r, uint64_t version, in
         case EntityKind::WalletTransaction: {
             auto id = KeyText::integer(r.key, m.wallet_transactions.id);
             if (!id) return;
-            auto it = wallet_.find(*id);
-            if (it == wallet_.end() || it->second.tx.version > version) return;
-            auto& ws = it->second;
+            WalletState* found = find_wallet(*id);
+            if (!found || found->tx.version > version) return;
+            auto& ws = *found;
             ws.tx.live = false;
             ws.tx.version = version;
             if (ws.tx.row.bet_id) {
-                auto b = bets_.find(*ws.tx.row.bet_id);
-                if (b != bets_.end()) {
-                    insert_id(b->second.ledger, *id);
+                if (BetState* b = find_bet(*ws.tx.row.bet_id)) {
+                    insert_id(b->ledger, *id);
                     touch_bet(*ws.tx.row.bet_id, offset);
                 }
             }
@@ -405,12 +405,12 @@ void FactBuilder::dimension_changed(const DimKey& key, int64_t offset) {
 }
 
 void FactBuilder::touch_bet(int64_t bet_id, int64_t offset) {
-    bets_[bet_id].last_input_offset = offset;
+    bet(bet_id).last_input_offset = offset;
     dirty_bets_.push_back(bet_id);
 }
 
 void FactBuilder::touch_wallet(int64_t id, int64_t offset) {
-    wallet_[id].last_input_offset = offset;
+    wallet(id).last_input_offset = offset;
     dirty_wallet_.push_back(id);
 }
 
@@ -421,9 +421,17 @@ void FactBuilder::flush(int64_t /*offset*/, FactBatch& out) {
         std::sort(ids->begin(), ids->end());
         ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
     }
-    for (int64_t id : dirty_bets_) emit_bet(id, bets_[id], final_at_once, out);
+    for (int64_t id : dirty_bets_) {
+        auto& s = bet(id);
+        emit_bet(id, s, final_at_once, out);
+        account(s);
+    }
     dirty_bets_.clear();
-    for (int64_t id : dirty_wallet_) emit_wallet(id, wallet_[id], final_at_once, out);
+    for (int64_t id : dirty_wallet_) {
+        auto& s = wallet(id);
+        emit_wallet(id, s, final_at_once, out);
+        account(s);
+    }
     dirty_wallet_.clear();
 }
 
@@ -740,10 +748,10 @@ void FactBuilder::emit_wallet(int64_t id, WalletState& s, bool watermark_passed,
     ctx.watermark_passed = watermark_passed;
     ctx.coverage = coverage_;
     if (w.bet_id) {
-        auto b = bets_.find(*w.bet_id);
-        if (b != bets_.end() && b->second.bet) {
+        const BetState* b = find_bet(*w.bet_id);
+        if (b && b->bet) {
             ctx.bet_seen = true;
-            inputs = std::max(inputs, b->second.bet->version);
+            inputs = std::max(inputs, b->bet->version);
         }
     }
     const auto outcomes = validation::RuleRegistry::check_all(ctx);

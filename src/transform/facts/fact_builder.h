@@ -34,12 +34,18 @@
 // (rule "incomplete_transaction") and still processed; a change that does not map is logged as
 // "mapping_error" and otherwise skipped.
 //
-// State. Every bet and ledger row seen stays in memory (unbounded in this version; see
-// bet_state.h for the bytes per bet); dimensions as in dimension_state.h.
+// State. The per-bet and per-ledger-row state (bet_state.h) stays in memory up to
+// FactBuilderConfig::memory_budget_bytes (an estimate of its bytes, see approx_bytes); beyond it,
+// evict_to_budget() moves the states that wait for nothing (no pending verdict, no dimension
+// awaited), oldest input first, to the ColdState, until 3/4 of the budget is held. A change, a
+// ledger row or a dimension that touches such a fact later reads it back first, so the rows
+// emitted are exactly those of a builder without a budget (what leaves is the whole state,
+// serialised as a checkpoint writes it). Dimensions as in dimension_state.h (held whole).
 // Not thread-safe.
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -50,6 +56,7 @@
 #include "model/fact_rows.h"
 #include "model/model_mapper.h"
 #include "transform/facts/bet_state.h"
+#include "transform/facts/cold_state.h"
 #include "transform/facts/dimension_state.h"
 #include "transform/transaction/complete_transaction.h"
 #include "transform/validation/bet_context.h"
@@ -65,6 +72,9 @@ struct FactBuilderConfig {
     // A fact's verdict is final once the log has advanced this many offsets past its latest
     // input (0: final at once: every late-row rule fails immediately).
     int64_t watermark_offsets = 100'000;
+    // Estimated bytes of per-bet and per-ledger-row state to hold in memory (0: no limit).
+    // Needs a ColdState (set_cold_state) to take effect.
+    size_t memory_budget_bytes = 0;
 };
 
 struct FactBuilderStats {
@@ -78,6 +88,9 @@ struct FactBuilderStats {
     uint64_t wallet_emitted = 0;
     uint64_t log_entries = 0;
     uint64_t dims_emitted = 0;  // dimension rows (FactBatch::dims), deletes included
+    uint64_t evicted_bets = 0;  // states moved to the ColdState (each time)
+    uint64_t evicted_wallet = 0;
+    uint64_t cold_reads = 0;  // states read back from it
 };
 
 class FactBuilder {
@@ -103,6 +116,22 @@ public:
     // ignores the changes of any other table beyond counting them.
     bool maps_table(const std::string& table) const { return mapper_.maps_table(table); }
 
+    // Where states beyond the memory budget go (not owned; nullptr: none, nothing leaves).
+    void set_cold_state(ColdState* cold) { cold_ = cold; }
+    // When the held states exceed the budget, moves the ones that wait for nothing to the
+    // ColdState (see the header). Call it between units (after add/advance and once their
+    // batch has been consumed): the states of the facts just emitted may leave.
+    void evict_to_budget();
+    // The estimated bytes of the per-bet and per-ledger-row state held in memory.
+    size_t held_state_bytes() const { return hot_bytes_; }
+    // True once any state has gone to the ColdState: a checkpoint of this builder then needs
+    // the ColdState's contents as of the same moment.
+    bool uses_cold_state() const { return stats_.evicted_bets + stats_.evicted_wallet > 0; }
+    // The KPI inputs last written for a fact (FactStage), read back from the ColdState when
+    // needed.
+    std::optional<KpiBetBase>& bet_kpi_base(int64_t bet_id) { return bet(bet_id).kpi; }
+    std::optional<KpiWalletBase>& wallet_kpi_base(int64_t id) { return wallet(id).kpi; }
+
     const DimensionState& dimensions() const { return dims_; }
     const FactBuilderStats& stats() const { return stats_; }
     size_t bets_held() const { return bets_.size(); }
@@ -125,10 +154,19 @@ private:
     void apply_removed(const model::RowRemoved& r, uint64_t version, int64_t offset);
     void emit_dimension(const DimKey& key, uint64_t version, int64_t offset, FactBatch& out);
     void dimension_changed(const DimKey& key, int64_t offset);
-    // The latest version of a ledger row listed in a BetState::ledger (always held).
-    const SourceRow<model::WalletTransaction>& ledger_row(int64_t id) const {
-        return wallet_.find(id)->second.tx;
-    }
+    // The state of a bet / ledger row: held, or read back from the ColdState, or (bet(),
+    // wallet()) a new empty one; find_*: nullptr when there is none.
+    BetState* find_bet(int64_t id);
+    BetState& bet(int64_t id);
+    WalletState* find_wallet(int64_t id);
+    WalletState& wallet(int64_t id);
+    template <class State>
+    State* read_back(std::unordered_map<int64_t, State>& held, char tag, int64_t id);
+    // Re-estimates what a state counts for in held_state_bytes().
+    void account(BetState& s);
+    void account(WalletState& s);
+    // The latest version of a ledger row listed in a BetState::ledger.
+    const SourceRow<model::WalletTransaction>& ledger_row(int64_t id) { return wallet(id).tx; }
     void touch_bet(int64_t bet_id, int64_t offset);
     void touch_wallet(int64_t id, int64_t offset);
     void flush(int64_t offset, FactBatch& out);
@@ -163,6 +201,8 @@ private:
 
     model::ModelMapper mapper_;
     FactBuilderConfig config_;
+    ColdState* cold_ = nullptr;
+    size_t hot_bytes_ = 0;  // sum of the held states' accounted_bytes
     DimensionState dims_;
     uint8_t coverage_ = 0;  // validation::SourceCoverage bits the mapping supports
 

@@ -20,6 +20,23 @@
 #include "transform/facts/dimension_state.h"
 #include "transform/facts/fact_builder.h"
 
+namespace tote {
+
+template <class A>
+void state_fields(A& a, KpiBetBase& b) {
+    a(b.version, b.player_id, b.player_country, b.currency, b.sport, b.channel, b.status,
+      b.stake_minor, b.potential_payout_minor, b.payout_minor, b.ggr_minor, b.stake_eur_cents,
+      b.payout_eur_cents, b.potential_payout_eur_cents, b.placed_at_us, b.settled_at_us);
+}
+
+template <class A>
+void state_fields(A& a, KpiWalletBase& b) {
+    a(b.version, b.player_id, b.player_country, b.currency, b.type, b.status, b.amount_minor,
+      b.amount_eur_cents, b.created_at_us, b.deleted);
+}
+
+}  // namespace tote
+
 namespace tote::model {
 
 template <class A>
@@ -110,16 +127,17 @@ template <class A>
 void state_fields(A& a, BetState& s) {
     a(s.bet, s.legs, s.ledger, s.status_at_placement, s.player_at_placement,
       s.player_at_placement_version, s.emitted, s.last_input_offset, s.pending_at, s.waiting,
-      s.logged);
+      s.logged, s.kpi);
 }
 template <class A>
 void state_fields(A& a, WalletState& s) {
-    a(s.tx, s.emitted, s.last_input_offset, s.pending_at, s.waiting, s.logged);
+    a(s.tx, s.emitted, s.last_input_offset, s.pending_at, s.waiting, s.logged, s.kpi);
 }
 template <class A>
 void state_fields(A& a, FactBuilderStats& s) {
     a(s.transactions, s.incomplete_transactions, s.changes, s.mapping_errors, s.stale_changes,
-      s.bets_emitted, s.legs_emitted, s.wallet_emitted, s.log_entries, s.dims_emitted);
+      s.bets_emitted, s.legs_emitted, s.wallet_emitted, s.log_entries, s.dims_emitted,
+      s.evicted_bets, s.evicted_wallet, s.cold_reads);
 }
 
 }  // namespace tote::facts

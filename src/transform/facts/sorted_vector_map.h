@@ -46,6 +46,7 @@ public:
     const_iterator begin() const { return items_.begin(); }
     const_iterator end() const { return items_.end(); }
     size_t size() const { return items_.size(); }
+    size_t capacity() const { return items_.capacity(); }
     bool empty() const { return items_.empty(); }
 
 private:

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@
 #include "simulate/betting_simulator.h"
 #include "source/file_log_reader.h"
 #include "source/file_log_writer.h"
+#include "transform/facts/memory_cold_state.h"
 
 namespace tote {
 namespace {
@@ -175,6 +178,86 @@ TEST_F(SimulatedLog, UnreadableStateThrowsAndLeavesTheStageAsItWas) {
     auto fresh = make_stage();
     feed(*fresh, 0, kChunk);
     EXPECT_TRUE(text(feed(*target, kChunk, 2 * kChunk)) == text(feed(*fresh, kChunk, 2 * kChunk)));
+}
+
+}  // namespace
+}  // namespace tote
+
+namespace tote {
+namespace {
+
+// Bounded memory (issue 13, point 3): a stage whose fact state may hold only a few KB writes,
+// for the whole stream (late corrections, resettlements, re-deliveries, late dimensions), exactly
+// the inserts of a stage without a budget; and a checkpoint of it (its state plus the cold
+// store's contents at that moment) restores to a stage that goes on writing the same.
+class BudgetedLog : public SimulatedLog {
+protected:
+    std::unique_ptr<FactStage> make_budgeted(facts::ColdState& cold, size_t budget) {
+        FactStageConfig c = config();
+        c.builder.memory_budget_bytes = budget;
+        auto stage = std::make_unique<FactStage>(model::MappingFile::builtin_simulator().mapping(),
+                                                 c, conn_, "tote");
+        stage->set_cold_state(&cold);
+        return stage;
+    }
+};
+
+TEST_F(BudgetedLog, ATinyBudgetWritesExactlyWhatNoBudgetWrites) {
+    const size_t n = records_->size();
+    auto unbounded = make_stage();
+    facts::MemoryColdState cold;
+    constexpr size_t kBudget = 64 * 1024;
+    auto bounded = make_budgeted(cold, kBudget);
+    size_t peak_unbounded = 0, peak_bounded = 0;
+    std::vector<EncodedInsert> want, got;
+    DebeziumJsonDecoder decoder;
+    for (size_t i = 0; i < n; ++i) {
+        unbounded->add(decoder.decode((*records_)[i]), Offset{static_cast<int64_t>(i)});
+        bounded->add(decoder.decode((*records_)[i]), Offset{static_cast<int64_t>(i)});
+        if ((i + 1) % 512 == 0 || i + 1 == n) {
+            unbounded->collect(want);
+            bounded->collect(got);
+            peak_unbounded = std::max(peak_unbounded, unbounded->builder().held_state_bytes());
+            peak_bounded = std::max(peak_bounded, bounded->builder().held_state_bytes());
+        }
+    }
+    unbounded->drain(want);
+    bounded->drain(got);
+    ASSERT_FALSE(want.empty());
+    EXPECT_TRUE(text(got) == text(want));
+    const auto& st = bounded->builder().stats();
+    std::cout << "held state: peak " << peak_unbounded << " B without a budget, " << peak_bounded
+              << " B with " << kBudget << " B; evicted " << st.evicted_bets << " bet and "
+              << st.evicted_wallet << " ledger-row states, read back " << st.cold_reads << "\n";
+    EXPECT_GT(peak_unbounded, 10 * kBudget) << "the stream must need far more than the budget";
+    EXPECT_GT(st.evicted_bets, 1000u);
+    EXPECT_GT(st.evicted_wallet, 1000u);
+    EXPECT_GT(st.cold_reads, 1000u) << "late changes must read evicted states back";
+    EXPECT_EQ(unbounded->builder().stats().cold_reads, 0u);
+}
+
+TEST_F(BudgetedLog, ACheckpointWithItsColdStoreRestoresExactly) {
+    const size_t n = records_->size();
+    constexpr size_t kBudget = 32 * 1024;
+    for (size_t at : {3 * kChunk, n / 2 / kChunk * kChunk}) {
+        facts::MemoryColdState cold;
+        auto original = make_budgeted(cold, kBudget);
+        feed(*original, 0, at);
+        ASSERT_TRUE(original->builder().uses_cold_state());
+        const std::string bytes = bytes_of(*original);
+        facts::MemoryColdState cold_copy = cold;  // the store as of the checkpoint
+        auto restored = make_budgeted(cold_copy, kBudget);
+        StateReader r(bytes, "test checkpoint");
+        restored->load_state(r);
+        const auto want = feed(*original, at, n);
+        const auto got = feed(*restored, at, n);
+        ASSERT_FALSE(want.empty());
+        EXPECT_TRUE(text(got) == text(want)) << "checkpoint at record " << at;
+        // And equal to a stage without a budget from the start.
+        auto plain = make_stage();
+        feed(*plain, 0, at);
+        EXPECT_TRUE(text(feed(*plain, at, n)) == text(want)) << at;
+    }
 }
 
 }  // namespace

@@ -84,6 +84,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         int api_port = 0;
         double duration_s = 0;
         double view_every_s = 5;
+        size_t state_memory_mb = kDefaultFactStateMemoryMb;
     };
     auto opts = std::make_shared<Options>();
     opts->run.rate = 20000;
@@ -99,6 +100,9 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         ->capture_default_str();
     cmd->add_option("--max-events", opts->run.max_change_events,
                     "Stop simulating when the log holds this many change events (0 = never)")
+        ->capture_default_str();
+    cmd->add_option("--state-memory-mb", opts->state_memory_mb,
+                    "Memory budget of the fact state, in MiB (as for `tote ingest`; 0: none)")
         ->capture_default_str();
     cmd->add_option("--duration", opts->duration_s, "Stop after this many seconds (0 = Ctrl-C)")
         ->capture_default_str();
@@ -168,6 +172,8 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                 job_config.mapping = mapping;
                 job_config.ingest = opts->ingest;
                 job_config.checkpoints.dir = ctx.checkpoint_dir(job_config.writer.consumer);
+                job_config.fact_stage.builder.memory_budget_bytes = opts->state_memory_mb << 20;
+                job_config.cold_state_dir = job_config.checkpoints.dir / "cold";
                 job_config.writer.check_schema = false;  // WarehouseSession checked the tables
                 IngestJob job(session.connection(), job_config);
                 job.run(stop_ingest, [&](const IngestProgress& p) { session.set_progress(p); });

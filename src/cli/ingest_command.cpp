@@ -26,6 +26,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         FactStageConfig facts;
         std::string mapping;
         uint64_t checkpoint_every = CheckpointConfig{}.every_records;
+        size_t state_memory_mb = kDefaultFactStateMemoryMb;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -95,6 +96,12 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                     "checkpoints/), so a restart replays only the log after the newest one (0: "
                     "no checkpoints; every start replays the whole log)")
         ->capture_default_str();
+    cmd->add_option("--state-memory-mb", opts->state_memory_mb,
+                    "Memory budget of the fact state, in MiB: beyond it the state of facts that "
+                    "wait for nothing moves to a RocksDB store in the data folder's checkpoints/ "
+                    "and is read back when a late change needs it (0: no budget; "
+                    "docs/operations.md, \"Memory budget\")")
+        ->capture_default_str();
     cmd->add_option("--api-port", opts->api_port,
                     "With --follow: port of the local API (0 = any free port)")
         ->capture_default_str();
@@ -123,6 +130,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         job_config.ingest.sync_source = !opts->no_fsync;
         job_config.writer.sync_parts = !opts->no_fsync;
         if (opts->ingest.stop_at_offset >= 0) job_config.ingest.drain_facts_at_end = false;
+        job_config.fact_stage.builder.memory_budget_bytes = opts->state_memory_mb << 20;
+        job_config.cold_state_dir = ctx.checkpoint_dir(consumer) / "cold";
         if (opts->checkpoint_every > 0) {
             job_config.checkpoints.dir = ctx.checkpoint_dir(consumer);
             job_config.checkpoints.every_records = opts->checkpoint_every;
@@ -234,6 +243,13 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                 with_commas(done.fact_units), with_commas(done.bet_versions),
                 with_commas(done.wallet_versions), with_commas(done.violations_logged),
                 with_commas(done.incomplete_transactions), with_commas(done.pending_facts));
+        if (facts && done.state_budget_bytes > 0)
+            fmt::print(
+                "fact state: {:.1f} MB held of a {:.0f} MB budget; {} states moved to the cold "
+                "store, {} read back\n",
+                static_cast<double>(done.state_bytes) / 1e6,
+                static_cast<double>(done.state_budget_bytes) / (1 << 20),
+                with_commas(done.state_evicted), with_commas(done.state_cold_reads));
         if (done.checkpoints_written > 0 || !done.last_checkpoint_error.empty())
             fmt::print("checkpoints: {} written ({:.1f} s), the newest at offset {}{}\n",
                        with_commas(done.checkpoints_written), done.seconds_checkpointing,

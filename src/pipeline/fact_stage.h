@@ -107,7 +107,7 @@ public:
     // Where fact state beyond FactStageConfig::builder.memory_budget_bytes goes (not owned;
     // kept across load_state). The caller restores its contents with every checkpoint it
     // restores (and empties it when it replays from the log's start).
-    void set_cold_state(facts::ColdState* cold) {
+    void set_cold_state(ColdState* cold) {
         cold_ = cold;
         builder_.set_cold_state(cold);
     }
@@ -144,7 +144,7 @@ private:
     ClickHouseConnection& conn_;
     std::string database_;
     FactWriter writer_;
-    facts::ColdState* cold_ = nullptr;
+    ColdState* cold_ = nullptr;
     bool replaying_ = false;
     bool provisional_log_settled_ = false;  // retract_provisional_log() has run
     CompleteTransaction unit_;

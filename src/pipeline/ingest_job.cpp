@@ -1,5 +1,7 @@
 #include "pipeline/ingest_job.h"
 
+#include "core/error.h"
+
 #include "source/file_log_reader.h"
 #include "source/jsonl_file_source.h"
 #include "source/kafka_source.h"
@@ -31,6 +33,16 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
                                              config.writer.database);
     pipeline_ = std::make_unique<IngestPipeline>(*source_, *decoder_, *writer_, config.ingest,
                                                  facts_.get());
+    const bool budgeted = facts_ && config.fact_stage.builder.memory_budget_bytes > 0;
+    if (budgeted) {
+        if (config.cold_state_dir.empty())
+            throw ToteError(ErrorClass::Fatal,
+                            "a fact state memory budget needs a folder for the state beyond it "
+                            "(IngestJobConfig::cold_state_dir)");
+        cold_ = std::make_unique<RocksDbColdState>(config.cold_state_dir);
+        facts_->set_cold_state(cold_.get());
+        pipeline_->set_cold_state(cold_.get());
+    }
     if (facts_ && !config.checkpoints.dir.empty()) {
         // What shapes the state besides the log: a checkpoint of another one is not used.
         std::string fingerprint = facts_->state_fingerprint() + "; " + mapping.digest() +
@@ -40,6 +52,9 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
         for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;
         // Which records are too large to decode shapes the state as much as the decoder does.
         fingerprint += " max_record_bytes=" + std::to_string(config.ingest.max_record_bytes);
+        // A checkpoint of a budgeted run needs its cold store copy (the budget's size does not
+        // matter: what left memory comes back on demand).
+        fingerprint += budgeted ? " cold_state=on" : " cold_state=off";
         pipeline_->set_checkpoints(std::make_unique<CheckpointStore>(config.checkpoints.dir),
                                    config.checkpoints.every_records, std::move(fingerprint));
     }

@@ -42,6 +42,9 @@ struct CheckpointConfig {
     uint64_t every_records = 1'000'000;  // write one every this many records (0: never)
 };
 
+// The default memory budget of the fact state (`--state-memory-mb`), in MiB.
+inline constexpr size_t kDefaultFactStateMemoryMb = 4096;
+
 struct IngestJobConfig {
     SourceConfig source;
     DecoderConfig decoder;
@@ -53,6 +56,9 @@ struct IngestJobConfig {
     std::optional<model::MappingFile> mapping;
     IngestConfig ingest;
     CheckpointConfig checkpoints;  // used with facts only
+    // With fact_stage.builder.memory_budget_bytes > 0: the folder of the store that holds the
+    // fact state beyond the budget (RocksDbColdState; scratch, restored with each checkpoint).
+    std::filesystem::path cold_state_dir;
 };
 
 class IngestJob {
@@ -81,6 +87,7 @@ private:
     std::unique_ptr<Decoder> decoder_;
     std::unique_ptr<WarehouseWriter> writer_;
     std::unique_ptr<FactStage> facts_;
+    std::unique_ptr<RocksDbColdState> cold_;
     std::unique_ptr<IngestPipeline> pipeline_;
 };
 

@@ -136,6 +136,15 @@ std::string ingest_metrics_text(const IngestProgress& p, const IngestMetricsCont
              u(p.state_dimension_rows));
     w.metric("tote_state_open_transactions", "gauge", "OLTP transactions open in the assembler.",
              u(p.state_open_transactions));
+    w.metric("tote_state_bytes", "gauge",
+             "Estimated bytes of per-bet and per-ledger-row state held in memory.",
+             u(p.state_bytes));
+    w.metric("tote_state_budget_bytes", "gauge",
+             "Memory budget of that state (--state-memory-mb; 0: none).", u(p.state_budget_bytes));
+    w.metric("tote_state_evicted_total", "counter",
+             "Fact states moved from memory to the cold store (RocksDB).", u(p.state_evicted));
+    w.metric("tote_state_cold_reads_total", "counter",
+             "Fact states read back from the cold store for a late change.", u(p.state_cold_reads));
     w.metric("tote_checkpoints_written_total", "counter", "Fact-state checkpoints written.",
              u(p.checkpoints_written));
     if (ctx.resident_bytes > 0)

@@ -43,7 +43,10 @@ void IngestPipeline::set_checkpoints(std::unique_ptr<CheckpointStore> store, uin
 
 LogPosition IngestPipeline::restore_checkpoint(const LogPosition& resume,
                                                IngestProgress& progress) {
-    if (!checkpoints_) return LogPosition{};
+    if (!checkpoints_) {
+        if (cold_) cold_->reset();
+        return LogPosition{};
+    }
     for (const auto& [offset, path] : checkpoints_->list()) {
         const std::string name = path.string();
         if (offset > resume.next_offset) {
@@ -60,6 +63,19 @@ LogPosition IngestPipeline::restore_checkpoint(const LogPosition& resume,
         if (cp && cp->meta.fingerprint != checkpoint_fingerprint_)
             why = "it was taken with another configuration (" + cp->meta.fingerprint + "; now " +
                   checkpoint_fingerprint_ + ")";
+        if (cp && why.empty() && cold_) {
+            // The fact state that had left memory, as of this checkpoint.
+            const auto copy = CheckpointStore::companion_dir(path);
+            if (!std::filesystem::is_directory(copy)) {
+                why = "the copy of its cold fact state store (" + copy.string() + ") is missing";
+            } else {
+                try {
+                    cold_->restore_from(copy);
+                } catch (const ToteError& e) {
+                    why = e.what();
+                }
+            }
+        }
         if (cp && why.empty()) {
             try {
                 StateReader in(cp->state, name);
@@ -81,6 +97,7 @@ LogPosition IngestPipeline::restore_checkpoint(const LogPosition& resume,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return cp->meta.position;
     }
+    if (cold_) cold_->reset();  // the state is rebuilt from the log's start
     return LogPosition{};
 }
 
@@ -90,6 +107,9 @@ void IngestPipeline::write_checkpoint(IngestProgress& progress) {
     try {
         StateWriter out;
         facts_->save_state(out);
+        // The cold store's copy first: a checkpoint file is only ever there with its copy.
+        if (cold_)
+            cold_->checkpoint_to(checkpoints_->companion_dir_for(reader_.position().next_offset));
         checkpoints_->write(
             CheckpointMeta{reader_.position(), fact_ordinal_, checkpoint_fingerprint_},
             out.bytes());
@@ -225,6 +245,11 @@ void IngestPipeline::fill_fact_progress(IngestProgress& progress) const {
     progress.state_wallet_rows = facts_->builder().wallet_rows_held();
     progress.state_dimension_rows = facts_->builder().dimensions().size();
     progress.state_open_transactions = facts_->assembler().open_transactions();
+    const auto& b = facts_->builder();
+    progress.state_budget_bytes = b.memory_budget_bytes();
+    progress.state_bytes = b.held_state_bytes();
+    progress.state_evicted = b.stats().evicted_bets + b.stats().evicted_wallet;
+    progress.state_cold_reads = b.stats().cold_reads;
 }
 
 IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,

@@ -15,6 +15,7 @@
 #include "sink/warehouse_writer.h"
 #include "source/record_source.h"
 #include "state/checkpoint_store.h"
+#include "state/rocksdb_cold_state.h"
 
 namespace tote {
 
@@ -81,6 +82,12 @@ struct IngestProgress {
     size_t state_wallet_rows = 0;
     size_t state_dimension_rows = 0;
     size_t state_open_transactions = 0;
+    // The memory budget (FactBuilderConfig::memory_budget_bytes; 0: none), the estimated bytes
+    // of per-fact state held, and the states moved to / read back from the cold store.
+    size_t state_budget_bytes = 0;
+    size_t state_bytes = 0;
+    uint64_t state_evicted = 0;
+    uint64_t state_cold_reads = 0;
     // Transient warehouse errors retried in-process (WarehouseWriterConfig::retry).
     uint64_t retries = 0;
     std::string last_retry_error;  // "" when none
@@ -129,6 +136,10 @@ public:
     // no sooner than 4x the last write's duration after it (writing stays under ~20% of the time).
     void set_checkpoints(std::unique_ptr<CheckpointStore> store, uint64_t every_records,
                          std::string fingerprint);
+    // The store of the fact state beyond the memory budget (the FactStage writes to it; not
+    // owned). Each checkpoint takes a copy of it (CheckpointStore::companion_dir) and a restore
+    // puts that copy back; without a usable checkpoint it is emptied before the replay.
+    void set_cold_state(RocksDbColdState* cold) { cold_ = cold; }
 
 private:
     // Restores the newest usable checkpoint at or before `resume`; returns its position (the
@@ -158,6 +169,7 @@ private:
     FactStage* facts_;
     int64_t fact_ordinal_ = 0;  // records read since the start of the log
     std::unique_ptr<CheckpointStore> checkpoints_;
+    RocksDbColdState* cold_ = nullptr;
     uint64_t checkpoint_every_ = 0;
     std::string checkpoint_fingerprint_;
     int64_t checkpoint_ordinal_ = 0;  // fact_ordinal_ at the last checkpoint (or the restore)

@@ -66,7 +66,24 @@ void put_raw(std::string& out, T v) {
     out.append(b, sizeof(T));
 }
 
+std::string file_name(int64_t offset) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "%s%020lld%s", kPrefix, static_cast<long long>(offset),
+                  kSuffix);
+    return name;
+}
+
 }  // namespace
+
+std::filesystem::path CheckpointStore::companion_dir(const std::filesystem::path& checkpoint) {
+    auto p = checkpoint;
+    p.replace_extension(".cold");
+    return p;
+}
+
+std::filesystem::path CheckpointStore::companion_dir_for(int64_t offset) const {
+    return companion_dir(dir_ / file_name(offset));
+}
 
 CheckpointStore::CheckpointStore(std::filesystem::path dir, size_t keep)
     : dir_(std::move(dir)), keep_(std::max<size_t>(keep, 1)) {
@@ -88,11 +105,9 @@ uint64_t CheckpointStore::write(const CheckpointMeta& meta, std::string_view sta
     put_raw(header, static_cast<uint64_t>(head.size()));
     put_raw(header, static_cast<uint64_t>(state.size()));
 
-    char name[64];
-    std::snprintf(name, sizeof(name), "%s%020lld%s", kPrefix,
-                  static_cast<long long>(meta.position.next_offset), kSuffix);
+    const std::string name = file_name(meta.position.next_offset);
     const auto path = dir_ / name;
-    const auto tmp = dir_ / (std::string(name) + ".tmp");
+    const auto tmp = dir_ / (name + ".tmp");
     {
         UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (!fd) io_error("create", tmp);
@@ -107,9 +122,19 @@ uint64_t CheckpointStore::write(const CheckpointMeta& meta, std::string_view sta
     // Older ones beyond `keep`, and temporary files of killed writers.
     auto all = list();
     for (size_t i = keep_; i < all.size(); ++i) std::filesystem::remove(all[i].second);
+    all.resize(std::min(all.size(), keep_));
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir_, ec))
-        if (e.path().extension() == ".tmp") std::filesystem::remove(e.path(), ec);
+    for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+        if (e.path().extension() == ".tmp") {
+            std::filesystem::remove_all(e.path(), ec);
+        } else if (e.path().extension() == ".cold") {
+            // The cold store copy of a removed checkpoint, or of one a killed writer never wrote.
+            const bool kept = std::any_of(all.begin(), all.end(), [&](const auto& c) {
+                return companion_dir(c.second) == e.path();
+            });
+            if (!kept) std::filesystem::remove_all(e.path(), ec);
+        }
+    }
     return header.size() + head.size() + state.size();
 }
 

@@ -59,6 +59,11 @@ public:
 
     const std::filesystem::path& dir() const { return dir_; }
 
+    // The folder that goes with a checkpoint file: the copy of the cold fact state store taken
+    // with it (facts-<offset>.cold). write() removes those of removed checkpoints too.
+    static std::filesystem::path companion_dir(const std::filesystem::path& checkpoint);
+    std::filesystem::path companion_dir_for(int64_t offset) const;
+
 private:
     std::filesystem::path dir_;
     size_t keep_;

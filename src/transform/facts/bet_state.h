@@ -11,8 +11,8 @@
 // characters (competition names in the emitted facts' arrays). On the simulator's 200k-event log
 // the whole fact state (assembler, builder, dimensions, FactStage's KPI bases) is ~4.1 KB per
 // bet held, its ~1.6 ledger rows and the catalogue included (4.9 KB before the vectors and the
-// single ledger copy). This version keeps every bet and ledger row it has seen (state is
-// unbounded, see FactBuilder).
+// single ledger copy). Under a memory budget, the states that wait for nothing leave memory for
+// the ColdState and come back when touched (FactBuilder).
 #include <cstdint>
 #include <optional>
 #include <string>

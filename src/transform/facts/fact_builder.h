@@ -52,11 +52,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/cold_state.h"
 #include "model/betting_mapping.h"
 #include "model/fact_rows.h"
 #include "model/model_mapper.h"
 #include "transform/facts/bet_state.h"
-#include "transform/facts/cold_state.h"
 #include "transform/facts/dimension_state.h"
 #include "transform/transaction/complete_transaction.h"
 #include "transform/validation/bet_context.h"
@@ -124,6 +124,8 @@ public:
     void evict_to_budget();
     // The estimated bytes of the per-bet and per-ledger-row state held in memory.
     size_t held_state_bytes() const { return hot_bytes_; }
+    // 0 when there is no budget or no ColdState to take what exceeds it.
+    size_t memory_budget_bytes() const { return cold_ ? config_.memory_budget_bytes : 0; }
     // True once any state has gone to the ColdState: a checkpoint of this builder then needs
     // the ColdState's contents as of the same moment.
     bool uses_cold_state() const { return stats_.evicted_bets + stats_.evicted_wallet > 0; }

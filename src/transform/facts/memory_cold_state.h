@@ -5,7 +5,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "transform/facts/cold_state.h"
+#include "core/cold_state.h"
 
 namespace tote::facts {
 

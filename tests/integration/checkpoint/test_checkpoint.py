@@ -2,6 +2,9 @@
 warehouse's position and replay only the log after it; the warehouse ends byte for byte equal
 (every fact, dimension, ETL log and KPI table through FINAL) to one uninterrupted ingest of the
 same log, also after the log's prefix before the checkpoint was removed (as retention would).
+The checkpointed runs hold the fact state to a 1 MiB memory budget (everything else goes to the
+cold store and is read back by late changes); the reference run has no budget, so the equality
+also proves that a tiny budget writes exactly what no budget writes (issue 13, point 3).
 A damaged checkpoint is skipped for the older one with a message; when the records a restore
 needs are gone, ingest stops with an error naming them and writes nothing.
 
@@ -10,6 +13,7 @@ The log's older part is removed by punching a hole over its first bytes (falloca
 retention of the one-file log would do; zeros are written instead where holes are unsupported.
 """
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -70,9 +74,15 @@ def remove_log_prefix(data, byte_position):
         check(f.read(64) == b"\0" * 64, "the log's first bytes are gone")
 
 
-def ingest(tote, *args, ok=True):
-    proc = tote.run("ingest", "--batch", "20000", *args, check=ok)
+def ingest(tote, *args, ok=True, budget_mb=1):
+    proc = tote.run("ingest", "--batch", "20000", "--state-memory-mb", str(budget_mb), *args, check=ok)
     return proc
+
+
+def moved_and_read_back(out):
+    """(states moved to the cold store, states read back) from ingest's summary line."""
+    m = re.search(r"fact state: .* budget; ([\d,]+) states moved to the cold store, ([\d,]+) read back", out)
+    return (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))) if m else (0, 0)
 
 
 def main():
@@ -86,7 +96,7 @@ def main():
         end = tote.ground_truth()["log_offset"]
         shutil.rmtree(ref_data)
         shutil.copytree(data, ref_data)
-        ingest(ref, "--checkpoint-every", "0")  # the uninterrupted run: the reference
+        ingest(ref, "--checkpoint-every", "0", budget_mb=0)  # the uninterrupted run: the reference
         check(not checkpoints(ref_data)[1], "--checkpoint-every 0 writes no checkpoint")
         reference = snapshot(ref)
 
@@ -99,8 +109,15 @@ def main():
         x1 = cps[-1][0]
         check(0 < x1 <= stop1 and f"newest at offset {x1:,}" in out,
               f"the newest checkpoint ({x1}) is at or before the committed offset {stop1}")
+        moved, read_back = moved_and_read_back(out)
+        check(moved > 10000 and read_back > 1000,
+              f"the 1 MiB budget moved {moved} fact states to the cold store, {read_back} read back")
+        colds = sorted(n for n in os.listdir(folder) if n.endswith(".cold"))
+        check(colds == [os.path.basename(p)[:-len(".ckpt")] + ".cold" for _, p in cps],
+              f"each kept checkpoint has its cold store copy, and only those: {colds}")
         kept_old = os.path.join(data, "old-checkpoint")
         shutil.copy(cps[0][1], kept_old)  # for the "checkpoint older than the log" case below
+        shutil.copytree(cps[0][1][:-len(".ckpt")] + ".cold", kept_old + ".cold")
 
         # 2. Restart: restores the checkpoint, replays only what follows it.
         stop2 = end * 70 // 100
@@ -140,7 +157,8 @@ def main():
 
         # 5. The records a restore needs are gone: a clear error naming them; nothing written.
         for name in os.listdir(folder):
-            os.remove(os.path.join(folder, name))
+            path = os.path.join(folder, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         proc = ingest(tote, ok=False)
         check(proc.returncode == 2, f"without a checkpoint the full replay fails (exit {proc.returncode})")
         check(f"log records 0..{end - 1:,}".replace(",", "") in proc.stderr and
@@ -148,6 +166,7 @@ def main():
               "naming the records needed: " + proc.stderr.strip()[:300])
         old_offset = checkpoint_position(kept_old)[0]
         shutil.copy(kept_old, os.path.join(folder, f"facts-{old_offset:020d}.ckpt"))
+        shutil.copytree(kept_old + ".cold", os.path.join(folder, f"facts-{old_offset:020d}.cold"))
         proc = ingest(tote, ok=False)
         check(proc.returncode == 2 and f"log records {old_offset}..{end - 1}" in proc.stderr and
               f"the checkpoint at offset {old_offset}" in proc.stderr,

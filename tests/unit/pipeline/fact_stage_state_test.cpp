@@ -192,7 +192,7 @@ namespace {
 // store's contents at that moment) restores to a stage that goes on writing the same.
 class BudgetedLog : public SimulatedLog {
 protected:
-    std::unique_ptr<FactStage> make_budgeted(facts::ColdState& cold, size_t budget) {
+    std::unique_ptr<FactStage> make_budgeted(ColdState& cold, size_t budget) {
         FactStageConfig c = config();
         c.builder.memory_budget_bytes = budget;
         auto stage = std::make_unique<FactStage>(model::MappingFile::builtin_simulator().mapping(),

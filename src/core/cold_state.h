@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace tote::facts {
+namespace tote {
 
 class ColdState {
 public:
@@ -20,4 +20,4 @@ public:
     virtual void put(std::string_view key, std::string_view value) = 0;
 };
 
-}  // namespace tote::facts
+}  // namespace tote

@@ -28,10 +28,15 @@ namespace {
 rocksdb::Options store_options() {
     rocksdb::Options o;
     o.create_if_missing = true;
-    o.write_buffer_size = 8u << 20;
+    o.write_buffer_size = 16u << 20;
     o.max_write_buffer_number = 2;
+    // States are rewritten each time they leave memory again: universal compaction rewrites
+    // them fewer times than levelled compaction.
+    o.compaction_style = rocksdb::kCompactionStyleUniversal;
     o.max_open_files = 256;
-    o.compression = rocksdb::kLZ4Compression;
+    // Uncompressed: LZ4 decompression of the blocks that reads back touch was 14% of the CPU
+    // with a small budget (docs/benchmarks.md); disk is the cheaper resource here.
+    o.compression = rocksdb::kNoCompression;
     o.max_background_jobs = 1;
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = rocksdb::NewLRUCache(8u << 20);

@@ -9,7 +9,7 @@
 // hard-linked), so a checkpoint's hot state and its cold copy describe one position. Writes skip
 // RocksDB's write-ahead log: nothing in the working store is needed after a crash.
 //
-// Memory: two 8 MiB memtables and an 8 MiB block cache holding the index and filter blocks
+// Memory: two 16 MiB memtables and an 8 MiB block cache holding the index and filter blocks
 // (docs/operations.md, "Memory budget"). Not thread-safe.
 #include <filesystem>
 #include <memory>

@@ -4,6 +4,7 @@
 // late change touches that fact again. The builder decides what leaves and when; the store only
 // keeps bytes. Implementations: MemoryColdState (tests) and RocksDbColdState (src/state/), whose
 // contents are snapshotted with every checkpoint.
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ public:
     // Stores `value` under `key` (replacing what was there); get() sees it at once. Throws
     // ToteError when the store cannot be written.
     virtual void put(std::string_view key, std::string_view value) = 0;
+    // Calls f(key, value) for every key that starts with `prefix`, in key order. Throws
+    // ToteError when the store cannot be read.
+    virtual void scan(std::string_view prefix,
+                      const std::function<void(std::string_view, std::string_view)>& f) = 0;
 };
 
 }  // namespace tote

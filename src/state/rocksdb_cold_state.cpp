@@ -107,6 +107,18 @@ void RocksDbColdState::put(std::string_view key, std::string_view value) {
     ++puts_;
 }
 
+void RocksDbColdState::scan(std::string_view prefix,
+                            const std::function<void(std::string_view, std::string_view)>& f) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(db_->read));
+    const rocksdb::Slice p(prefix.data(), prefix.size());
+    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
+        f(std::string_view(it->key().data(), it->key().size()),
+          std::string_view(it->value().data(), it->value().size()));
+    if (!it->status().ok())
+        throw ToteError(ErrorClass::Fatal, "cannot read the cold fact state store " +
+                                               dir_.string() + ": " + it->status().ToString());
+}
+
 void RocksDbColdState::checkpoint_to(const fs::path& dir) {
     const fs::path tmp = dir.string() + ".tmp";
     std::error_code ec;

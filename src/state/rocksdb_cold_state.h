@@ -29,6 +29,8 @@ public:
 
     bool get(std::string_view key, std::string& value) override;
     void put(std::string_view key, std::string_view value) override;
+    void scan(std::string_view prefix,
+              const std::function<void(std::string_view, std::string_view)>& f) override;
 
     // Empties the store (the state is rebuilt from the log's start).
     void reset();

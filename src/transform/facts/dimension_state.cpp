@@ -4,7 +4,10 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/state_reader.h"
+#include "core/state_writer.h"
 #include "model/time_text.h"
+#include "transform/facts/fact_state_fields.h"
 #include "transform/facts/key_text.h"
 
 namespace tote::facts {
@@ -26,16 +29,6 @@ bool store_row(VersionedRow<T>& held, bool inserted, const T& row, uint64_t vers
     return true;
 }
 
-template <class T>
-bool store(std::unordered_map<int64_t, VersionedRow<T>>& m, int64_t id, const T& row,
-           uint64_t version, uint64_t truncated_at) {
-    if (version != 0 && version < truncated_at) return false;
-    auto [it, inserted] = m.try_emplace(id);
-    if (store_row(it->second, inserted, row, version, truncated_at)) return true;
-    if (inserted) m.erase(it);
-    return false;
-}
-
 // Turns the row into a tombstone at `version`. True when a live row was held (it changed);
 // a delete of a row not held leaves a tombstone too, so an older change cannot create it.
 template <class T>
@@ -48,14 +41,6 @@ bool bury(VersionedRow<T>& held, bool inserted, uint64_t version) {
     return was_live;
 }
 
-template <class T>
-bool erase(std::unordered_map<int64_t, VersionedRow<T>>& m, std::optional<int64_t> id,
-           uint64_t version) {
-    if (!id) return false;
-    auto [it, inserted] = m.try_emplace(*id);
-    return bury(it->second, inserted, version);
-}
-
 template <class Map>
 size_t live_rows(const Map& m) {
     size_t n = 0;
@@ -63,7 +48,207 @@ size_t live_rows(const Map& m) {
     return n;
 }
 
+// The ColdState key of a dimension row: 'd', the entity, the id big-endian.
+std::string dim_key(EntityKind kind, int64_t id) {
+    std::string k(10, '\0');
+    k[0] = 'd';
+    k[1] = static_cast<char>(kind);
+    const auto u = static_cast<uint64_t>(id);
+    for (int i = 0; i < 8; ++i)
+        k[static_cast<size_t>(2 + i)] = static_cast<char>(u >> (56 - 8 * i));
+    return k;
+}
+
+int64_t id_of_key(std::string_view key) {
+    uint64_t u = 0;
+    for (size_t i = 2; i < 10 && i < key.size(); ++i)
+        u = (u << 8) | static_cast<unsigned char>(key[i]);
+    return static_cast<int64_t>(u);
+}
+
+// Heap bytes of the strings of a row (beyond the small-string buffer), through its
+// state_fields.
+struct HeapBytes {
+    size_t n = 0;
+    template <class... Ts>
+    void operator()(Ts&... v) {
+        (add(v), ...);
+    }
+    void add(std::string& s) { n += s.capacity() > 15 ? s.capacity() + 1 : 0; }
+    template <class T>
+    void add(std::optional<T>& o) {
+        if (o) add(*o);
+    }
+    template <class T>
+    void add(T&) {}
+};
+
+template <class T>
+size_t row_bytes(const VersionedRow<T>& r) {
+    HeapBytes h;
+    state_fields(h, const_cast<T&>(r.row));
+    return sizeof(std::pair<const int64_t, VersionedRow<T>>) + 32 + h.n;
+}
+
 }  // namespace
+
+template <class T>
+VersionedRow<T>* DimensionState::held(Rows<T>& m, EntityKind kind, int64_t id) const {
+    if (auto it = m.find(id); it != m.end()) {
+        it->second.referenced = true;
+        return &it->second;
+    }
+    if (!cold_ || evicted_rows_ == 0) return nullptr;
+    std::string bytes;
+    if (!cold_->get(dim_key(kind, id), bytes)) return nullptr;
+    VersionedRow<T> r;
+    StateReader in(bytes, "dimension row " + std::to_string(id) + " in the cold state store");
+    in(r);
+    in.expect_end();
+    ++cold_reads_;
+    if (r.version < truncated_at(kind)) return nullptr;  // a truncate removed it
+    r.referenced = true;
+    auto& placed = m.emplace(id, std::move(r)).first->second;
+    held_bytes_ += row_bytes(placed);
+    return &placed;
+}
+
+template <class T>
+bool DimensionState::store(Rows<T>& m, EntityKind kind, int64_t id, const T& row,
+                           uint64_t version) {
+    const uint64_t truncated = truncated_at(kind);
+    if (version != 0 && version < truncated) return false;
+    if (VersionedRow<T>* h = held(m, kind, id)) {
+        const size_t before = row_bytes(*h);
+        if (!store_row(*h, false, row, version, truncated)) return false;
+        held_bytes_ = held_bytes_ - before + row_bytes(*h);
+        return true;
+    }
+    VersionedRow<T> fresh;
+    store_row(fresh, true, row, version, truncated);
+    fresh.referenced = true;
+    held_bytes_ += row_bytes(fresh);
+    m.emplace(id, std::move(fresh));
+    return true;
+}
+
+template <class T>
+bool DimensionState::erase(Rows<T>& m, EntityKind kind, std::optional<int64_t> id,
+                           uint64_t version) {
+    if (!id) return false;
+    if (VersionedRow<T>* h = held(m, kind, *id)) {
+        const size_t before = row_bytes(*h);
+        const bool changed = bury(*h, false, version);
+        held_bytes_ = held_bytes_ - before + row_bytes(*h);
+        return changed;
+    }
+    VersionedRow<T> tomb;
+    bury(tomb, true, version);
+    tomb.referenced = true;
+    held_bytes_ += row_bytes(tomb);
+    m.emplace(*id, std::move(tomb));
+    return false;
+}
+
+template <class T, class F>
+void DimensionState::for_each_cold(const Rows<T>& m, EntityKind kind, F&& f) const {
+    if (!cold_ || evicted_rows_ == 0) return;
+    const std::string prefix = dim_key(kind, 0).substr(0, 2);
+    cold_->scan(prefix, [&](std::string_view key, std::string_view value) {
+        const int64_t id = id_of_key(key);
+        if (m.count(id)) return;  // the row in memory is the current one
+        VersionedRow<T> r;
+        StateReader in(value, "dimension row " + std::to_string(id) + " in the cold state store");
+        in(r);
+        in.expect_end();
+        if (r.version < truncated_at(kind)) return;
+        f(id, r);
+    });
+}
+
+template <class T>
+std::vector<DimKey> DimensionState::bury_older(Rows<T>& m, EntityKind kind, uint64_t boundary) {
+    std::vector<DimKey> out;
+    for (auto& [id, h] : m) {
+        if (h.deleted || h.version >= boundary) continue;
+        const size_t before = row_bytes(h);
+        h.row = {};
+        h.version = boundary;
+        h.deleted = true;
+        held_bytes_ = held_bytes_ - before + row_bytes(h);
+        out.push_back(DimKey{kind, id, {}});
+    }
+    // Rows that left memory: read back as tombstones at the boundary.
+    std::vector<std::pair<int64_t, VersionedRow<T>>> older;
+    for_each_cold(m, kind, [&](int64_t id, const VersionedRow<T>& r) {
+        if (!r.deleted && r.version < boundary) older.emplace_back(id, r);
+    });
+    for (auto& [id, r] : older) {
+        r.row = {};
+        r.version = boundary;
+        r.deleted = true;
+        held_bytes_ += row_bytes(r);
+        m.emplace(id, std::move(r));
+        out.push_back(DimKey{kind, id, {}});
+    }
+    return out;
+}
+
+template <class T>
+void DimensionState::add_keys(const Rows<T>& m, EntityKind kind, std::vector<DimKey>& out) const {
+    for (const auto& [id, row] : m)
+        if (!row.deleted) out.push_back(DimKey{kind, id, {}});
+    for_each_cold(m, kind, [&](int64_t id, const VersionedRow<T>& r) {
+        if (!r.deleted) out.push_back(DimKey{kind, id, {}});
+    });
+}
+
+template <class T>
+size_t DimensionState::evict_rows(Rows<T>& m, EntityKind kind, size_t target_bytes) {
+    size_t moved = 0;
+    StateWriter out;
+    for (auto it = m.begin(); it != m.end() && held_bytes_ > target_bytes;) {
+        if (it->second.referenced) {
+            it->second.referenced = false;  // a second chance
+            ++it;
+            continue;
+        }
+        out = StateWriter();
+        out(it->second);
+        cold_->put(dim_key(kind, it->first), out.bytes());
+        held_bytes_ -= row_bytes(it->second);
+        it = m.erase(it);
+        ++moved;
+    }
+    return moved;
+}
+
+size_t DimensionState::evict(size_t target_bytes) {
+    if (!cold_ || held_bytes_ <= target_bytes) return 0;
+    size_t moved = 0;
+    // The large ones first; sports and competitions are few.
+    moved += evict_rows(selections_, EntityKind::Selection, target_bytes);
+    moved += evict_rows(players_, EntityKind::Player, target_bytes);
+    moved += evict_rows(markets_, EntityKind::Market, target_bytes);
+    moved += evict_rows(events_, EntityKind::Event, target_bytes);
+    moved += evict_rows(competitions_, EntityKind::Competition, target_bytes);
+    moved += evict_rows(sports_, EntityKind::Sport, target_bytes);
+    evicted_rows_ += moved;
+    return moved;
+}
+
+void DimensionState::recount_bytes() {
+    held_bytes_ = 0;
+    auto count = [&](const auto& m) {
+        for (const auto& [id, r] : m) held_bytes_ += row_bytes(r);
+    };
+    count(players_);
+    count(sports_);
+    count(competitions_);
+    count(events_);
+    count(markets_);
+    count(selections_);
+}
 
 DimensionState::DimensionState(const model::BettingMapping& mapping)
     : player_id_(mapping.players.id),
@@ -80,8 +265,7 @@ std::optional<DimKey> DimensionState::apply(const model::ModelRecord& record, ui
         [&](const auto& r) -> std::optional<DimKey> {
             using T = std::decay_t<decltype(r)>;
             auto put = [&](auto& m, const auto& row, EntityKind kind) -> std::optional<DimKey> {
-                if (store(m, row.id, row, version, truncated_at(kind)))
-                    return DimKey{kind, row.id, {}};
+                if (store(m, kind, row.id, row, version)) return DimKey{kind, row.id, {}};
                 return std::nullopt;
             };
             if constexpr (std::is_same_v<T, model::Player>) {
@@ -114,33 +298,24 @@ std::optional<DimKey> DimensionState::apply(const model::ModelRecord& record, ui
 
 std::vector<DimKey> DimensionState::remove_older(EntityKind kind, uint64_t boundary) {
     std::vector<DimKey> out;
-    auto bury_older = [&](auto& m) {
-        for (auto& [id, held] : m) {
-            if (held.deleted || held.version >= boundary) continue;
-            held.row = {};
-            held.version = boundary;
-            held.deleted = true;
-            out.push_back(DimKey{kind, id, {}});
-        }
-    };
     switch (kind) {
         case EntityKind::Player:
-            bury_older(players_);
+            out = bury_older(players_, kind, boundary);
             break;
         case EntityKind::Sport:
-            bury_older(sports_);
+            out = bury_older(sports_, kind, boundary);
             break;
         case EntityKind::Competition:
-            bury_older(competitions_);
+            out = bury_older(competitions_, kind, boundary);
             break;
         case EntityKind::Event:
-            bury_older(events_);
+            out = bury_older(events_, kind, boundary);
             break;
         case EntityKind::Market:
-            bury_older(markets_);
+            out = bury_older(markets_, kind, boundary);
             break;
         case EntityKind::Selection:
-            bury_older(selections_);
+            out = bury_older(selections_, kind, boundary);
             break;
         case EntityKind::FxRate:
             for (auto& [key, held] : fx_) {
@@ -168,11 +343,12 @@ std::optional<DimKey> DimensionState::remove(const model::RowRemoved& r, uint64_
             // Every change of the entity older than the truncate is ignored from now on.
             auto& t = truncated_at(kind);
             t = std::max(t, version);
-            m.clear();
+            m.clear();  // the rows that left memory are older than `t`: gone when read back
+            recount_bytes();
             return std::optional<DimKey>{};
         }
         auto id = id_of(column);
-        if (erase(m, id, version)) return std::optional<DimKey>{DimKey{kind, *id, {}}};
+        if (erase(m, kind, id, version)) return std::optional<DimKey>{DimKey{kind, *id, {}}};
         return std::optional<DimKey>{};
     };
     switch (r.kind) {
@@ -223,29 +399,24 @@ const VersionedRow<model::FxRate>* DimensionState::fx_rate(std::string_view curr
 
 std::vector<DimKey> DimensionState::keys(EntityKind kind) const {
     std::vector<DimKey> out;
-    auto ids = [&](const auto& m) {
-        out.reserve(m.size());
-        for (const auto& [id, row] : m)
-            if (!row.deleted) out.push_back(DimKey{kind, id, {}});
-    };
     switch (kind) {
         case EntityKind::Player:
-            ids(players_);
+            add_keys(players_, kind, out);
             break;
         case EntityKind::Sport:
-            ids(sports_);
+            add_keys(sports_, kind, out);
             break;
         case EntityKind::Competition:
-            ids(competitions_);
+            add_keys(competitions_, kind, out);
             break;
         case EntityKind::Event:
-            ids(events_);
+            add_keys(events_, kind, out);
             break;
         case EntityKind::Market:
-            ids(markets_);
+            add_keys(markets_, kind, out);
             break;
         case EntityKind::Selection:
-            ids(selections_);
+            add_keys(selections_, kind, out);
             break;
         case EntityKind::FxRate:
             for (const auto& [k, row] : fx_)

@@ -117,13 +117,16 @@ public:
     bool maps_table(const std::string& table) const { return mapper_.maps_table(table); }
 
     // Where states beyond the memory budget go (not owned; nullptr: none, nothing leaves).
-    void set_cold_state(ColdState* cold) { cold_ = cold; }
+    void set_cold_state(ColdState* cold) {
+        cold_ = cold;
+        dims_.set_cold_state(cold);
+    }
     // When the held states exceed the budget, moves the ones that wait for nothing to the
     // ColdState (see the header). Call it between units (after add/advance and once their
     // batch has been consumed): the states of the facts just emitted may leave.
     void evict_to_budget();
-    // The estimated bytes of the per-bet and per-ledger-row state held in memory.
-    size_t held_state_bytes() const { return hot_bytes_; }
+    // The estimated bytes of the per-bet, per-ledger-row and dimension state held in memory.
+    size_t held_state_bytes() const { return hot_bytes_ + dims_.held_bytes(); }
     // 0 when there is no budget or no ColdState to take what exceeds it.
     size_t memory_budget_bytes() const { return cold_ ? config_.memory_budget_bytes : 0; }
     // True once any state has gone to the ColdState: a checkpoint of this builder then needs

@@ -12,11 +12,14 @@
 namespace tote::facts {
 
 void DimensionState::save_state(StateWriter& out) const {
-    out(players_, sports_, competitions_, events_, markets_, selections_, fx_, truncated_at_);
+    out(players_, sports_, competitions_, events_, markets_, selections_, fx_, truncated_at_,
+        evicted_rows_);
 }
 
 void DimensionState::load_state(StateReader& in) {
-    in(players_, sports_, competitions_, events_, markets_, selections_, fx_, truncated_at_);
+    in(players_, sports_, competitions_, events_, markets_, selections_, fx_, truncated_at_,
+       evicted_rows_);
+    recount_bytes();
 }
 
 void FactBuilder::save_state(StateWriter& out) const {
@@ -155,7 +158,8 @@ void FactBuilder::account(WalletState& s) {
 
 void FactBuilder::evict_to_budget() {
     const size_t budget = config_.memory_budget_bytes;
-    if (!cold_ || budget == 0 || hot_bytes_ <= budget) return;
+    if (!cold_ || budget == 0 || held_state_bytes() <= budget) return;
+    const size_t target = budget / 4 * 3;
     // The states that wait for nothing, oldest input first (bets before ledger rows at a tie).
     struct Candidate {
         int64_t last_input_offset;
@@ -174,10 +178,9 @@ void FactBuilder::evict_to_budget() {
         if (!s.pending_at && s.waiting.empty())
             candidates.push_back({s.last_input_offset, true, id});
     std::sort(candidates.begin(), candidates.end());
-    const size_t target = budget / 4 * 3;
     StateWriter out;
     for (const auto& c : candidates) {
-        if (hot_bytes_ <= target) break;
+        if (held_state_bytes() <= target) break;
         out = StateWriter();
         if (c.is_wallet) {
             auto it = wallet_.find(c.id);
@@ -195,6 +198,8 @@ void FactBuilder::evict_to_budget() {
             ++stats_.evicted_bets;
         }
     }
+    // Then dimension rows not looked up lately, if the facts' states alone do not make room.
+    if (held_state_bytes() > target) dims_.evict(target - std::min(target, hot_bytes_));
 }
 
 }  // namespace tote::facts

@@ -8,6 +8,7 @@
 #include "model/mapping_file.h"
 #include "transform/facts/fx_conversion.h"
 #include "transform/facts/key_text.h"
+#include "transform/facts/memory_cold_state.h"
 
 namespace tote::facts {
 namespace {
@@ -185,6 +186,77 @@ TEST(DimensionState, DeletesAndTruncatesKeepTheirVersions) {
     EXPECT_EQ(d.sport(1), nullptr);
     EXPECT_EQ(d.apply(model::Sport{2, "Golf"}, 80), (DimKey{EntityKind::Sport, 2, {}}));
     EXPECT_EQ(d.size(), 2u);  // player 7, sport 2
+}
+
+}  // namespace
+}  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+// Bounded memory (issue 13, point 3): rows and tombstones that left memory for the ColdState
+// answer lookups, block older re-deliveries, are listed by keys() (what a truncate reports),
+// are removed by a truncate and by the boundary of a complete snapshot, exactly as if held.
+TEST(DimensionState, RowsThatLeftMemoryAnswerAsIfHeld) {
+    MemoryColdState cold;
+    DimensionState d(model::MappingFile::builtin_simulator().mapping());
+    d.set_cold_state(&cold);
+    auto evict_all = [&] {
+        d.evict(0);  // clears the lookup marks
+        d.evict(0);  // moves everything
+        EXPECT_EQ(d.held_bytes(), 0u);
+    };
+    auto player = [](int64_t id, std::string country) {
+        return model::Player{id, std::move(country),         "NGN", model::Channel::Web,
+                             0,  model::PlayerStatus::Active};
+    };
+    const uint64_t s = 8000;
+    d.apply(player(7, "NG"), make_version(1000, VersionRank::Change));
+    d.apply(player(8, "NG"), make_version(1100, VersionRank::Change));
+    d.apply(player(9, "NG"), make_version(1200, VersionRank::Change));
+    d.apply(model::RowRemoved{EntityKind::Player, "{\"id\":12}"},
+            make_version(1250, VersionRank::Change));
+    d.apply(model::Sport{1, "Football"}, make_version(1300, VersionRank::Change));
+    evict_all();
+    EXPECT_GT(d.evicted_rows(), 0u);
+
+    ASSERT_NE(d.player(7), nullptr);  // read back
+    EXPECT_EQ(d.player(7)->row.country, "NG");
+    EXPECT_EQ(d.keys(EntityKind::Player), (std::vector<DimKey>{{EntityKind::Player, 7, {}},
+                                                               {EntityKind::Player, 8, {}},
+                                                               {EntityKind::Player, 9, {}}}));
+    evict_all();
+    // The tombstone of 12 left memory too: an older create stays out, a newer one is taken.
+    EXPECT_EQ(d.apply(player(12, "KE"), make_version(1240, VersionRank::Change)), std::nullopt);
+    // An older re-delivery of 9 is ignored; a newer change is taken.
+    EXPECT_EQ(d.apply(player(9, "KE"), make_version(1150, VersionRank::Change)), std::nullopt);
+    EXPECT_EQ(d.apply(player(9, "GH"), make_version(1500, VersionRank::Change)),
+              (DimKey{EntityKind::Player, 9, {}}));
+    evict_all();
+
+    // A complete snapshot reads 7 and 9; 8 (in the cold store) was not read: removed.
+    d.apply(player(7, "GH"), make_version(s, VersionRank::SnapshotRead));
+    d.apply(player(9, "GH"), make_version(s, VersionRank::SnapshotRead));
+    evict_all();
+    EXPECT_EQ(d.remove_older(EntityKind::Player, make_version(s, VersionRank::SnapshotBoundary)),
+              (std::vector<DimKey>{{EntityKind::Player, 8, {}}}));
+    evict_all();
+    EXPECT_EQ(d.player(8), nullptr);
+    EXPECT_EQ(d.apply(player(8, "NG"), make_version(1100, VersionRank::Change)), std::nullopt);
+    ASSERT_NE(d.player(7), nullptr);
+    EXPECT_EQ(d.player(7)->row.country, "GH");
+
+    // A truncate of sports while sport 1 is in the cold store: listed, then gone.
+    evict_all();
+    EXPECT_EQ(d.keys(EntityKind::Sport), (std::vector<DimKey>{{EntityKind::Sport, 1, {}}}));
+    d.apply(model::RowRemoved{EntityKind::Sport, ""}, make_version(s + 100, VersionRank::Change));
+    EXPECT_EQ(d.sport(1), nullptr);
+    EXPECT_TRUE(d.keys(EntityKind::Sport).empty());
+    EXPECT_EQ(d.apply(model::Sport{1, "Football"}, make_version(1300, VersionRank::Change)),
+              std::nullopt);
+    EXPECT_EQ(d.apply(model::Sport{2, "Golf"}, make_version(s + 200, VersionRank::Change)),
+              (DimKey{EntityKind::Sport, 2, {}}));
+    EXPECT_GT(d.cold_reads(), 0u);
 }
 
 }  // namespace

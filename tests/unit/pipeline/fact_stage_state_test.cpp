@@ -228,11 +228,15 @@ TEST_F(BudgetedLog, ATinyBudgetWritesExactlyWhatNoBudgetWrites) {
     const auto& st = bounded->builder().stats();
     std::cout << "held state: peak " << peak_unbounded << " B without a budget, " << peak_bounded
               << " B with " << kBudget << " B; evicted " << st.evicted_bets << " bet and "
-              << st.evicted_wallet << " ledger-row states, read back " << st.cold_reads << "\n";
+              << st.evicted_wallet << " ledger-row states, read back " << st.cold_reads
+              << "; dimension rows evicted " << bounded->builder().dimensions().evicted_rows()
+              << ", read back " << bounded->builder().dimensions().cold_reads() << "\n";
     EXPECT_GT(peak_unbounded, 10 * kBudget) << "the stream must need far more than the budget";
     EXPECT_GT(st.evicted_bets, 1000u);
     EXPECT_GT(st.evicted_wallet, 1000u);
     EXPECT_GT(st.cold_reads, 1000u) << "late changes must read evicted states back";
+    EXPECT_GT(bounded->builder().dimensions().evicted_rows(), 100u);
+    EXPECT_GT(bounded->builder().dimensions().cold_reads(), 100u);
     EXPECT_EQ(unbounded->builder().stats().cold_reads, 0u);
 }
 

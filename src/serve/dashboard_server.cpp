@@ -446,6 +446,8 @@ std::string DashboardServer::start() {
     impl_->alt_origin = "http://localhost:" + std::to_string(bound);
     impl_->thread = std::thread([&s] { s.listen_after_bind(); });
     if (impl_->config.poll_version) {
+        // The version before the first viewer arrives, then one statement per period.
+        if (auto v = impl_->config.poll_version()) impl_->feed.publish(*v, now_ms());
         impl_->poller = std::thread([this] {
             while (!impl_->stopping) {
                 try {

@@ -127,6 +127,7 @@ struct DashboardServer::Impl {
     std::string login_code;
     std::map<std::string, uint64_t> warehouse_queries;  // per tile
     std::map<std::string, uint64_t> errors;             // per tile
+    std::map<std::string, double> query_seconds;        // per tile
     std::atomic<int64_t> viewers{0};
     std::atomic<uint64_t> events_sent{0};
     std::atomic<uint64_t> logins{0};
@@ -157,7 +158,13 @@ struct DashboardServer::Impl {
             std::lock_guard lock(mu);
             ++warehouse_queries[tile];
         }
-        return conn.query_readonly(sql, "TabSeparated");
+        const auto started = std::chrono::steady_clock::now();
+        std::string out = conn.query_readonly(sql, "TabSeparated");
+        const double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::lock_guard lock(mu);
+        query_seconds[tile] += took;
+        return out;
     }
 
     int64_t as_of(int64_t version) {
@@ -261,10 +268,12 @@ std::string DashboardServer::Impl::metrics() const {
         "# TYPE tote_dashboard_logins_total counter\n";
     out += fmt::format("tote_dashboard_logins_total {}\n", logins.load());
     std::map<std::string, uint64_t> queries, errs;
+    std::map<std::string, double> seconds;
     {
         std::lock_guard lock(mu);
         queries = warehouse_queries;
         errs = errors;
+        seconds = query_seconds;
     }
     const auto computed = cache.computations();
     const auto hits = cache.hits();
@@ -284,6 +293,14 @@ std::string DashboardServer::Impl::metrics() const {
     per_tile("tote_dashboard_tile_cache_hits_total",
              "Tile requests answered from a result computed for the same version.", hits);
     per_tile("tote_dashboard_tile_errors_total", "Tile computations that failed.", errs);
+    out +=
+        "# HELP tote_dashboard_warehouse_seconds_total Time the tile's statements took.\n"
+        "# TYPE tote_dashboard_warehouse_seconds_total counter\n";
+    for (const auto& t : DashboardTiles::tiles()) {
+        auto it = seconds.find(t.id);
+        out += fmt::format("tote_dashboard_warehouse_seconds_total{{tile=\"{}\"}} {:.6f}\n", t.id,
+                           it == seconds.end() ? 0.0 : it->second);
+    }
     return out;
 }
 

@@ -12,7 +12,8 @@
 // - binds to 127.0.0.1 only, and refuses a Host other than 127.0.0.1:PORT / localhost:PORT (so a
 //   DNS-rebinding page cannot reach it) and an Origin other than its own;
 // - GET only, and every statement is one of the fixed tile queries, run read-only
-//   (ClickHouseConnection::query_readonly); no SQL comes from the request;
+//   (ClickHouseConnection::query_trusted_readonly: the engine's readonly setting); no SQL
+//   comes from the request;
 // - every path but /ping and /login needs either the session cookie or the dashboard's token
 //   (Authorization: Bearer, for scripts; DATA/dashboard.token, mode 0600). A browser gets the
 //   cookie from a one-time login link (/login?once=CODE, printed by the command and kept in

@@ -19,6 +19,11 @@ VersionEvent VersionFeed::current() const {
     return history_.empty() ? VersionEvent{} : history_.back();
 }
 
+bool VersionFeed::empty() const {
+    std::lock_guard lock(mu_);
+    return history_.empty();
+}
+
 std::vector<VersionEvent> VersionFeed::wait_newer(int64_t after, int timeout_ms) const {
     std::unique_lock lock(mu_);
     auto has_newer = [&] {

@@ -27,6 +27,8 @@ public:
     void publish(int64_t version, int64_t committed_at_ms);
     // The newest version (version -1 before the first publish).
     VersionEvent current() const;
+    // Nothing published yet.
+    bool empty() const;
     // Every version newer than `after`, oldest first, waiting up to `timeout_ms` for one to
     // arrive; empty on timeout or once closed. A waiter that fell more than kHistory versions
     // behind gets the oldest kept ones (and then the rest).

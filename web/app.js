@@ -152,7 +152,8 @@ async function load(event) {
   if (loading) return; // the newest wanted version is loaded when this one ends
   loading = true;
   try {
-    while (wanted && wanted.version !== shownVersion) {
+    // Until the tiles shown are at least the newest version announced.
+    while (wanted && (shownVersion === null || wanted.version > shownVersion)) {
       const target = wanted;
       const res = await fetch("/api/v1/dashboard", { credentials: "same-origin" });
       if (!res.ok) throw new Error("HTTP " + res.status + ": " + (await res.text()));

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/warehouse_session.h"
+#include "core/error.h"
 #include "core/log.h"
 #include "serve/api_server.h"
 #include "serve/dashboard_server.h"
@@ -64,19 +65,30 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         const std::string version_sql =
             "SELECT max(next_offset) FROM " + sql_table(ctx.database, "_offsets");
         ClickHouseConnection& c = *conn;
-        config.poll_version = [&c, version_sql]() -> std::optional<int64_t> {
-            auto rows = parse_tsv(c.query_readonly(version_sql, "TabSeparated"));
+        config.poll_version = [&c, version_sql, &ctx]() -> std::optional<int64_t> {
+            std::string out;
+            try {
+                out = c.query_readonly(version_sql, "TabSeparated");
+            } catch (const ToteError& e) {
+                throw ToteError(e.error_class(),
+                                "serve: cannot read the warehouse's version (" + ctx.database +
+                                    "._offsets) on " + c.describe() + ": " + e.what() +
+                                    "; a warehouse that was never ingested into has none: run "
+                                    "`tote demo` or `tote ingest` first");
+            }
+            auto rows = parse_tsv(out);
             if (rows.empty() || rows[0].empty()) return std::nullopt;
             return std::stoll(rows[0][0]);
         };
         std::filesystem::create_directories(ctx.data_dir);
-        write_private_file(ctx.dashboard_token_path(), config.token + "\n");
         const auto url_path = ctx.dashboard_url_path();
         config.on_login_url = [url_path](const std::string& url) {
             write_private_file(url_path, url + "\n");
         };
+        const std::string token = config.token;
         DashboardServer server(c, std::move(config));
         const std::string base = server.start();
+        write_private_file(ctx.dashboard_token_path(), token + "\n");
         fmt::print(
             "dashboard: {}\n  (one-time link; a fresh one is always in {}; scripts send "
             "Authorization: Bearer <{}>)\n",

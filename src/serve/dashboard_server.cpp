@@ -169,38 +169,47 @@ struct DashboardServer::Impl {
         return out;
     }
 
-    int64_t as_of(int64_t version) {
-        const std::string json = cache.get(
-            "as_of", "", version, [&] { return rows_json(run("as_of", tiles.as_of_sql())); });
-        // [[123]] or [] (no facts): the single integer.
-        const auto open = json.find_first_of("0123456789-");
-        if (open == std::string::npos) return 0;
+    // The as_of tile's value at `at`; throws when that tile failed.
+    int64_t as_of(const VersionEvent& at) {
+        const std::string json = tile_json(*DashboardTiles::find("as_of"), at);
+        const std::string key = "\"as_of_us\":";
+        const auto pos = json.find(key);
+        if (pos == std::string::npos)
+            throw ToteError(ErrorClass::Retriable,
+                            "the data's time (tile as_of) is not known: " + json);
         int64_t v = 0;
-        std::from_chars(json.data() + open, json.data() + json.size(), v);
+        std::from_chars(json.data() + pos + key.size(), json.data() + json.size(), v);
         return v;
     }
 
-    // {"id":..., "version":..., "as_of_us":..., "columns":[...], "rows":[...]} at `at`.
+    // The tile's JSON at `at`, computed once per version (a failure too: it is shown, counted,
+    // and tried again at the next version).
     std::string tile_json(const DashboardTile& tile, const VersionEvent& at) {
-        const int64_t as_of_us = as_of(at.version);
-        const std::string rows =
-            tile.id == "as_of"
-                ? cache.get("as_of", "", at.version, [] { return ""; })
-                : cache.get(tile.id, "", at.version, [&] {
-                      return rows_json(run(tile.id, tiles.sql(tile.id, DashboardClock(as_of_us))));
-                  });
-        std::string out =
-            "{\"id\":" + json_string(tile.id) + ",\"title\":" + json_string(tile.title) +
-            ",\"note\":" + json_string(tile.note) +
-            fmt::format(",\"version\":{},\"as_of_us\":{},\"columns\":[", at.version, as_of_us);
-        for (size_t i = 0; i < tile.columns.size(); ++i)
-            out += (i ? "," : "") + json_string(tile.columns[i]);
-        return out + "],\"rows\":" + rows + "}";
+        return cache.get(tile.id, "", at.version, [&] { return build_tile_json(tile, at); });
     }
 
-    std::string safe_tile_json(const DashboardTile& tile, const VersionEvent& at) {
+    // {"id":..., "version":..., "as_of_us":..., "columns":[...], "rows":[...]}, or
+    // {"id":..., "version":..., "error":...}.
+    std::string build_tile_json(const DashboardTile& tile, const VersionEvent& at) {
         try {
-            return tile_json(tile, at);
+            int64_t as_of_us = 0;
+            std::string rows;
+            if (tile.id == "as_of") {
+                const std::string tsv = run("as_of", tiles.as_of_sql());
+                const auto r = parse_tsv(tsv);
+                if (!r.empty() && !r[0].empty()) as_of_us = std::stoll(r[0][0]);
+                rows = rows_json(tsv);
+            } else {
+                as_of_us = as_of(at);
+                rows = rows_json(run(tile.id, tiles.sql(tile.id, DashboardClock(as_of_us))));
+            }
+            std::string out =
+                "{\"id\":" + json_string(tile.id) + ",\"title\":" + json_string(tile.title) +
+                ",\"note\":" + json_string(tile.note) +
+                fmt::format(",\"version\":{},\"as_of_us\":{},\"columns\":[", at.version, as_of_us);
+            for (size_t i = 0; i < tile.columns.size(); ++i)
+                out += (i ? "," : "") + json_string(tile.columns[i]);
+            return out + "],\"rows\":" + rows + "}";
         } catch (const std::exception& e) {
             {
                 std::lock_guard lock(mu);
@@ -235,7 +244,7 @@ struct DashboardServer::Impl {
         for (const auto& t : DashboardTiles::tiles()) {
             out += first ? "" : ",";
             first = false;
-            out += safe_tile_json(t, at);
+            out += tile_json(t, at);
         }
         return out + "]}";
     }
@@ -262,7 +271,7 @@ struct DashboardServer::Impl {
                 if (newer.empty()) continue;
                 target = newer.back();
             }
-            for (const auto& t : DashboardTiles::tiles()) safe_tile_json(t, target);
+            for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
             done = target.version;
             ready.publish(target.version, target.committed_at_ms);
         }
@@ -407,7 +416,7 @@ void DashboardServer::Impl::routes() {
                      "no tile " + req.matches[1].str() + " (GET /api/v1/dashboard lists them)");
                 return;
             }
-            res.set_content(safe_tile_json(*t, shown()), "application/json");
+            res.set_content(tile_json(*t, shown()), "application/json");
         });
     server.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
         int64_t after = -2;  // below every version: the current one is sent at once
@@ -490,12 +499,16 @@ std::string DashboardServer::start() {
         // The version before the first viewer arrives, then one statement per period.
         if (auto v = impl_->config.poll_version()) impl_->feed.publish(*v, now_ms());
         impl_->poller = std::thread([this] {
+            std::string last_error;  // logged once, not every period
             while (!impl_->stopping) {
                 try {
                     if (auto v = impl_->config.poll_version()) impl_->feed.publish(*v, now_ms());
+                    last_error.clear();
                 } catch (const std::exception& e) {
-                    Log::warn("dashboard",
-                              std::string("reading the warehouse version: ") + e.what());
+                    if (e.what() != last_error)
+                        Log::warn("dashboard",
+                                  std::string("reading the warehouse version: ") + e.what());
+                    last_error = e.what();
                 }
                 // The poll period: one statement per period whatever the number of viewers.
                 auto wake = impl_->feed.wait_newer(std::numeric_limits<int64_t>::max(),

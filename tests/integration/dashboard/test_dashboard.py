@@ -6,13 +6,16 @@
 2. After the demo stops, `tote serve` over the same data folder shows today's KPIs exactly as
    `tote report` computes them for that day (every country row, the day total and the active
    players), and each tile runs one warehouse statement for the (unchanging) version however
-   often the dashboard is read."""
+   often the dashboard is read. With a second argument (scripts/clickhouse18.sh), the same over a
+   ClickHouse 18.16 server (exit 77 when none is installed)."""
 import datetime
 import http.client
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -143,17 +146,19 @@ REPORT_FIELDS = {
 }
 
 
-def serve_equals_report(tote, data):
+def serve_equals_report(tote, data, common=()):
+    """`common`: global options, e.g. --clickhouse-url of a ClickHouse 18.16 server."""
     # The newest fact's UTC day, as the dashboard defines today.
     as_of = int(tote.query("SELECT max(t) FROM (SELECT max(placed_at_us) AS t FROM tote.fact_bet "
-                           "UNION ALL SELECT max(created_at_us) AS t FROM tote.fact_wallet_transaction)").strip())
+                           "UNION ALL SELECT max(created_at_us) AS t FROM tote.fact_wallet_transaction)",
+                           *common).strip())
     day = datetime.datetime.fromtimestamp(as_of / 1e6, datetime.timezone.utc).strftime("%Y-%m-%d")
-    report = json.loads(tote.run("report", "--from", day, "--to", day, "--format", "json").stdout)
+    report = json.loads(tote.run(*common, "report", "--from", day, "--to", day, "--format", "json").stdout)
     countries = {r["country"]: r for r in report["rows"] if r["kind"] == "country"}
     total = next(r for r in report["rows"] if r["kind"] == "day_total")
     check(total["bets"] > 0, f"tote report shows {total['bets']} bets on {day}")
 
-    serve = subprocess.Popen(tote.cmd("serve", "--port", "0"), stdout=subprocess.PIPE,
+    serve = subprocess.Popen(tote.cmd(*common, "serve", "--port", "0"), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
         first = serve.stdout.readline()
@@ -195,7 +200,36 @@ def serve_equals_report(tote, data):
     check(serve.returncode == 0, f"tote serve stops cleanly on Ctrl-C ({serve.returncode}): {err[-2000:]}")
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def on_clickhouse18(binary, script):
+    """The same equality over a ClickHouse 18.16 server: the tiles' SQL runs on both engines."""
+    if not (shutil.which("clickhouse-server") or os.path.exists("/usr/sbin/clickhouse-server")):
+        print("clickhouse-server is not installed: skipped")
+        sys.exit(77)
+    data = temp_data_dir("dashboard18")
+    port = free_port()
+    server_dir = os.path.join(data, "server")
+    subprocess.run([script, "start", server_dir, str(port)], check=True)
+    try:
+        tote = Tote(binary, os.path.join(data, "tote"))
+        common = ("--clickhouse-url", f"http://127.0.0.1:{port}")
+        tote.run("simulate", "--max-events", "150000", "--seed", "15")
+        tote.run(*common, "ingest")
+        serve_equals_report(tote, tote.data_dir, common)
+    finally:
+        subprocess.run([script, "stop", server_dir, str(port)])
+        cleanup(data)
+
+
 def main():
+    if len(sys.argv) > 2:
+        on_clickhouse18(sys.argv[1], sys.argv[2])
+        return
     data = temp_data_dir("dashboard")
     tote = Tote(sys.argv[1], data)
     try:

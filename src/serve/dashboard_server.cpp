@@ -259,9 +259,10 @@ struct DashboardServer::Impl {
     // the first computation ends).
     VersionEvent shown() const { return ready.empty() ? feed.current() : ready.current(); }
 
-    // The only place tiles are computed ahead of viewers: for the newest committed version
-    // (versions that arrive while it computes are skipped, so a slow warehouse is never asked
-    // for more than one version at a time), then the version is announced on `ready`.
+    // Tiles are computed ahead of viewers here (while an event stream is open), for the newest
+    // committed version (versions that arrive while it computes are skipped, so a slow
+    // warehouse is never asked for more than one version at a time); then the version is
+    // announced on `ready`.
     void refresh_loop() {
         int64_t done = -2;  // below every version: the current one is computed first
         while (!stopping) {
@@ -271,7 +272,10 @@ struct DashboardServer::Impl {
                 if (newer.empty()) continue;
                 target = newer.back();
             }
-            for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
+            // Nobody watching: nothing computed ahead (a request computes what it reads, once,
+            // through the same cache), so an unwatched dashboard costs the warehouse nothing.
+            if (viewers > 0)
+                for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
             done = target.version;
             ready.publish(target.version, target.committed_at_ms);
         }

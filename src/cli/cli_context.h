@@ -34,6 +34,14 @@ struct CliContext {
     std::filesystem::path api_token_path() const {
         return std::filesystem::path(data_dir) / "api.token";
     }
+    // Written by a process that serves the dashboard: a fresh one-time login link (0600) and
+    // the token scripts send as Authorization: Bearer (0600).
+    std::filesystem::path dashboard_url_path() const {
+        return std::filesystem::path(data_dir) / "dashboard.url";
+    }
+    std::filesystem::path dashboard_token_path() const {
+        return std::filesystem::path(data_dir) / "dashboard.token";
+    }
     // Checkpoints of one consumer's fact state in one database (IngestJobConfig::checkpoints).
     std::filesystem::path checkpoint_dir(const std::string& consumer) const {
         return std::filesystem::path(data_dir) / "checkpoints" / (database + "." + consumer);

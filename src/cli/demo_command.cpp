@@ -82,6 +82,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         FactStageConfig facts;
         std::string mapping;
         int api_port = 0;
+        int dashboard_port = 0;
         double duration_s = 0;
         double view_every_s = 5;
         size_t state_memory_mb = kDefaultFactStateMemoryMb;
@@ -111,6 +112,9 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         ->capture_default_str();
     cmd->add_option("--api-port", opts->api_port, "Port of the local API (0 = any free port)")
         ->capture_default_str();
+    cmd->add_option("--dashboard-port", opts->dashboard_port,
+                    "Port of the live dashboard on 127.0.0.1 (0 = any free port, -1 = none)")
+        ->capture_default_str();
     cmd->callback([opts, &ctx] {
         check_or_record_simulator_config(ctx.log_dir(), opts->sim);
         opts->run.log_dir = ctx.log_dir();
@@ -120,6 +124,13 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         WarehouseSession session(ctx);
         check_mapping_before_ingest(mapping ? *mapping : model::MappingFile::builtin_simulator(),
                                     session.connection(), ctx.database);
+        if (opts->dashboard_port >= 0) {
+            // First thing the user sees: the live dashboard (docs/operations.md).
+            fmt::print("dashboard: {}\n  (one-time link; a fresh one is always in {})\n",
+                       session.start_dashboard(opts->dashboard_port),
+                       ctx.dashboard_url_path().string());
+            std::fflush(stdout);
+        }
         std::atomic<bool> stop_sim{false}, stop_ingest{false};
         std::atomic<uint64_t> sim_records{0}, sim_events{0};
         std::atomic<bool> sim_done{false}, ingest_failed{false};

@@ -16,6 +16,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         IngestConfig ingest;
         int api_port = 0;
+        int dashboard_port = 0;
         std::string consumer;
         std::string jsonl;
         KafkaSourceConfig kafka;
@@ -105,6 +106,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--api-port", opts->api_port,
                     "With --follow: port of the local API (0 = any free port)")
         ->capture_default_str();
+    cmd->add_option("--dashboard-port", opts->dashboard_port,
+                    "With --follow: port of the live dashboard on 127.0.0.1 (0 = any free port, "
+                    "-1 = none)")
+        ->capture_default_str();
     cmd->callback([opts, &ctx] {
         install_stop_handlers();
         IngestJobConfig job_config;
@@ -146,7 +151,15 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         session.set_consumer(consumer, job_config.source.kind == SourceKind::Kafka ? "kafka"
                                        : opts->jsonl.empty()                       ? "file log"
                                                                                    : "json lines");
-        if (opts->ingest.follow) session.start_api(opts->api_port);
+        if (opts->ingest.follow) {
+            session.start_api(opts->api_port);
+            if (opts->dashboard_port >= 0) {
+                fmt::print("dashboard: {}\n  (one-time link; a fresh one is always in {})\n",
+                           session.start_dashboard(opts->dashboard_port),
+                           ctx.dashboard_url_path().string());
+                std::fflush(stdout);
+            }
+        }
         const bool facts = job.builds_facts();
         ProgressLine line;
         bool restore_told = false;

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     add_status_command(app, ctx);
     add_repair_command(app, ctx);
     add_mapping_command(app, ctx);
+    add_serve_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,24 @@
 #include "sink/schema_check.h"
 
 namespace tote {
+
+int64_t now_epoch_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void write_private_file(const std::filesystem::path& path, const std::string& text) {
+    auto tmp = path;
+    tmp += ".tmp";
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd || ::fchmod(fd.get(), 0600) != 0 ||
+        ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+        throw ToteError(ErrorClass::Fatal,
+                        "cannot write " + tmp.string() + ": " + std::strerror(errno));
+    fd.reset();
+    std::filesystem::rename(tmp, path);
+}
 
 WarehouseSession::WarehouseSession(const CliContext& ctx) : ctx_(ctx) {
     std::filesystem::create_directories(ctx.data_dir);
@@ -65,7 +84,30 @@ void WarehouseSession::start_api(int port, const std::function<void(ApiServer&)>
               {{"url", url}});
 }
 
+std::string WarehouseSession::start_dashboard(int port) {
+    DashboardServerConfig config;
+    config.database = ctx_.database;
+    config.port = port;
+    config.token = ApiServer::new_token();
+    write_private_file(ctx_.dashboard_token_path(), config.token + "\n");
+    const auto url_path = ctx_.dashboard_url_path();
+    config.on_login_url = [url_path](const std::string& url) {
+        write_private_file(url_path, url + "\n");
+    };
+    dashboard_ = std::make_unique<DashboardServer>(*conn_, std::move(config));
+    const IngestProgress p = progress();
+    if (p.durable_offset >= 0) dashboard_->versions().publish(p.durable_offset, now_epoch_ms());
+    dashboard_->start();
+    return dashboard_->login_url();
+}
+
 WarehouseSession::~WarehouseSession() {
+    if (dashboard_) {
+        dashboard_->stop();
+        std::error_code ec;
+        std::filesystem::remove(ctx_.dashboard_url_path(), ec);
+        std::filesystem::remove(ctx_.dashboard_token_path(), ec);
+    }
     if (api_) {
         std::error_code ec;
         std::filesystem::remove(ctx_.api_url_path(), ec);
@@ -75,8 +117,14 @@ WarehouseSession::~WarehouseSession() {
 }
 
 void WarehouseSession::set_progress(const IngestProgress& p) {
-    std::lock_guard lock(mu_);
-    progress_ = p;
+    {
+        std::lock_guard lock(mu_);
+        progress_ = p;
+    }
+    // Facts up to durable_offset are committed: a new warehouse version for the dashboard
+    // (VersionFeed ignores one it has already).
+    if (dashboard_ && p.durable_offset >= 0)
+        dashboard_->versions().publish(p.durable_offset, now_epoch_ms());
 }
 
 void WarehouseSession::set_consumer(std::string consumer, std::string source) {

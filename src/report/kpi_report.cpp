@@ -60,6 +60,11 @@ std::string KpiReport::kpi_sql(int64_t from_day, int64_t to_day,
            " ORDER BY k_day, country";
 }
 
+std::string KpiReport::kpi_sql_where(const std::string& hour_condition,
+                                     const std::optional<std::string>& country) const {
+    return grouped_sql(country, "(" + hour_condition + ")") + " ORDER BY k_day, country";
+}
+
 std::string KpiReport::grouped_sql(const std::optional<std::string>& country,
                                    const std::string& where) const {
     auto bet = [](const char* v) {
@@ -90,13 +95,18 @@ std::string KpiReport::grouped_sql(const std::optional<std::string>& country,
 
 std::string KpiReport::active_players_sql(int64_t from_day, int64_t to_day,
                                           const std::optional<std::string>& country) const {
-    const std::string from_s = std::to_string(from_day * 86400);
-    const std::string to_s = std::to_string((to_day + 1) * 86400);
+    return active_players_sql_where("toUInt32(hour) >= " + std::to_string(from_day * 86400) +
+                                        " AND toUInt32(hour) < " +
+                                        std::to_string((to_day + 1) * 86400),
+                                    country);
+}
+
+std::string KpiReport::active_players_sql_where(const std::string& hour_condition,
+                                                const std::optional<std::string>& country) const {
     // From the KPI table: a player is active on a day in a country when the +1/-1 bet counts of
     // their bets placed then still sum above zero (a void retracts it). One row per player, day
     // and country; distinct counts over them are exact at every level (docs/kpis.md).
-    std::string where =
-        " WHERE fact = 'bet' AND toUInt32(hour) >= " + from_s + " AND toUInt32(hour) < " + to_s;
+    std::string where = " WHERE fact = 'bet' AND (" + hour_condition + ")";
     if (country) where += " AND country = " + sql_string(*country);
     const std::string active =
         "(SELECT toInt64(intDiv(toUInt32(hour), 86400)) AS d, country, player_id, "

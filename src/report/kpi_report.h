@@ -50,6 +50,15 @@ public:
     std::string active_players_sql(int64_t from_day, int64_t to_day,
                                    const std::optional<std::string>& country) const;
 
+    // kpi_sql() and active_players_sql() over the hours that satisfy `hour_condition`, a
+    // condition on `hour` (UTC epoch seconds, e.g. "hour >= 1764374400 AND hour < 1764460800")
+    // built by the caller from integers only: the dashboard's "today" and "yesterday until the
+    // same hour" (src/report/dashboard_tiles.h). Same columns and order as the two above.
+    std::string kpi_sql_where(const std::string& hour_condition,
+                              const std::optional<std::string>& country) const;
+    std::string active_players_sql_where(const std::string& hour_condition,
+                                         const std::optional<std::string>& country) const;
+
     // Builds the report from the outputs of kpi_sql() and active_players_sql(): country rows,
     // a DayTotal after each day's countries (money summed, players from level 1) and the
     // GrandTotal (level 2). Throws ToteError (Fatal) on output of an unexpected shape.

@@ -40,6 +40,10 @@ public:
     std::string query_readonly(std::string_view sql,
                                std::string_view format = "TabSeparated") override;
 
+    // The statement with SETTINGS readonly=2 appended, in one call (ClickHouseConnection).
+    std::string query_trusted_readonly(std::string_view sql,
+                                       std::string_view format = "TabSeparated") override;
+
     // Thread-safe. libchdb cuts binary data inline in the query text, so the rows are written to
     // a temporary file under DIR/tmp-insert/ and loaded with INSERT ... SELECT FROM file().
     void insert_row_binary(std::string_view database_table, std::string_view columns,

@@ -148,6 +148,19 @@ TEST(EmbeddedClickHouse, BinaryRowsSurviveTheFileInsert) {
     EXPECT_TRUE(std::filesystem::is_empty(g_dir / "warehouse" / "tmp-insert"));
 }
 
+// The dashboard's path for statements tote wrote itself: one call, and the engine's read-only
+// setting still refuses a write (the rows are unchanged).
+TEST(EmbeddedClickHouse, TrustedReadOnlyStatementsReadAndCannotWrite) {
+    auto& c = *g_engine;
+    c.query("CREATE DATABASE IF NOT EXISTS ro");
+    c.query("CREATE TABLE ro.t (k UInt32) ENGINE = MergeTree ORDER BY k");
+    c.query("INSERT INTO ro.t VALUES (1), (2)");
+    EXPECT_EQ(c.query_trusted_readonly("SELECT sum(k) FROM ro.t"), "3\n");
+    EXPECT_THROW(c.query_trusted_readonly("INSERT INTO ro.t SELECT 5"), ToteError);
+    EXPECT_THROW(c.query_trusted_readonly("DROP TABLE ro.t"), ToteError);
+    EXPECT_EQ(c.query("SELECT count(), sum(k) FROM ro.t"), "2\t3\n");
+}
+
 // Figures, not a timed test: run with --gtest_also_run_disabled_tests.
 TEST(EmbeddedClickHouse, DISABLED_MeasureInsertRate) {
     auto& c = *g_engine;

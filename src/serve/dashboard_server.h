@@ -1,0 +1,74 @@
+#pragma once
+// The dashboard: a web page and a JSON API over the warehouse whose tiles update in every open
+// browser when facts commit (server-sent events), each tile computed once per warehouse version
+// whatever the number of viewers (docs/operations.md, "The dashboard"; docs/api/openapi.yaml).
+//
+// Why a server of its own beside ApiServer: the local API refuses web pages (Origin check,
+// POST only, token header) and serves tote's commands on a small thread pool; the dashboard
+// must serve pages to a browser (GET, a cookie) and holds one worker per open event stream.
+// Keeping them apart keeps the API's rules and capacity as they are.
+//
+// Safety (same spirit as the API):
+// - binds to 127.0.0.1 only, and refuses a Host other than 127.0.0.1:PORT / localhost:PORT (so a
+//   DNS-rebinding page cannot reach it) and an Origin other than its own;
+// - GET only, and every statement is one of the fixed tile queries, run read-only
+//   (ClickHouseConnection::query_trusted_readonly: the engine's readonly setting); no SQL
+//   comes from the request;
+// - every path but /ping and /login needs either the session cookie or the dashboard's token
+//   (Authorization: Bearer, for scripts; DATA/dashboard.token, mode 0600). A browser gets the
+//   cookie from a one-time login link (/login?once=CODE, printed by the command and kept in
+//   DATA/dashboard.url, mode 0600): the code works once, sets an HttpOnly SameSite=Strict cookie
+//   and redirects to /, and a new link replaces it in DATA/dashboard.url.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "serve/version_feed.h"
+#include "sink/clickhouse_connection.h"
+
+namespace tote {
+
+struct DashboardServerConfig {
+    std::string database = "tote";
+    std::string token;  // accepted as Authorization: Bearer (scripts, benchmarks, tests)
+    int port = 0;       // 0 = any free port
+    // Called with a fresh, unused one-time login URL when the server starts and each time the
+    // previous one was used (the command writes it to DATA/dashboard.url).
+    std::function<void(const std::string& login_url)> on_login_url;
+    // When set, a thread calls it every poll_ms and publishes what it returns: the version of a
+    // warehouse this process does not write itself (`tote serve`). Unset: the owner publishes
+    // on versions() as it commits.
+    std::function<std::optional<int64_t>()> poll_version;
+    int poll_ms = 250;
+    size_t workers = 256;  // HTTP worker threads: each open event stream holds one
+};
+
+class DashboardServer {
+public:
+    DashboardServer(ClickHouseConnection& conn, DashboardServerConfig config);
+    ~DashboardServer();
+
+    // Where the committing process publishes each new warehouse version.
+    VersionFeed& versions();
+
+    // Serves on 127.0.0.1:port in background threads; returns the base URL
+    // (http://127.0.0.1:PORT). Throws ToteError (Fatal) when the port is taken.
+    std::string start();
+    void stop();
+
+    // The current unused one-time login URL (after start()).
+    std::string login_url() const;
+
+    // The Prometheus text of GET /metrics.
+    std::string metrics_text() const;
+
+    DashboardServer(const DashboardServer&) = delete;
+    DashboardServer& operator=(const DashboardServer&) = delete;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tote

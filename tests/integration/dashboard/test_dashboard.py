@@ -1,0 +1,243 @@
+"""The live dashboard of `tote demo` and `tote serve`, over the embedded warehouse.
+
+1. `tote demo` prints the dashboard's one-time link first; the link sets an HttpOnly,
+   SameSite=Strict cookie once; with the cookie the page and its event stream work, and version
+   events arrive as facts commit; bets are on the dashboard within seconds.
+2. After the demo stops, `tote serve` over the same data folder shows today's KPIs exactly as
+   `tote report` computes them for that day (every country row, the day total and the active
+   players), and each tile runs one warehouse statement for the (unchanging) version however
+   often the dashboard is read. With a second argument (scripts/clickhouse18.sh), the same over a
+   ClickHouse 18.16 server (exit 77 when none is installed)."""
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from tote_harness import Tote, check, cleanup, temp_data_dir  # noqa: E402
+
+DAY_US = 86400 * 10**6
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url, headers=None, follow=True):
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(req, timeout=60) as resp:
+            return resp.status, dict(resp.headers), resp.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def wait_for(predicate, what, seconds):
+    """Readiness polling with a bounded number of tries (not synchronisation by sleeping)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise SystemExit(f"FAILED: {what} within {seconds} s")
+
+
+def tile(dashboard, tile_id):
+    t = next(t for t in dashboard["tiles"] if t["id"] == tile_id)
+    if "error" in t:
+        raise SystemExit(f"FAILED: tile {tile_id}: {t['error']}")
+    return [dict(zip(t["columns"], r)) for r in t["rows"]]
+
+
+def version_events(base, cookie, count, seconds):
+    """The first `count` version events of the event stream, read with the session cookie."""
+    host, port = base[len("http://"):].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=seconds)
+    conn.request("GET", "/api/v1/events", headers={"Cookie": cookie})
+    resp = conn.getresponse()
+    check(resp.status == 200 and resp.getheader("Content-Type", "").startswith("text/event-stream"),
+          f"the event stream answers {resp.status} {resp.getheader('Content-Type')}")
+    versions, block = [], ""
+    while len(versions) < count:
+        line = resp.fp.readline().decode()
+        if not line:
+            break
+        if line.strip():
+            block += line
+            continue
+        m = re.search(r'data: \{"version":(-?\d+),"committed_at_ms":(\d+)\}', block)
+        if m and "event: version" in block:
+            versions.append(int(m.group(1)))
+        block = ""
+    conn.close()
+    return versions
+
+
+def live_demo(tote, data):
+    demo = subprocess.Popen(tote.cmd("demo", "--rate", "20000", "--view-every", "0"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.monotonic()
+    try:
+        first = demo.stdout.readline()
+        m = re.match(r"dashboard: (http://127\.0\.0\.1:\d+)/login\?once=([0-9a-f]{32})$", first.strip())
+        check(m is not None, f"tote demo prints the dashboard's link first: {first.strip()!r}")
+        base, link = m.group(1), m.group(0)[len("dashboard: "):]
+        mode = os.stat(os.path.join(data, "dashboard.url")).st_mode & 0o777
+        check(mode == 0o600, f"dashboard.url is readable by its owner only ({oct(mode)})")
+
+        status, _, body = get(base + "/")
+        check(status == 401 and "dashboard.url" in body, "the page without the cookie: 401, says where the link is")
+        status, headers, _ = get(link, follow=False)
+        cookie_header = headers.get("Set-Cookie", "")
+        check(status == 303 and headers.get("Location") == "/", f"the one-time link redirects to / ({status})")
+        check("HttpOnly" in cookie_header and "SameSite=Strict" in cookie_header,
+              f"the cookie is HttpOnly and SameSite=Strict ({cookie_header})")
+        cookie = cookie_header.split(";")[0]
+        status, _, _ = get(link, follow=False)
+        check(status == 401, f"the link works once ({status} the second time)")
+        with open(os.path.join(data, "dashboard.url")) as fh:
+            fresh = fh.read().strip()
+        check(fresh != link and fresh.startswith(base + "/login?once="), "dashboard.url holds a fresh link")
+
+        status, _, page = get(base + "/", {"Cookie": cookie})
+        check(status == 200 and '<script src="/app.js"></script>' in page, "with the cookie the page loads")
+        status, _, _ = get(base + "/api/v1/dashboard", {"Cookie": cookie, "Origin": "http://evil.example"})
+        check(status == 403, "a request from another web page is refused")
+
+        def turnover_today():
+            status, _, body = get(base + "/api/v1/dashboard", {"Cookie": cookie})
+            if status != 200:
+                return 0
+            d = json.loads(body)
+            as_of = tile(d, "as_of")[0]["as_of_us"]
+            rows = [r for r in tile(d, "today_vs_yesterday") if r["day"] == as_of // DAY_US]
+            return sum(r["turnover"] for r in rows)
+        wait_for(lambda: turnover_today() > 0, "today's turnover is on the dashboard", 60)
+        check(True, f"bets on the dashboard {time.monotonic() - started:.1f} s after tote demo started")
+
+        versions = version_events(base, cookie, 4, 60)
+        check(len(versions) == 4 and versions == sorted(set(versions)),
+              f"version events arrive as facts commit, increasing: {versions}")
+    finally:
+        demo.send_signal(signal.SIGINT)
+        out, err = demo.communicate(timeout=120)
+    check(demo.returncode == 0, f"the demo stops cleanly ({demo.returncode}): {err[-2000:]}")
+    check(not os.path.exists(os.path.join(data, "dashboard.url")), "the demo removes dashboard.url at exit")
+
+
+REPORT_FIELDS = {
+    "turnover": "turnover_eur_cents", "cash_turnover": "cash_turnover_eur_cents",
+    "settled_turnover": "settled_turnover_eur_cents", "payouts_settled": "payouts_settled_eur_cents",
+    "payouts_cash": "payouts_cash_eur_cents", "ggr_settled": "ggr_settled_eur_cents",
+    "ggr_cash": "ggr_cash_eur_cents", "bets": "bets", "deposits": "deposits_eur_cents",
+    "withdrawals": "withdrawals_eur_cents", "open_liability": "open_liability_eur_cents",
+}
+
+
+def serve_equals_report(tote, data, common=()):
+    """`common`: global options, e.g. --clickhouse-url of a ClickHouse 18.16 server."""
+    # The newest fact's UTC day, as the dashboard defines today.
+    as_of = int(tote.query("SELECT max(t) FROM (SELECT max(placed_at_us) AS t FROM tote.fact_bet "
+                           "UNION ALL SELECT max(created_at_us) AS t FROM tote.fact_wallet_transaction)",
+                           *common).strip())
+    day = datetime.datetime.fromtimestamp(as_of / 1e6, datetime.timezone.utc).strftime("%Y-%m-%d")
+    report = json.loads(tote.run(*common, "report", "--from", day, "--to", day, "--format", "json").stdout)
+    countries = {r["country"]: r for r in report["rows"] if r["kind"] == "country"}
+    total = next(r for r in report["rows"] if r["kind"] == "day_total")
+    check(total["bets"] > 0, f"tote report shows {total['bets']} bets on {day}")
+
+    serve = subprocess.Popen(tote.cmd(*common, "serve", "--port", "0"), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        first = serve.stdout.readline()
+        m = re.match(r"dashboard: (http://127\.0\.0\.1:\d+)/login\?once=[0-9a-f]{32}$", first.strip())
+        check(m is not None, f"tote serve prints the dashboard's link: {first.strip()!r}")
+        base = m.group(1)
+        with open(os.path.join(data, "dashboard.token")) as fh:
+            bearer = {"Authorization": "Bearer " + fh.read().strip()}
+        dashboards = []
+        for _ in range(3):  # three viewers' reads of the same version
+            status, _, body = get(base + "/api/v1/dashboard", bearer)
+            check(status == 200, f"GET /api/v1/dashboard with the token: {status}")
+            dashboards.append(json.loads(body))
+        d = dashboards[0]
+        check(all(x == d for x in dashboards), "the same version reads the same tiles")
+        check(tile(d, "as_of")[0]["as_of_us"] == as_of, "data as of = the newest fact")
+        rows = [r for r in tile(d, "today_vs_yesterday") if r["day"] == as_of // DAY_US]
+        got = {("(unknown)" if r["country"] == "" else r["country"]): r for r in rows}
+        check(sorted(got) == sorted(countries), f"the same countries as tote report: {sorted(got)}")
+        for country, want in countries.items():
+            for col, field in REPORT_FIELDS.items():
+                if got[country][col] != want[field]:
+                    raise SystemExit(f"FAILED: {country} {col}: dashboard {got[country][col]}, report {want[field]}")
+        check(True, f"every KPI of every country on {day} equals tote report's ({len(countries)} countries)")
+        for col, field in REPORT_FIELDS.items():
+            check(sum(r[col] for r in rows) == total[field],
+                  f"day total {col} = {total[field]} (EUR cents / count) as tote report")
+        players = [r for r in tile(d, "players") if r["level"] == 1 and r["day"] == as_of // DAY_US]
+        check(len(players) == 1 and players[0]["players"] == total["active_players"],
+              f"active players {players[0]['players'] if players else None} = tote report's {total['active_players']}")
+
+        status, _, metrics = get(base + "/metrics", bearer)
+        queries = dict(re.findall(r'tote_dashboard_warehouse_queries_total\{tile="(\w+)"\} (\d+)', metrics))
+        check(len(queries) == 8 and set(queries.values()) == {"1"},
+              f"three reads, one statement per tile at this version: {queries}")
+    finally:
+        serve.send_signal(signal.SIGINT)
+        out, err = serve.communicate(timeout=60)
+    check(serve.returncode == 0, f"tote serve stops cleanly on Ctrl-C ({serve.returncode}): {err[-2000:]}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def on_clickhouse18(binary, script):
+    """The same equality over a ClickHouse 18.16 server: the tiles' SQL runs on both engines."""
+    if not (shutil.which("clickhouse-server") or os.path.exists("/usr/sbin/clickhouse-server")):
+        print("clickhouse-server is not installed: skipped")
+        sys.exit(77)
+    data = temp_data_dir("dashboard18")
+    port = free_port()
+    server_dir = os.path.join(data, "server")
+    subprocess.run([script, "start", server_dir, str(port)], check=True)
+    try:
+        tote = Tote(binary, os.path.join(data, "tote"))
+        common = ("--clickhouse-url", f"http://127.0.0.1:{port}")
+        tote.run("simulate", "--max-events", "150000", "--seed", "15")
+        tote.run(*common, "ingest")
+        serve_equals_report(tote, tote.data_dir, common)
+    finally:
+        subprocess.run([script, "stop", server_dir, str(port)])
+        cleanup(data)
+
+
+def main():
+    if len(sys.argv) > 2:
+        on_clickhouse18(sys.argv[1], sys.argv[2])
+        return
+    data = temp_data_dir("dashboard")
+    tote = Tote(sys.argv[1], data)
+    try:
+        live_demo(tote, data)
+        serve_equals_report(tote, data)
+    finally:
+        cleanup(data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+// The dashboard server over a counting fake warehouse: N concurrent event-stream viewers each
+// receive every version event, every tile is computed with exactly one warehouse statement per
+// version whatever the number of viewers, and the page's protections hold (token or one-time
+// login cookie, Host, Origin, GET only).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "core/error.h"
+#include "report/dashboard_tiles.h"
+#include "serve/dashboard_server.h"
+#include "serve/tile_cache.h"
+#include "serve/version_feed.h"
+
+namespace tote {
+namespace {
+
+// 2026-11-29 14:30:00 UTC: the newest fact in the fake warehouse.
+constexpr int64_t kAsOfUs = 1795962600000000;
+
+// Answers every tile statement with fixed rows and counts the statements, per statement text.
+class FakeWarehouse : public ClickHouseConnection {
+public:
+    std::string query(std::string_view, std::string_view) override {
+        throw ToteError(ErrorClass::Fatal, "the dashboard must only read");
+    }
+    std::string query_readonly(std::string_view sql, std::string_view) override {
+        std::lock_guard lock(mu_);
+        ++statements_[std::string(sql)];
+        if (sql.find("max(placed_at_us)") != std::string_view::npos)
+            return std::to_string(kAsOfUs) + "\n";
+        if (sql.find("r_turnover") != std::string_view::npos)  // today_vs_yesterday
+            return "20420\tGH\t1000\t900\t800\t700\t600\t100\t300\t4\t5000\t2000\t50\n"
+                   "20421\tNG\t123456\t0\t0\t0\t0\t0\t0\t7\t0\t0\t0\n";
+        if (sql.find("r_level") != std::string_view::npos) return "1\t20421\t\t3\n";
+        if (sql.find("minute_s") != std::string_view::npos) return "1795962540\t500\t2\n";
+        return "x\t1\t2\t3\t4\n";
+    }
+    void insert_row_binary(std::string_view, std::string_view, std::string_view) override {
+        throw ToteError(ErrorClass::Fatal, "no inserts");
+    }
+    std::string server_version() override { return "26.5.3"; }
+    std::string describe() const override { return "fake"; }
+
+    std::map<std::string, int> statements() const {
+        std::lock_guard lock(mu_);
+        return statements_;
+    }
+
+private:
+    mutable std::mutex mu_;
+    std::map<std::string, int> statements_;
+};
+
+struct Fixture {
+    FakeWarehouse warehouse;
+    std::vector<std::string> login_urls;
+    std::unique_ptr<DashboardServer> server;
+    std::string base;
+    int port = 0;
+
+    Fixture() {
+        DashboardServerConfig config;
+        config.token = "secret-token";
+        config.on_login_url = [this](const std::string& url) { login_urls.push_back(url); };
+        server = std::make_unique<DashboardServer>(warehouse, config);
+        base = server->start();
+        port = std::stoi(base.substr(base.rfind(':') + 1));
+    }
+    httplib::Client client() const { return httplib::Client("127.0.0.1", port); }
+};
+
+const httplib::Headers kBearer = {{"Authorization", "Bearer secret-token"}};
+
+TEST(VersionFeed, HandsEveryNewerVersionInOrderAndIgnoresOlderOnes) {
+    VersionFeed feed;
+    EXPECT_EQ(feed.current().version, -1);
+    feed.publish(10, 1);
+    feed.publish(5, 2);  // older: ignored
+    feed.publish(12, 3);
+    auto events = feed.wait_newer(-1, 0);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].version, 10);
+    EXPECT_EQ(events[1].version, 12);
+    EXPECT_EQ(events[1].committed_at_ms, 3);
+    EXPECT_TRUE(feed.wait_newer(12, 0).empty());
+    feed.close();
+    EXPECT_TRUE(feed.wait_newer(-1, 1000).empty());  // closed: at once
+}
+
+TEST(TileCache, ComputesOncePerKeyAndRetriesAfterAFailure) {
+    TileCache cache;
+    int runs = 0;
+    auto compute = [&] { return std::to_string(++runs); };
+    EXPECT_EQ(cache.get("t", "", 1, compute), "1");
+    EXPECT_EQ(cache.get("t", "", 1, compute), "1");
+    EXPECT_EQ(cache.get("t", "", 2, compute), "2");
+    EXPECT_EQ(cache.get("t", "p", 2, compute), "3");
+    EXPECT_THROW(cache.get("u", "", 2, []() -> std::string { throw std::runtime_error("x"); }),
+                 std::runtime_error);
+    EXPECT_EQ(cache.get("u", "", 2, compute), "4");  // the failure was not kept
+    EXPECT_EQ(cache.computations().at("t"), 3u);
+    EXPECT_EQ(cache.hits().at("t"), 1u);
+    EXPECT_EQ(cache.computations().at("u"), 2u);
+}
+
+// N viewers on the event stream; versions 1..5 commit; each viewer reads the dashboard on each
+// event. Every viewer sees every version, and each tile ran one statement per version (the
+// server computes each version's tiles once, then announces it; viewers read the cache).
+TEST(DashboardServer, EveryViewerGetsEveryVersionAndEachTileIsQueriedOncePerVersion) {
+    Fixture f;
+    constexpr int kViewers = 20;
+    constexpr int kVersions = 5;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::map<int, std::vector<int64_t>> events;      // viewer -> versions received
+    std::map<int, std::vector<int64_t>> dashboards;  // viewer -> versions read
+    std::vector<std::thread> viewers;
+    for (int v = 0; v < kViewers; ++v) {
+        viewers.emplace_back([&, v] {
+            httplib::Client stream("127.0.0.1", f.port);
+            httplib::Client reader("127.0.0.1", f.port);
+            stream.set_read_timeout(30, 0);
+            std::string buffer;
+            stream.Get("/api/v1/events", kBearer, [&](const char* data, size_t n) {
+                buffer.append(data, n);
+                for (size_t end; (end = buffer.find("\n\n")) != std::string::npos;) {
+                    const std::string block = buffer.substr(0, end);
+                    buffer.erase(0, end + 2);
+                    std::smatch m;
+                    if (!std::regex_search(block, m, std::regex("\"version\":(-?\\d+)"))) continue;
+                    const int64_t version = std::stoll(m[1]);
+                    auto res = reader.Get("/api/v1/dashboard", kBearer);
+                    std::smatch d;
+                    const std::string body = res ? res->body : "";
+                    const int64_t read =
+                        std::regex_search(body, d, std::regex("^\\{\"version\":(-?\\d+)"))
+                            ? std::stoll(d[1])
+                            : -100;
+                    std::lock_guard lock(mu);
+                    events[v].push_back(version);
+                    dashboards[v].push_back(read);
+                    cv.notify_all();
+                    if (version == kVersions) return false;  // done: close the stream
+                }
+                return true;
+            });
+        });
+    }
+    // Each version is published once every viewer has read the previous one, so every tile is
+    // requested at every version by all viewers at once.
+    auto all_read = [&](size_t n) {
+        std::unique_lock lock(mu);
+        return cv.wait_for(lock, std::chrono::seconds(30), [&] {
+            for (int v = 0; v < kViewers; ++v)
+                if (dashboards[v].size() < n) return false;
+            return true;
+        });
+    };
+    ASSERT_TRUE(all_read(1)) << "every viewer got the first event";
+    for (int version = 1; version <= kVersions; ++version) {
+        f.server->versions().publish(version, 1000 + version);
+        ASSERT_TRUE(all_read(static_cast<size_t>(version) + 1)) << "version " << version;
+    }
+    for (auto& t : viewers) t.join();
+
+    std::vector<int64_t> expected = {-1, 1, 2, 3, 4, 5};  // -1: nothing committed yet at start
+    for (int v = 0; v < kViewers; ++v) {
+        EXPECT_EQ(events[v], expected) << "viewer " << v;
+        EXPECT_EQ(dashboards[v], expected) << "viewer " << v;
+    }
+    // 8 tiles, each one statement (the same text at every version: as_of does not move), run
+    // once per version: 6 times, for 20 viewers.
+    const auto statements = f.warehouse.statements();
+    EXPECT_EQ(statements.size(), DashboardTiles::tiles().size());
+    for (const auto& [sql, n] : statements) EXPECT_EQ(n, 1 + kVersions) << sql;
+    const std::string metrics = f.server->metrics_text();
+    for (const auto& t : DashboardTiles::tiles())
+        EXPECT_NE(metrics.find("tote_dashboard_warehouse_queries_total{tile=\"" + t.id + "\"} 6\n"),
+                  std::string::npos)
+            << t.id << "\n"
+            << metrics;
+    EXPECT_NE(metrics.find("tote_dashboard_events_sent_total 120\n"), std::string::npos) << metrics;
+}
+
+TEST(DashboardServer, TilesCarryTheRowsAsNumbersAndTheKpiFormulas) {
+    Fixture f;
+    f.server->versions().publish(42, 1234);
+    auto c = f.client();
+    auto res = c.Get("/api/v1/tiles/today_vs_yesterday", kBearer);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_NE(res->body.find("\"version\":42,\"as_of_us\":1795962600000000"), std::string::npos)
+        << res->body;
+    EXPECT_NE(res->body.find("\"rows\":[[20420,\"GH\",1000,900,800,700,600,100,300,4,5000,2000,"
+                             "50],[20421,\"NG\",123456,0,0,0,0,0,0,7,0,0,0]]"),
+              std::string::npos)
+        << res->body;
+    auto all = c.Get("/api/v1/dashboard", kBearer);
+    ASSERT_TRUE(all);
+    EXPECT_NE(all->body.find("\"label\":\"GGR (cash basis, regulators')\""), std::string::npos);
+    EXPECT_NE(all->body.find("\"formula\":\"ggr_settled / settled_turnover, each summed over the "
+                             "period first\""),
+              std::string::npos);
+    EXPECT_NE(all->body.find("\"time_zone\":\"UTC\",\"currency\":\"EUR\""), std::string::npos);
+    auto missing = c.Get("/api/v1/tiles/nope", kBearer);
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+}
+
+TEST(DashboardServer, RefusesWithoutCredentialsFromOtherOriginsAndHostsAndAnythingButGet) {
+    Fixture f;
+    auto c = f.client();
+    auto no_token = c.Get("/api/v1/dashboard");
+    ASSERT_TRUE(no_token);
+    EXPECT_EQ(no_token->status, 401);
+    auto wrong = c.Get("/api/v1/dashboard", {{"Authorization", "Bearer secret-tokeX"}});
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 401);
+    auto page = c.Get("/");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 401);
+    EXPECT_NE(page->body.find("dashboard.url"), std::string::npos);
+    httplib::Headers foreign = kBearer;
+    foreign.emplace("Origin", "http://evil.example");
+    auto origin = c.Get("/api/v1/dashboard", foreign);
+    ASSERT_TRUE(origin);
+    EXPECT_EQ(origin->status, 403);
+    httplib::Headers rebound = kBearer;
+    rebound.emplace("Host", "evil.example:" + std::to_string(f.port));
+    auto host = c.Get("/api/v1/dashboard", rebound);
+    ASSERT_TRUE(host);
+    EXPECT_EQ(host->status, 403);
+    auto post = c.Post("/api/v1/dashboard", kBearer, "", "application/json");
+    ASSERT_TRUE(post);
+    EXPECT_EQ(post->status, 405);
+    // No refused request was served a tile (the server computes tiles ahead by itself).
+    const std::string metrics = f.server->metrics_text();
+    for (const auto& t : DashboardTiles::tiles()) {
+        if (t.id == "as_of") continue;
+        EXPECT_NE(metrics.find("tote_dashboard_tile_cache_hits_total{tile=\"" + t.id + "\"} 0\n"),
+                  std::string::npos)
+            << metrics;
+    }
+}
+
+TEST(DashboardServer, AOneTimeLinkSetsAStrictHttpOnlyCookieOnceAndIsReplaced) {
+    Fixture f;
+    ASSERT_EQ(f.login_urls.size(), 1u);
+    const std::string first = f.login_urls[0];
+    EXPECT_EQ(f.server->login_url(), first);
+    const std::string path = first.substr(f.base.size());
+    auto c = f.client();
+    auto login = c.Get(path);
+    ASSERT_TRUE(login);
+    EXPECT_EQ(login->status, 303);
+    EXPECT_EQ(login->get_header_value("Location"), "/");
+    const std::string cookie = login->get_header_value("Set-Cookie");
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+    const std::string pair = cookie.substr(0, cookie.find(';'));
+    auto page = c.Get("/", {{"Cookie", pair}});
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("<script src=\"/app.js\"></script>"), std::string::npos);
+    EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+              std::string::npos);
+    auto script = c.Get("/app.js", {{"Cookie", pair}});
+    ASSERT_TRUE(script);
+    EXPECT_NE(script->body.find("new EventSource(\"/api/v1/events\")"), std::string::npos);
+    auto again = c.Get(path);  // used: refused
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 401);
+    ASSERT_EQ(f.login_urls.size(), 2u);
+    EXPECT_NE(f.login_urls[1], first);
+    EXPECT_EQ(f.server->login_url(), f.login_urls[1]);
+}
+
+}  // namespace
+}  // namespace tote

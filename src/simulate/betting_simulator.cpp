@@ -152,6 +152,16 @@ size_t BettingSimulator::step(FileLogWriter& writer) {
     return n;
 }
 
+size_t BettingSimulator::step(ChangeSink& sink) {
+    emitter_.set_writer(nullptr);
+    emitter_.set_change_sink(&sink);
+    struct Detach {
+        DebeziumEmitter& e;
+        ~Detach() { e.set_change_sink(nullptr); }
+    } detach{emitter_};
+    return step_impl();
+}
+
 void BettingSimulator::fast_forward(int64_t records) {
     emitter_.set_writer(nullptr);
     while (static_cast<int64_t>(records_emitted()) < records) {

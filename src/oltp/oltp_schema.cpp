@@ -1,0 +1,49 @@
+#include "oltp/oltp_schema.h"
+
+#include <string>
+#include <vector>
+
+#include "simulate/table_def.h"
+
+namespace tote {
+
+void OltpSchema::prepare(PgConnection& db, bool create) {
+    std::vector<std::string> missing;
+    size_t present = 0;
+    for (size_t t = 0; t < kTableCount; ++t) {
+        std::string name(table_def(t).name);
+        PgResult r = db.exec("SELECT to_regclass('public." + name + "') IS NULL");
+        if (r.text(0, 0) == "t")
+            missing.push_back(name);
+        else
+            ++present;
+    }
+    if (!missing.empty() && present == 0 && create) {
+        db.exec("BEGIN;\n" + std::string(ddl()) + "\nCOMMIT;");
+        missing.clear();
+    }
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        throw ToteError(
+            ErrorClass::Fatal,
+            "the OLTP schema is missing in PostgreSQL (" + db.describe() + "): no table " + list +
+                ". Apply it with: psql 'postgresql://" + db.user() + "@" + db.host() + ":" +
+                db.port() + "/" + db.database() + "' -f schema/oltp.sql" +
+                (present == 0 ? " (or add --create-schema)"
+                              : " (some tables exist: the database holds another schema; use "
+                                "a database of its own)"));
+    }
+    for (size_t t = 0; t < kTableCount; ++t) {
+        std::string name(table_def(t).name);
+        PgResult r = db.exec("SELECT EXISTS (SELECT 1 FROM " + name + ")");
+        if (r.text(0, 0) == "t")
+            throw ToteError(ErrorClass::Fatal,
+                            "table " + name + " in PostgreSQL (" + db.describe() +
+                                ") already holds rows: tote simulate --oltp fills an empty OLTP "
+                                "(its ids and ground truth start from nothing). Use a new "
+                                "database (createdb, then --create-schema), or empty the tables");
+    }
+}
+
+}  // namespace tote

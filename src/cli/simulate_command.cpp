@@ -78,9 +78,15 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--connector-name", opts->oltp.connector_name,
                     "With --connect-url: the connector's name (its slot is tote_<name>)")
         ->capture_default_str();
+    cmd->add_option("--route-topic", opts->oltp.route_topic,
+                    "With --connect-url: the one topic Debezium routes every table into, as "
+                    "`tote ingest --kafka-topic` reads it (default <topic-prefix>.all; none = "
+                    "Debezium's topic per table)");
     cmd->callback([opts, &ctx] {
         if (!opts->oltp.url.empty()) {
             OltpSimulationConfig c = opts->oltp;
+            if (c.route_topic.empty()) c.route_topic = opts->sim.topic_prefix + ".all";
+            if (c.route_topic == "none") c.route_topic.clear();
             c.max_change_events = opts->run.max_change_events;
             c.rate = opts->run.rate;
             run_oltp(opts->sim, c, ctx);

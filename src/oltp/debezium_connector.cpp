@@ -61,7 +61,7 @@ const std::vector<std::pair<std::string, std::string>>& DebeziumConnector::requi
 }
 
 std::map<std::string, std::string> DebeziumConnector::wanted_config() const {
-    return {
+    std::map<std::string, std::string> config = {
         {"connector.class", "io.debezium.connector.postgresql.PostgresConnector"},
         {"tasks.max", "1"},
         {"database.hostname", t_.db_host},
@@ -83,6 +83,18 @@ std::map<std::string, std::string> DebeziumConnector::wanted_config() const {
         {"key.converter.schemas.enable", "true"},
         {"value.converter.schemas.enable", "true"},
     };
+    if (!t_.route_topic.empty()) {
+        std::string regex;
+        for (char c : t_.topic_prefix) {
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') regex += '\\';
+            regex += c;
+        }
+        config["transforms"] = "route";
+        config["transforms.route.type"] = "org.apache.kafka.connect.transforms.RegexRouter";
+        config["transforms.route.regex"] = regex + "\\..*";
+        config["transforms.route.replacement"] = t_.route_topic;
+    }
+    return config;
 }
 
 long DebeziumConnector::request(const std::string& method, const std::string& path,
@@ -176,6 +188,10 @@ DebeziumConnector::Outcome DebeziumConnector::ensure() {
         checks.emplace_back("topic.prefix",
                             "tote's topics are <prefix>.public.<table> and "
                             "<prefix>.transaction (--topic-prefix)");
+        if (!t_.route_topic.empty())
+            checks.emplace_back("transforms.route.replacement",
+                                "tote ingest reads one ordered topic holding every table and the "
+                                "transaction metadata (--route-topic)");
         std::string wrong;
         for (const auto& [key, why] : checks) {
             auto v = value_of(key);

@@ -18,6 +18,10 @@ struct ConnectorTarget {
     std::string name;         // connector name; also names the slot and publication (tote_<name>)
     std::string db_host, db_port, db_name, db_user, db_password;
     std::string topic_prefix;
+    // The one ordered topic Debezium routes every table and the transaction metadata into (what
+    // `tote ingest --kafka-topic` reads; docs/operations.md, "Ingest from Kafka"), by a
+    // RegexRouter named "route"; "" = Debezium's topic per table.
+    std::string route_topic;
     std::chrono::seconds timeout{120};  // to reach RUNNING
 };
 

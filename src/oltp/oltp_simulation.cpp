@@ -16,6 +16,7 @@ void write_truth(const BettingSimulator& sim, const std::filesystem::path& path)
     if (path.empty()) return;
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     GroundTruth truth = sim.ground_truth();
+    truth.log_offset = -1;  // no position in tote's input: Debezium numbers the Kafka offsets
     auto tmp = path;
     tmp += ".tmp";
     write_ground_truth(truth, tmp);
@@ -60,15 +61,20 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
         target.db_user = db.user();
         target.db_password = db.password();
         target.topic_prefix = sim_.topic_prefix;
+        target.route_topic = config_.route_topic;
         DebeziumConnector connector(target);
         auto outcome = connector.ensure();
         wait_for_slot(db, connector.slot_name(), target.timeout);
         if (on_note)
-            on_note(std::string(outcome == DebeziumConnector::Outcome::Registered ? "registered"
-                                                                                  : "checked") +
-                    " Debezium connector " + target.name + " on " + target.connect_url +
-                    ": RUNNING, slot " + connector.slot_name() + ", topics " + target.topic_prefix +
-                    ".public.<table> and " + target.topic_prefix + ".transaction");
+            on_note(
+                std::string(outcome == DebeziumConnector::Outcome::Registered ? "registered"
+                                                                              : "checked") +
+                " Debezium connector " + target.name + " on " + target.connect_url +
+                ": RUNNING, slot " + connector.slot_name() + ", " +
+                (target.route_topic.empty()
+                     ? "topics " + target.topic_prefix + ".public.<table> and " +
+                           target.topic_prefix + ".transaction"
+                     : "every table and the transaction metadata in topic " + target.route_topic));
     }
 
     BettingSimulator sim(sim_);

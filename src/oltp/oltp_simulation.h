@@ -25,6 +25,7 @@ struct OltpSimulationConfig {
     std::chrono::milliseconds ground_truth_every{1000};
     std::string connect_url;  // Kafka Connect REST; "" = leave the connector alone
     std::string connector_name = "tote";
+    std::string route_topic;  // see ConnectorTarget::route_topic
 };
 
 struct OltpProgress {

@@ -50,6 +50,7 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
                                  const std::function<void(const std::string&)>& on_note) {
     using Clock = std::chrono::steady_clock;
     PgConnection db(config_.url);
+    if (!config_.synchronous_commit) db.exec("SET synchronous_commit = off");
     OltpSchema::prepare(db, config_.create_schema);
     if (!config_.connect_url.empty()) {
         ConnectorTarget target;

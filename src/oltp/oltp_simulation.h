@@ -16,8 +16,11 @@
 namespace tote {
 
 struct OltpSimulationConfig {
-    std::string url;                 // libpq URL of the OLTP database
-    bool create_schema = false;      // create schema/oltp.sql's tables when none exists
+    std::string url;             // libpq URL of the OLTP database
+    bool create_schema = false;  // create schema/oltp.sql's tables when none exists
+    // false: SET synchronous_commit = off for tote's session (commits do not wait for the WAL
+    // flush; a server crash may lose the last few hundred ms of them, Debezium never saw those)
+    bool synchronous_commit = true;
     uint64_t max_change_events = 0;  // stop after this many change events; 0 = no limit
     double rate = 0;                 // change events per wall-clock second; 0 = flat out
     double duration_s = 0;           // stop after this many wall-clock seconds; 0 = no limit

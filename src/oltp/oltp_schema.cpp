@@ -25,14 +25,19 @@ void OltpSchema::prepare(PgConnection& db, bool create) {
     if (!missing.empty()) {
         std::string list;
         for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-        throw ToteError(
-            ErrorClass::Fatal,
-            "the OLTP schema is missing in PostgreSQL (" + db.describe() + "): no table " + list +
-                ". Apply it with: psql 'postgresql://" + db.user() + "@" + db.host() + ":" +
-                db.port() + "/" + db.database() + "' -f schema/oltp.sql" +
-                (present == 0 ? " (or add --create-schema)"
-                              : " (some tables exist: the database holds another schema; use "
-                                "a database of its own)"));
+        std::string where = "PostgreSQL (" + db.describe() + ")";
+        if (present > 0)
+            throw ToteError(ErrorClass::Fatal,
+                            "the database in " + where + " holds some of the OLTP tables but not " +
+                                list +
+                                ": it holds another schema. Use a database of its own (createdb "
+                                "NAME, then --oltp postgresql://.../NAME --create-schema)");
+        throw ToteError(ErrorClass::Fatal,
+                        "the OLTP schema is missing in " + where + ": no table " + list +
+                            ". Add --create-schema, or apply schema/oltp.sql from the tote clone: "
+                            "psql 'postgresql://" +
+                            db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database() +
+                            "' -f schema/oltp.sql");
     }
     for (size_t t = 0; t < kTableCount; ++t) {
         std::string name(table_def(t).name);

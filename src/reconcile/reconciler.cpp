@@ -99,6 +99,52 @@ uint64_t Reconciler::live_rows_as_of(const std::string& table, int64_t offset) {
     return std::stoull(out);
 }
 
+std::vector<std::string> Reconciler::locate_ledger_difference(
+    const LedgerKey& key, int64_t offset, const std::map<std::string, int64_t>& source_rows,
+    size_t limit) {
+    std::map<std::string, int64_t> have;
+    if (table_exists(ledger_.table)) {
+        const auto& m = ledger_;
+        std::string columns = fmt::format(
+            ", argMax(substring(ifNull({}, ''), 1, 10), _version) AS day"
+            ", argMax(ifNull({}, ''), _version) AS currency"
+            ", argMax(ifNull({}, ''), _version) AS type"
+            ", argMax(ifNull({}, 0), _version) AS amount",
+            m.day_column, m.currency_column, m.type_column, m.amount_column);
+        std::string sql = fmt::format(
+            "SELECT _key, amount FROM ({}) AS latest WHERE day = {} AND currency = {} AND type "
+            "= {} ORDER BY _key",
+            latest_rows_sql(db_, m.table, columns, offset), quote(key.day), quote(key.currency),
+            quote(key.type));
+        for (auto& row : parse_tsv(conn_.query(sql)))
+            if (row.size() == 2) have[row[0]] = std::stoll(row[1]);
+    }
+    std::vector<std::string> lines;
+    size_t more = 0;
+    auto add = [&](std::string line) {
+        if (lines.size() < limit)
+            lines.push_back(std::move(line));
+        else
+            ++more;
+    };
+    const std::string where = describe(key);
+    for (const auto& [k, amount] : source_rows) {
+        auto it = have.find(k);
+        if (it == have.end())
+            add(fmt::format("ledger {}: {} {} (amount {}) is in the source, not in the warehouse",
+                            where, ledger_.table, k, amount));
+        else if (it->second != amount)
+            add(fmt::format("ledger {}: {} {} has amount {} in the source, {} in the warehouse",
+                            where, ledger_.table, k, amount, it->second));
+    }
+    for (const auto& [k, amount] : have)
+        if (!source_rows.count(k))
+            add(fmt::format("ledger {}: {} {} (amount {}) is in the warehouse, not in the source",
+                            where, ledger_.table, k, amount));
+    if (more) lines.push_back(fmt::format("ledger {}: {} more rows differ", where, more));
+    return lines;
+}
+
 ReconcileReport Reconciler::run(const ExpectedState& expected_in) {
     ReconcileReport report;
     auto pos = parse_tsv(conn_.query(fmt::format(
@@ -110,9 +156,10 @@ ReconcileReport Reconciler::run(const ExpectedState& expected_in) {
         // final state is compared with everything the warehouse holds.
         expected.log_offset = report.warehouse_offset;
         report.notes.push_back(fmt::format(
-            "the ground truth is of an OLTP database (tote simulate --oltp): compared with all "
-            "the warehouse holds (offset {}); stop the simulator and let ingest read everything "
-            "Debezium wrote first",
+            "the ground truth is an OLTP database's state (simulate --oltp, reconcile --oltp): "
+            "compared "
+            "with all the warehouse holds (offset {}); stop the simulator and let ingest read "
+            "everything Debezium wrote first",
             report.warehouse_offset));
     }
     if (report.warehouse_offset < expected.log_offset) {

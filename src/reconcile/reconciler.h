@@ -33,6 +33,13 @@ public:
     std::map<LedgerKey, LedgerFigures> ledger_as_of(int64_t offset);
     uint64_t live_rows_as_of(const std::string& table, int64_t offset);
 
+    // Locates a ledger difference row by row: the warehouse's rows of one day x currency x type
+    // (by landed key) against the source's (key -> amount). One line per row missing, extra or
+    // with another amount, at most `limit` lines (then how many more).
+    std::vector<std::string> locate_ledger_difference(
+        const LedgerKey& key, int64_t offset, const std::map<std::string, int64_t>& source_rows,
+        size_t limit = 10);
+
 private:
     bool table_exists(const std::string& table);
 

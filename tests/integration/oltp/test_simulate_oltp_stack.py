@@ -10,7 +10,11 @@ ports): PostgreSQL 15 -> Debezium 3.7 on Kafka Connect 4.4 -> Kafka 4.4 -> `tote
   4. `tote ingest --kafka-brokers B --kafka-topic tote.all` then `tote reconcile --consumer
      kafka:tote.all:0` against the OLTP run's ground truth: RECONCILED exact (ledger, live rows,
      facts, KPIs, anomalies). Debezium publishes asynchronously and writes no end marker, so
-     ingest + reconcile repeat while the topic still grows, until exact or a 120 s deadline.
+     ingest + reconcile repeat while the topic still grows, until exact or a 120 s deadline;
+  5. `tote reconcile --oltp URL` (the database's own figures by SQL) is exact too;
+  6. a wallet row's amount changed and another deleted in PostgreSQL: reconcile --oltp exits 1
+     naming both rows (key, amounts, day, currency, type);
+  7. after Debezium carries both changes and tote ingests them: exact again.
 Exit 77 (skipped) when Java, Maven or PostgreSQL 15 are missing, except under CI=true.
 
 usage: test_simulate_oltp_stack.py TOTE_BINARY SOURCE_DIR
@@ -61,6 +65,13 @@ def curl(method, url, body=None):
     out = subprocess.run(args, capture_output=True, text=True).stdout
     text, _, code = out.rpartition("\n")
     return int(code or 0), text
+
+
+def psql_rows(ports, sql):
+    out = subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t", "-h",
+                          "127.0.0.1", "-p", str(ports["TOTE_PG_PORT"]), "-U", "postgres", "-d",
+                          "tote", "-c", sql], check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
 
 
 def main():
@@ -163,6 +174,37 @@ def main():
                      f"({ingested} Kafka records ingested)")
         check("checked against the ground truth" in last.stdout and "0 missed" in last.stdout,
               "facts and anomalies were checked")
+
+        # 5. reconcile --oltp: the warehouse against the database's own figures, by SQL.
+        oltp = ["reconcile", "--consumer", "kafka:tote.all:0", "--oltp", f"{pg}/tote"]
+        r = run([TOTE, "--data-dir", data, *oltp], expect_rc=None)
+        check(r.returncode == 0 and "RECONCILED: exact" in r.stdout and
+              "cash-view and" in r.stdout, "tote reconcile --oltp is exact after the ingest")
+
+        # 6. Two changes in the OLTP that the warehouse has not ingested yet: named row by row.
+        rows = psql_rows(ports, "SELECT id, amount_minor, currency, to_char(created_at AT TIME ZONE "
+                                "'UTC', 'YYYY-MM-DD') FROM wallet_transactions WHERE type = "
+                                "'stake_debit' ORDER BY id LIMIT 2")
+        (id1, amount1, cur1, day1), (id2, amount2, cur2, day2) = rows
+        psql_rows(ports, f"UPDATE wallet_transactions SET amount_minor = amount_minor - 7 WHERE id = {id1}; "
+                         f"DELETE FROM wallet_transactions WHERE id = {id2}")
+        r = run([TOTE, "--data-dir", data, *oltp], expect_rc=1)
+        check(f'DIFF: ledger {day1} {cur1} stake_debit: wallet_transactions {{"id":{id1}}} has amount '
+              f'{int(amount1) - 7} in the source, {amount1} in the warehouse' in r.stdout,
+              "reconcile --oltp names the row whose amount differs")
+        check(f'DIFF: ledger {day2} {cur2} stake_debit: wallet_transactions {{"id":{id2}}} (amount '
+              f'{amount2}) is in the warehouse, not in the source' in r.stdout,
+              "reconcile --oltp names the row deleted in the source")
+
+        # 7. Debezium captures both: ingest and reconcile --oltp until exact again.
+        deadline = time.monotonic() + 120
+        exact = False
+        while time.monotonic() < deadline and not exact:
+            run([TOTE, "--data-dir", data, "ingest", "--kafka-brokers", brokers, "--kafka-topic",
+                 "tote.all"], timeout=300)
+            r = run([TOTE, "--data-dir", data, *oltp], expect_rc=None)
+            exact = r.returncode == 0 and "RECONCILED: exact" in r.stdout
+        check(exact, "after the ingest of Debezium's two changes, reconcile --oltp is exact again")
     finally:
         p = run([STACK, "down"], env, 180, expect_rc=None)
         check(p.returncode == 0, "stack down")

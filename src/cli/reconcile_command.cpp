@@ -180,6 +180,13 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             for (const auto& n : fr.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
             for (const auto& d : fr.differences) differences.push_back(ctx.complete_hints(d));
         }
+        if (oltp && !differences.empty()) {
+            // The bets, entity by entity (what the bet figures and the live rows add up).
+            for (auto& line : reconciler.locate_rows("bets", Reconciler::bet_fingerprint_sql(),
+                                                     report.warehouse_offset,
+                                                     OltpFigures::bet_fingerprints(*oltp)))
+                differences.push_back(std::move(line));
+        }
         save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);
         if (differences.empty()) {
             fmt::print("RECONCILED: exact\n");

@@ -21,6 +21,11 @@ public:
     static std::map<std::string, int64_t> ledger_rows(PgConnection& db, const std::string& day,
                                                       const std::string& currency,
                                                       const std::string& type);
+
+    // Every bet by its landed key ({"id":N}) -> status|stake|currency|payout|settled_at, the
+    // text Reconciler::bet_fingerprint_sql makes of the landed row (NULL as "NULL", timestamps
+    // as Debezium writes them: 2026-11-01T00:00:00.000000Z).
+    static std::map<std::string, std::string> bet_fingerprints(PgConnection& db);
 };
 
 }  // namespace tote

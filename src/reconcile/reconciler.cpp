@@ -145,6 +145,47 @@ std::vector<std::string> Reconciler::locate_ledger_difference(
     return lines;
 }
 
+std::string Reconciler::bet_fingerprint_sql() {
+    return "concat(ifNull(status, 'NULL'), '|', ifNull(toString(stake_minor), 'NULL'), '|', "
+           "ifNull(currency, 'NULL'), '|', ifNull(toString(payout_minor), 'NULL'), '|', "
+           "ifNull(settled_at, 'NULL'))";
+}
+
+std::vector<std::string> Reconciler::locate_rows(
+    const std::string& table, const std::string& fingerprint_sql, int64_t offset,
+    const std::map<std::string, std::string>& source_rows, size_t limit) {
+    std::map<std::string, std::string> have;
+    if (table_exists(table)) {
+        std::string sql = fmt::format(
+            "SELECT _key, fp FROM ({}) AS latest ORDER BY _key",
+            latest_rows_sql(db_, table,
+                            fmt::format(", argMax({}, _version) AS fp", fingerprint_sql), offset));
+        for (auto& row : parse_tsv(conn_.query(sql)))
+            if (row.size() == 2) have[row[0]] = row[1];
+    }
+    std::vector<std::string> lines;
+    size_t more = 0;
+    auto add = [&](std::string line) {
+        if (lines.size() < limit)
+            lines.push_back(std::move(line));
+        else
+            ++more;
+    };
+    for (const auto& [k, fp] : source_rows) {
+        auto it = have.find(k);
+        if (it == have.end())
+            add(fmt::format("{} {} ({}) is in the source, not in the warehouse", table, k, fp));
+        else if (it->second != fp)
+            add(fmt::format("{} {} is {} in the source, {} in the warehouse", table, k, fp,
+                            it->second));
+    }
+    for (const auto& [k, fp] : have)
+        if (!source_rows.count(k))
+            add(fmt::format("{} {} ({}) is in the warehouse, not in the source", table, k, fp));
+    if (more) lines.push_back(fmt::format("{}: {} more rows differ", table, more));
+    return lines;
+}
+
 ReconcileReport Reconciler::run(const ExpectedState& expected_in) {
     ReconcileReport report;
     auto pos = parse_tsv(conn_.query(fmt::format(

@@ -12,8 +12,8 @@ ports): PostgreSQL 15 -> Debezium 3.7 on Kafka Connect 4.4 -> Kafka 4.4 -> `tote
      facts, KPIs, anomalies). Debezium publishes asynchronously and writes no end marker, so
      ingest + reconcile repeat while the topic still grows, until exact or a 120 s deadline;
   5. `tote reconcile --oltp URL` (the database's own figures by SQL) is exact too;
-  6. a wallet row's amount changed and another deleted in PostgreSQL: reconcile --oltp exits 1
-     naming both rows (key, amounts, day, currency, type);
+  6. a wallet row's amount changed, another deleted and a bet's payout changed in PostgreSQL:
+     reconcile --oltp exits 1 naming the three rows (key, amounts, day, currency, type);
   7. after Debezium carries both changes and tote ingests them: exact again.
 Exit 77 (skipped) when Java, Maven or PostgreSQL 15 are missing, except under CI=true.
 
@@ -186,8 +186,11 @@ def main():
                                 "'UTC', 'YYYY-MM-DD') FROM wallet_transactions WHERE type = "
                                 "'stake_debit' ORDER BY id LIMIT 2")
         (id1, amount1, cur1, day1), (id2, amount2, cur2, day2) = rows
+        (bet, payout), = psql_rows(ports, "SELECT id, payout_minor FROM bets WHERE status = 'won' "
+                                          "ORDER BY id LIMIT 1")
         psql_rows(ports, f"UPDATE wallet_transactions SET amount_minor = amount_minor - 7 WHERE id = {id1}; "
-                         f"DELETE FROM wallet_transactions WHERE id = {id2}")
+                         f"DELETE FROM wallet_transactions WHERE id = {id2}; "
+                         f"UPDATE bets SET payout_minor = payout_minor + 5 WHERE id = {bet}")
         r = run([TOTE, "--data-dir", data, *oltp], expect_rc=1)
         check(f'DIFF: ledger {day1} {cur1} stake_debit: wallet_transactions {{"id":{id1}}} has amount '
               f'{int(amount1) - 7} in the source, {amount1} in the warehouse' in r.stdout,
@@ -195,8 +198,12 @@ def main():
         check(f'DIFF: ledger {day2} {cur2} stake_debit: wallet_transactions {{"id":{id2}}} (amount '
               f'{amount2}) is in the warehouse, not in the source' in r.stdout,
               "reconcile --oltp names the row deleted in the source")
+        line = next((l for l in r.stdout.splitlines() if l.startswith(f'DIFF: bets {{"id":{bet}}} is won|')), "")
+        check(f"|{int(payout) + 5}|" in line.split(" in the source, ")[0] and
+              f"|{payout}|" in line.split(" in the source, ")[-1],
+              f"reconcile --oltp names the bet whose payout differs ({line})")
 
-        # 7. Debezium captures both: ingest and reconcile --oltp until exact again.
+        # 7. Debezium captures them: ingest and reconcile --oltp until exact again.
         deadline = time.monotonic() + 120
         exact = False
         while time.monotonic() < deadline and not exact:
@@ -204,7 +211,7 @@ def main():
                  "tote.all"], timeout=300)
             r = run([TOTE, "--data-dir", data, *oltp], expect_rc=None)
             exact = r.returncode == 0 and "RECONCILED: exact" in r.stdout
-        check(exact, "after the ingest of Debezium's two changes, reconcile --oltp is exact again")
+        check(exact, "after the ingest of Debezium's three changes, reconcile --oltp is exact again")
     finally:
         p = run([STACK, "down"], env, 180, expect_rc=None)
         check(p.returncode == 0, "stack down")

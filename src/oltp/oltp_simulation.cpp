@@ -79,7 +79,8 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
     }
 
     BettingSimulator sim(sim_);
-    SqlChangeWriter writer(db);
+    SqlChangeWriter writer(db,
+                           config_.rate > 0 ? 1 : std::max<size_t>(1, config_.batch_transactions));
     OltpProgress progress;
     const auto started = Clock::now();
     auto last_truth = started;
@@ -102,7 +103,7 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
             std::chrono::duration<double>(Clock::now() - started).count() >= config_.duration_s)
             break;
         if (sim.step(writer) == 0) break;
-        writer.flush_initial();
+        if (!sim.snapshot_done()) writer.flush();  // one transaction per chunk of initial rows
         ++steps;
         if (config_.rate > 0) {
             const double due_s = static_cast<double>(sim.change_events_emitted()) / config_.rate;
@@ -111,11 +112,13 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
             if (due > Clock::now()) std::this_thread::sleep_until(due);  // pacing, not sync
         }
         if (Clock::now() - last_truth >= config_.ground_truth_every) {
+            writer.flush();  // the truth is of committed transactions only
             write_truth(sim, config_.ground_truth_path);
             last_truth = Clock::now();
         }
         if (config_.rate > 0 || (steps & 255) == 0) report();
     }
+    writer.flush();
     write_truth(sim, config_.ground_truth_path);
     report();
     return progress;

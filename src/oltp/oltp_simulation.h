@@ -21,6 +21,9 @@ struct OltpSimulationConfig {
     // false: SET synchronous_commit = off for tote's session (commits do not wait for the WAL
     // flush; a server crash may lose the last few hundred ms of them, Debezium never saw those)
     bool synchronous_commit = true;
+    // Transactions per round trip (each still its own BEGIN ... COMMIT); paced runs (rate > 0)
+    // send every step's transaction at once.
+    size_t batch_transactions = 32;
     uint64_t max_change_events = 0;  // stop after this many change events; 0 = no limit
     double rate = 0;                 // change events per wall-clock second; 0 = flat out
     double duration_s = 0;           // stop after this many wall-clock seconds; 0 = no limit

@@ -21,6 +21,20 @@ void SqlChangeWriter::initial_row(const RowCells& row) {
     ++initial_rows_;
 }
 
+void SqlChangeWriter::flush() {
+    if (in_tx_) throw ToteError(ErrorClass::Fatal, "simulator bug: flush inside a transaction");
+    flush_initial();
+    send_pending();
+}
+
+void SqlChangeWriter::send_pending() {
+    if (pending_ == 0) return;
+    db_.exec(sql_);
+    transactions_ += pending_;
+    pending_ = 0;
+    sql_.clear();
+}
+
 void SqlChangeWriter::flush_initial() {
     if (initial_sql_.empty()) return;
     std::string sql = "BEGIN;\n" + initial_sql_ + ";\nCOMMIT;";
@@ -41,7 +55,7 @@ void SqlChangeWriter::begin(int64_t) {
         throw ToteError(ErrorClass::Fatal, "simulator bug: begin inside an open transaction");
     flush_initial();  // the initial rows come first
     in_tx_ = true;
-    sql_ = "BEGIN;\n";
+    sql_ += "BEGIN;\n";
 }
 
 void SqlChangeWriter::insert(const RowCells& after) {
@@ -78,10 +92,9 @@ void SqlChangeWriter::truncate(TableId table) {
 
 void SqlChangeWriter::commit() {
     check_in_tx("commit");
-    sql_ += "COMMIT;";
+    sql_ += "COMMIT;\n";
     in_tx_ = false;
-    db_.exec(sql_);
-    ++transactions_;
+    if (++pending_ >= batch_) send_pending();
 }
 
 }  // namespace tote

@@ -2,8 +2,10 @@
 // The simulator's transactions committed into PostgreSQL (schema/oltp.sql) as the OLTP services
 // would commit them: each simulator transaction (a placement's bet + legs + stake debit, a
 // settlement's leg results + bet + payout credit, a cash-out, a correction, a deposit, ...) is
-// one database transaction, sent in one round trip (BEGIN; ...; COMMIT). The initial rows are
-// loaded in multi-row INSERTs, one transaction per simulator step.
+// one database transaction (BEGIN; ...; COMMIT). Up to `batch` of them, in commit order, share
+// one round trip (a simple query holding several BEGIN ... COMMIT blocks: each still commits on
+// its own); flush() sends what is pending. The initial rows are loaded in multi-row INSERTs,
+// one transaction per simulator step.
 #include <cstdint>
 #include <string>
 
@@ -14,7 +16,7 @@ namespace tote {
 
 class SqlChangeWriter final : public ChangeSink {
 public:
-    explicit SqlChangeWriter(PgConnection& db) : db_(db) {}
+    explicit SqlChangeWriter(PgConnection& db, size_t batch = 1) : db_(db), batch_(batch) {}
 
     void initial_row(const RowCells& row) override;
     void begin(int64_t commit_us) override;
@@ -25,8 +27,9 @@ public:
     void truncate(TableId table) override;
     void commit() override;
 
-    // Commits the initial rows given since the last call (one transaction); no-op when none.
-    void flush_initial();
+    // Commits the initial rows given since the last call (one transaction), then the
+    // transactions still pending in the batch; no-op when none.
+    void flush();
 
     uint64_t transactions() const { return transactions_; }  // committed, initial load excluded
     uint64_t statements() const { return statements_; }      // in those transactions
@@ -35,8 +38,13 @@ public:
 private:
     void check_in_tx(const char* what) const;
 
+    void flush_initial();
+    void send_pending();
+
     PgConnection& db_;
-    std::string sql_;
+    size_t batch_;
+    std::string sql_;  // pending transactions, each BEGIN ... COMMIT
+    size_t pending_ = 0;
     bool in_tx_ = false;
     // Initial rows: one multi-row INSERT per run of rows of one table.
     std::string initial_sql_;

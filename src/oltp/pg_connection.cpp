@@ -115,8 +115,9 @@ PgResult PgConnection::exec(const std::string& sql) {
         throw ToteError(ErrorClass::Retriable,
                         "lost the connection to PostgreSQL (" + describe() + ") running " +
                             first_words(sql, 3) + ": " + trimmed(PQerrorMessage(conn_.get())) +
-                            " Is the server still up? The transaction in flight was not "
-                            "committed; run again against a fresh database");
+                            " Is the server still up? Transactions in flight may not be "
+                            "committed (the database holds a prefix of the workload): run again "
+                            "against a fresh database");
     if (result.ok()) return result;
     std::string state = result.sqlstate(), message = result.error_message();
     if (PQtransactionStatus(conn_.get()) == PQTRANS_INERROR)

@@ -82,11 +82,13 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
         ->needs(oltp);
     cmd->add_option("--connector-name", opts->oltp.connector_name,
                     "With --connect-url: the connector's name (its slot is tote_<name>)")
+        ->needs(oltp)
         ->capture_default_str();
     cmd->add_option("--route-topic", opts->oltp.route_topic,
                     "With --connect-url: the one topic Debezium routes every table into, as "
                     "`tote ingest --kafka-topic` reads it (default <topic-prefix>.all; none = "
-                    "Debezium's topic per table)");
+                    "Debezium's topic per table)")
+        ->needs(oltp);
     cmd->callback([opts, &ctx] {
         if (!opts->oltp.url.empty()) {
             OltpSimulationConfig c = opts->oltp;

@@ -7,7 +7,7 @@
 
 namespace tote {
 
-void OltpSchema::prepare(PgConnection& db, bool create) {
+void OltpSchema::ensure_tables(PgConnection& db, bool create) {
     std::vector<std::string> missing;
     size_t present = 0;
     for (size_t t = 0; t < kTableCount; ++t) {
@@ -39,6 +39,9 @@ void OltpSchema::prepare(PgConnection& db, bool create) {
                             db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database() +
                             "' -f schema/oltp.sql");
     }
+}
+
+void OltpSchema::check_empty(PgConnection& db) {
     for (size_t t = 0; t < kTableCount; ++t) {
         std::string name(table_def(t).name);
         PgResult r = db.exec("SELECT EXISTS (SELECT 1 FROM " + name + ")");

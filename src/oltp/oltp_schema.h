@@ -13,9 +13,10 @@ public:
     static std::string_view ddl();
 
     // Ensures every table of schema/oltp.sql exists (creating them all when none exists and
-    // create is true) and holds no row. Throws Fatal naming the missing tables or the first
-    // table with rows, and what to do.
-    static void prepare(PgConnection& db, bool create);
+    // create is true). Throws Fatal naming the missing tables and what to do.
+    static void ensure_tables(PgConnection& db, bool create);
+    // Throws Fatal naming the first table that holds rows, and what to do.
+    static void check_empty(PgConnection& db);
 };
 
 }  // namespace tote

@@ -51,7 +51,7 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
     using Clock = std::chrono::steady_clock;
     PgConnection db(config_.url);
     if (!config_.synchronous_commit) db.exec("SET synchronous_commit = off");
-    OltpSchema::prepare(db, config_.create_schema);
+    OltpSchema::ensure_tables(db, config_.create_schema);
     if (!config_.connect_url.empty()) {
         ConnectorTarget target;
         target.connect_url = config_.connect_url;
@@ -78,6 +78,7 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
                      : "every table and the transaction metadata in topic " + target.route_topic));
     }
 
+    OltpSchema::check_empty(db);  // after the connector: a second run still checks it
     BettingSimulator sim(sim_);
     SqlChangeWriter writer(db,
                            config_.rate > 0 ? 1 : std::max<size_t>(1, config_.batch_transactions));

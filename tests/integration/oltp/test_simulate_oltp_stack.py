@@ -6,6 +6,7 @@ ports): PostgreSQL 15 -> Debezium 3.7 on Kafka Connect 4.4 -> Kafka 4.4 -> `tote
   1. a connector that exists with settings tote cannot read is refused, each wrong setting named;
   2. `tote simulate --oltp URL --create-schema --connect-url URL` registers the connector (RUNNING,
      slot tote_tote, every table routed into tote.all) and commits the workload;
+  2b. the same again: the connector is checked and found right, the used database refused;
   3. a second database against the same connector: its database.dbname is named as wrong;
   4. `tote ingest --kafka-brokers B --kafka-topic tote.all` then `tote reconcile --consumer
      kafka:tote.all:0` against the OLTP run's ground truth: RECONCILED exact (ledger, live rows,
@@ -144,6 +145,14 @@ def main():
         with open(os.path.join(data, "ground_truth.json")) as f:
             truth = json.load(f)
         check(truth["log_offset"] == -1, "the OLTP run's ground truth has no log position (-1)")
+
+        # 2b. Again against the same database: the connector is checked and found right, then
+        # the database is refused because it holds the first run's rows.
+        p = run([TOTE, "--data-dir", os.path.join(work, "again"), "simulate", "--oltp", f"{pg}/tote",
+                 "--connect-url", connect, *FLAGS], expect_rc=2)
+        check(f"checked Debezium connector tote on {connect}: RUNNING" in p.stdout and
+              "table sports in PostgreSQL" in p.stderr and "already holds rows" in p.stderr,
+              "an existing connector with the right settings is checked; a used database refused")
 
         # 3. Another database against the same connector: the database it captures is wrong.
         run([PSQL, "-X", "-q", "-h", "127.0.0.1", "-p", str(ports["TOTE_PG_PORT"]), "-U", "postgres",

@@ -196,10 +196,11 @@ DebeziumConnector::Outcome DebeziumConnector::ensure() {
         for (const auto& [key, why] : checks) {
             auto v = value_of(key);
             const std::string& need = wanted.at(key);
-            // Debezium's defaults: schemas on for the JSON converter, tombstones on.
-            bool ok =
-                v ? *v == need
-                  : (key == "value.converter.schemas.enable" || key == "tombstones.on.delete");
+            // Not set: Debezium's default (tombstones on), or the Connect worker's converter
+            // settings (the project's stack: JSON with schemas), which the REST API does not show.
+            bool ok = v ? *v == need
+                        : (key == "value.converter" || key == "value.converter.schemas.enable" ||
+                           key == "tombstones.on.delete");
             if (!ok)
                 wrong += "\n  " + key + " is " + (v ? "'" + *v + "'" : "not set") +
                          ", tote needs '" + need + "' (" + why + ")";
@@ -208,12 +209,13 @@ DebeziumConnector::Outcome DebeziumConnector::ensure() {
             throw ToteError(ErrorClass::Fatal,
                             "connector " + t_.name + " on " + t_.connect_url +
                                 " exists with settings tote cannot read exactly:" + wrong +
-                                "\nFix them (curl -X PUT -H 'Content-Type: application/json' "
-                                "--data @config.json " +
+                                "\nFix them in its configuration (Kafka Connect: PUT " +
                                 t_.connect_url + "/connectors/" + t_.name +
-                                "/config), or delete it (curl -X DELETE " + t_.connect_url +
-                                "/connectors/" + t_.name +
-                                ") and run again to register it; or pass another --connector-name");
+                                "/config with the whole configuration), or delete it with `curl "
+                                "-X DELETE " +
+                                t_.connect_url + "/connectors/" + t_.name +
+                                "` and run again to register it; or pass another "
+                                "--connector-name");
     } else if (code == 404) {
         std::string payload = "{";
         for (const auto& [k, v] : wanted) {
@@ -248,9 +250,14 @@ DebeziumConnector::Outcome DebeziumConnector::ensure() {
         if (state == "FAILED")
             throw ToteError(ErrorClass::Fatal,
                             "connector " + t_.name + " FAILED on " + t_.connect_url + ": " + trace +
-                                "\nFix the cause (see the Connect log), then delete it (curl -X "
-                                "DELETE " +
-                                t_.connect_url + "/connectors/" + t_.name + ") and run again");
+                                "\nFix the cause (see the Connect log), then delete it with "
+                                "`curl -X DELETE " +
+                                t_.connect_url + "/connectors/" + t_.name + "` and run again");
+        if (state.rfind("PAUSED", 0) == 0 || state.rfind("STOPPED", 0) == 0)
+            throw ToteError(ErrorClass::Fatal,
+                            "connector " + t_.name + " on " + t_.connect_url + " is " + state +
+                                ": resume it with `curl -X PUT " + t_.connect_url + "/connectors/" +
+                                t_.name + "/resume` and run again");
         if (std::chrono::steady_clock::now() >= deadline)
             throw ToteError(ErrorClass::Retriable,
                             "connector " + t_.name + " not RUNNING on " + t_.connect_url +

@@ -30,7 +30,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from postgres_cluster import PostgresCluster, installed, free_port  # noqa: E402
+from postgres_cluster import PSQL, PostgresCluster, free_port, installed  # noqa: E402
 
 TOTE = sys.argv[1]
 FLAGS = ["--max-events", "50000", "--players", "500", "--events", "50", "--anomaly-rate", "0.05",
@@ -200,7 +200,7 @@ def main():
         pg.start()
         # Tables first (as an operator would), then the slot, then the workload.
         ddl = os.path.join(sys.argv[2], "schema", "oltp.sql")
-        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
+        subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
                         str(pg.port), "-U", "postgres", "-d", "postgres", "-f", ddl], check=True)
         pg.psql("SELECT 1 FROM pg_create_logical_replication_slot('tote_test', 'test_decoding')")
         oltp_dir = os.path.join(work, "oltp")

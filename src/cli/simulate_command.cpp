@@ -68,10 +68,11 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
                   "With --oltp: create schema/oltp.sql's tables when the database has none")
         ->needs(oltp);
     cmd->add_flag(
-        "--no-sync-commit", [opts](int64_t) { opts->oltp.synchronous_commit = false; },
-        "With --oltp: commits do not wait for the WAL flush (synchronous_commit=off "
-        "for this session): faster on a server with fsync; a server crash may lose "
-        "the last transactions");
+           "--no-sync-commit", [opts](int64_t) { opts->oltp.synchronous_commit = false; },
+           "With --oltp: commits do not wait for the WAL flush (synchronous_commit=off "
+           "for this session): faster on a server with fsync; a server crash may lose "
+           "the last transactions")
+        ->needs(oltp);
     cmd->add_option("--duration", opts->oltp.duration_s,
                     "With --oltp: stop after this many wall-clock seconds (0 = no limit)")
         ->needs(oltp)

@@ -12,7 +12,9 @@ Then `tote simulate --oltp URL --create-schema` for 50,000 change events (5% ano
     resettlement);
   - every injected anomaly of the ground truth is in the tables, and the kinds that can be
     counted from the tables alone are there exactly as often as injected;
-  - the same flags into the embedded log give the identical ground truth (one generator);
+  - the same flags into the embedded log give the identical ground truth (one generator), and
+    that log ingested into the embedded warehouse reconciles exactly against the database by
+    SQL (`tote reconcile --oltp`); a changed and a deleted wallet row are then named;
   - operator messages: schema missing (names psql -f schema/oltp.sql and --create-schema), a
     database that already holds rows, a server that cannot be reached (host, port, database).
 Exit 77 (skipped) when PostgreSQL 15 is not installed, except under CI=true (a failure there).
@@ -169,6 +171,28 @@ def check_anomalies(pg, truth):
           f"the {len(by_kind['bet_on_finished_event'])} bets on a finished event have such a leg")
 
 
+def check_reconcile_oltp(pg, log_dir):
+    """The embedded log of the same flags, ingested, against the PostgreSQL database by SQL:
+    the same content by two roads; then a changed and a deleted row, named."""
+    tote(log_dir, "ingest")
+    r = tote(log_dir, "reconcile", "--oltp", pg.url(), expect_rc=None)
+    check(r.returncode == 0 and "RECONCILED: exact" in r.stdout and "cash-view and" in r.stdout,
+          "tote reconcile --oltp: the embedded warehouse of the same flags equals the database")
+    (id1, amount1, cur1, day1), (id2, amount2, cur2, day2) = pg.psql(
+        "SELECT id, amount_minor, currency, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+        "FROM wallet_transactions WHERE type = 'deposit' AND status = 'completed' ORDER BY id DESC "
+        "LIMIT 2")
+    pg.psql(f"UPDATE wallet_transactions SET amount_minor = amount_minor + 1 WHERE id = {id1}")
+    pg.psql(f"DELETE FROM wallet_transactions WHERE id = {id2}")
+    r = tote(log_dir, "reconcile", "--oltp", pg.url(), expect_rc=1)
+    check(f'DIFF: ledger {day1} {cur1} deposit: wallet_transactions {{"id":{id1}}} has amount '
+          f'{int(amount1) + 1} in the source, {amount1} in the warehouse' in r.stdout and
+          f'DIFF: ledger {day2} {cur2} deposit: wallet_transactions {{"id":{id2}}} (amount '
+          f'{amount2}) is in the warehouse, not in the source' in r.stdout and
+          "DIFF: table wallet_transactions: expected" in r.stdout,
+          "reconcile --oltp names the changed and the deleted ledger row")
+
+
 def check_errors(pg, work):
     d = os.path.join(work, "errors")
     pg.psql("CREATE DATABASE empty")
@@ -242,6 +266,7 @@ def main():
         check(embedded == truth, "the embedded simulator with the same flags has the identical "
                                  "ground truth but for the log position (same generator, same "
                                  "content)")
+        check_reconcile_oltp(pg, log_dir)
         check_errors(pg, work)
     finally:
         pg.stop()

@@ -6,11 +6,14 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
+#include <set>
 
 #include "core/json_escape.h"
 
 #include "cli/commands.h"
 #include "model/mapping_file.h"
+#include "oltp/oltp_figures.h"
 #include "reconcile/fact_reconciler.h"
 #include "reconcile/reconciler.h"
 #include "serve/api_client.h"
@@ -67,10 +70,17 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         "truth's log offset: ledger counts and sums per day x currency x type to the minor unit, "
         "live rows per table, no key landed twice; when facts were built, the KPI tables against a "
         "recomputation from the facts and against the OLTP ledger and bets per day x currency, "
-        "and the ETL log against the injected anomalies. Exit 0 when exact, 1 with a diff "
-        "otherwise.");
+        "and the ETL log against the injected anomalies. With --oltp, the same against the OLTP "
+        "database's own figures by SQL, with ledger differences located row by row. Exit 0 "
+        "when exact, 1 with a diff otherwise.");
     cmd->add_option("--ground-truth", *truth_path,
                     "Ground truth file (default DATA/ground_truth.json)");
+    auto oltp_url = std::make_shared<std::string>();
+    cmd->add_option("--oltp", *oltp_url,
+                    "Compare with the OLTP database itself (postgresql://USER@HOST:PORT/DATABASE, "
+                    "schema/oltp.sql) instead of a ground truth file: its ledger, live rows and "
+                    "bet figures at this moment, against everything the warehouse holds")
+        ->excludes(cmd->get_option("--ground-truth"));
     auto consumer = std::make_shared<std::string>("ingest");
     cmd->add_option("--consumer", *consumer,
                     "The ingest's resume position to compare (`tote ingest --consumer`; a Kafka "
@@ -83,13 +93,13 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
            "the 100000 an open transaction may hold the watermark back, behind the "
            "ground truth's offset is a difference (0: not checked)")
         ->capture_default_str();
-    cmd->callback([truth_path, watermark, consumer, &ctx] {
+    cmd->callback([truth_path, oltp_url, watermark, consumer, &ctx] {
         auto path =
             truth_path->empty() ? ctx.ground_truth_path() : std::filesystem::path(*truth_path);
         // A running demo is paused at a transaction boundary for the duration of the check,
         // with its ground truth written for exactly that point and landed in the warehouse.
         std::optional<ApiClient> running;
-        if (ctx.clickhouse_url.empty() && truth_path->empty())
+        if (ctx.clickhouse_url.empty() && truth_path->empty() && oltp_url->empty())
             if (auto api = running_api(ctx)) running.emplace(api->url, api->token);
         struct Resume {
             std::optional<ApiClient>& api;
@@ -99,19 +109,47 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             }
         } resume{running};
         if (running && running->checkpoint()) resume.paused = true;
-        GroundTruth truth = read_ground_truth(path);
+        std::optional<PgConnection> oltp;
+        GroundTruth truth;
+        std::string truth_name = path.string();
+        if (!oltp_url->empty()) {
+            oltp.emplace(*oltp_url);
+            truth = OltpFigures::read(*oltp);
+            truth_name = "OLTP database (" + oltp->describe() + ")";
+        } else {
+            truth = read_ground_truth(path);
+        }
         auto conn = open_for_reading(ctx);
         // The simulator's ledger: reconcile compares against the simulator's ground truth.
         Reconciler reconciler(*conn, ctx.database,
                               LedgerMapping::of(model::MappingFile::builtin_simulator().mapping()),
                               *consumer);
-        ReconcileReport report = reconciler.run(expected_from(truth));
+        const ExpectedState expected = expected_from(truth);
+        ReconcileReport report = reconciler.run(expected);
+        if (truth.log_offset == ExpectedState::kAtWarehouseEnd)
+            truth.log_offset = report.warehouse_offset;  // an OLTP run's truth: see the note
         fmt::print("reconcile: warehouse {} at offset {}; ground truth {} at offset {}\n",
-                   conn->describe(), report.warehouse_offset, path.string(), truth.log_offset);
+                   conn->describe(), report.warehouse_offset, truth_name, truth.log_offset);
         fmt::print("ledger: {} day x currency x type rows checked\n", report.ledger_rows_checked);
         fmt::print("tables: {} tables checked for live rows\n", report.tables_checked);
         for (const auto& n : report.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
         std::vector<std::string> differences = report.differences;
+        if (oltp && !differences.empty()) {
+            // Locate each ledger difference row by row (per-entity comparison by key).
+            auto actual = reconciler.ledger_as_of(report.warehouse_offset);
+            std::set<LedgerKey> keys;
+            for (const auto& [k, _] : expected.ledger) keys.insert(k);
+            for (const auto& [k, _] : actual) keys.insert(k);
+            for (const auto& k : keys) {
+                auto e = expected.ledger.count(k) ? expected.ledger.at(k) : LedgerFigures{};
+                auto a = actual.count(k) ? actual.at(k) : LedgerFigures{};
+                if (e == a) continue;
+                for (auto& line : reconciler.locate_ledger_difference(
+                         k, report.warehouse_offset,
+                         OltpFigures::ledger_rows(*oltp, k.day, k.currency, k.type)))
+                    differences.push_back(std::move(line));
+            }
+        }
         for (auto& d : differences) d = ctx.complete_hints(d);
 
         // Facts and KPIs, only when the landed state is the ground truth's (else the landing
@@ -122,7 +160,14 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         } else if (std::string why = facts.not_built_reason(); !why.empty()) {
             fmt::print("facts: not built ({})\n", why);
         } else {
-            FactReconcileReport fr = facts.run(truth, *watermark);
+            FactReconcileReport fr = oltp ? facts.run_figures(truth) : facts.run(truth, *watermark);
+            if (oltp)
+                fr.notes.push_back(
+                    "ETL log: not judged (the OLTP database does not know which rows are "
+                    "anomalies; `tote query \"SELECT rule, count() FROM " +
+                    ctx.database +
+                    ".etl_log FINAL WHERE retracted = 0 GROUP BY rule\"` lists what validation "
+                    "found)");
             fmt::print("facts: {} KPI groups checked against a recomputation from the facts\n",
                        fr.kpi_groups_checked);
             fmt::print(
@@ -134,6 +179,13 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
                 fr.cash_days_checked, fr.bet_days_checked);
             for (const auto& n : fr.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
             for (const auto& d : fr.differences) differences.push_back(ctx.complete_hints(d));
+        }
+        if (oltp && !differences.empty()) {
+            // The bets, entity by entity (what the bet figures and the live rows add up).
+            for (auto& line : reconciler.locate_rows("bets", Reconciler::bet_fingerprint_sql(),
+                                                     report.warehouse_offset,
+                                                     OltpFigures::bet_fingerprints(*oltp)))
+                differences.push_back(std::move(line));
         }
         save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);
         if (differences.empty()) {

@@ -22,7 +22,10 @@ struct LedgerFigures {
 };
 
 struct ExpectedState {
-    int64_t log_offset = 0;  // the state after every record below this offset
+    // The state after every record below this offset; kAtWarehouseEnd: the final state of an
+    // OLTP database, compared with everything the warehouse holds.
+    static constexpr int64_t kAtWarehouseEnd = -1;
+    int64_t log_offset = 0;
     std::map<LedgerKey, LedgerFigures> ledger;
     std::map<std::string, uint64_t> live_rows;  // source table -> rows that exist
 };

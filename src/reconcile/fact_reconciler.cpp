@@ -158,6 +158,14 @@ FactReconcileReport FactReconciler::run(const GroundTruth& truth, int64_t waterm
     return report;
 }
 
+FactReconcileReport FactReconciler::run_figures(const GroundTruth& truth) {
+    FactReconcileReport report;
+    check_kpis_against_facts(report);
+    check_active_players(report);
+    check_kpis_against_truth(truth, report);
+    return report;
+}
+
 // Active players (exact distinct) per day x country: the KPI table against the latest facts.
 void FactReconciler::check_active_players(FactReconcileReport& report) {
     auto load = [&](const std::string& sql) {

@@ -62,6 +62,10 @@ public:
     FactReconcileReport run(const GroundTruth& truth, int64_t watermark_offsets = 100'000,
                             int64_t hold_back_offsets = 100'000);
 
+    // (a) and (b) only, for a truth that does not know the anomalies (the OLTP database's own
+    // figures, `tote reconcile --oltp`): the ETL log is not judged.
+    FactReconcileReport run_figures(const GroundTruth& truth);
+
     // The rule that must find each anomaly kind (docs/simulator.md -> docs/validation.md);
     // an unknown kind is reported as a difference.
     static const std::map<std::string, std::string>& rule_of_kind();

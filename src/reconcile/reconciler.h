@@ -29,9 +29,28 @@ public:
 
     ReconcileReport run(const ExpectedState& expected);
 
+    // Locates differences of one landed table entity by entity: each key's fingerprint (a
+    // ClickHouse expression over the landed columns, taken at the key's latest version) against
+    // the source's (key -> fingerprint). One line per entity missing, extra or different, at
+    // most `limit` lines (then how many more).
+    std::vector<std::string> locate_rows(const std::string& table,
+                                         const std::string& fingerprint_sql, int64_t offset,
+                                         const std::map<std::string, std::string>& source_rows,
+                                         size_t limit = 10);
+    // The fingerprint of a bet of schema/oltp.sql as landed: status|stake|currency|payout|
+    // settled_at (the same text as OltpFigures::bet_fingerprints makes in PostgreSQL).
+    static std::string bet_fingerprint_sql();
+
     // The warehouse's figures as of a log offset (exposed for tests and reports).
     std::map<LedgerKey, LedgerFigures> ledger_as_of(int64_t offset);
     uint64_t live_rows_as_of(const std::string& table, int64_t offset);
+
+    // Locates a ledger difference row by row: the warehouse's rows of one day x currency x type
+    // (by landed key) against the source's (key -> amount). One line per row missing, extra or
+    // with another amount, at most `limit` lines (then how many more).
+    std::vector<std::string> locate_ledger_difference(
+        const LedgerKey& key, int64_t offset, const std::map<std::string, int64_t>& source_rows,
+        size_t limit = 10);
 
 private:
     bool table_exists(const std::string& table);

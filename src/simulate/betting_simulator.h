@@ -29,6 +29,12 @@ public:
     // Emits the next OLTP transaction (or snapshot chunk) and any re-delivery that follows it;
     // returns the records appended (0 once finished()).
     size_t step(FileLogWriter& writer);
+    // The same step, told to a ChangeSink as database operations instead of written as records
+    // (the Debezium records are still generated and counted, so limits and content match a run
+    // into the log with the same configuration).
+    size_t step(ChangeSink& sink);
+    // Whether every initial row has been given out (the snapshot comes in chunks of steps).
+    bool snapshot_done() const { return snapshot_done_; }
     // Regenerates deterministically without writing, up to exactly `records` records, so a
     // restarted simulator continues an existing log (cut at a step boundary). Throws
     // ToteError(Fatal) when `records` is not a step boundary of this configuration.

@@ -308,6 +308,7 @@ void DebeziumEmitter::write(uint8_t topic, int64_t ts_ms, const std::string* key
 
 void DebeziumEmitter::snapshot_read(const RowCells& row, std::string_view marker,
                                     int64_t snapshot_us) {
+    if (sink_) sink_->initial_row(row);
     size_t t = static_cast<size_t>(row.table());
     std::string& p = config_.schemas_enabled ? payload_buf_ : value_buf_;
     p.clear();
@@ -342,6 +343,7 @@ void DebeziumEmitter::begin(int64_t commit_us) {
     }
     in_tx_ = true;
     commit_us_ = commit_us;
+    if (sink_) sink_->begin(commit_us);
     total_order_ = 0;
     per_table_.fill(0);
     tables_seen_ = 0;
@@ -422,19 +424,24 @@ void DebeziumEmitter::change(char op, const RowCells* before, const RowCells* af
 }
 
 void DebeziumEmitter::create(const RowCells& after) {
+    if (sink_) sink_->insert(after);
     change('c', nullptr, &after, after, false);
 }
 void DebeziumEmitter::update(const RowCells& after) {
+    if (sink_) sink_->update(after);
     change('u', nullptr, &after, after, false);
 }
 void DebeziumEmitter::remove(const RowCells& row) {
+    if (sink_) sink_->remove(row);
     change('d', &row, nullptr, row, false);
 }
 void DebeziumEmitter::primary_key_update(const RowCells& before, const RowCells& after) {
+    if (sink_) sink_->update_key(before, after);
     change('d', &before, nullptr, before, false);
     change('c', nullptr, &after, after, true);  // same LSN as the delete, like b2_pk_update
 }
 void DebeziumEmitter::truncate(TableId table) {
+    if (sink_) sink_->truncate(table);
     RowCells none(table);
     change('t', nullptr, nullptr, none, false);
 }
@@ -474,6 +481,7 @@ void DebeziumEmitter::commit() {
     int64_t kafka_ms =
         floor_div(commit_us_ + 152'000 + static_cast<int64_t>(total_order_) * 350, 1000) + 91;
     write(kTableCount, kafka_ms, &key_buf_, &value_buf_, false);
+    if (sink_) sink_->commit();
     last_committed_lsn_ = commit_lsn;
     lsn_ = commit_lsn + 56;
     tx_id_ += 1 + (tx_count_ % 17 == 16 ? 2 : 0);  // other sessions' transactions leave gaps

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "simulate/change_sink.h"
 #include "simulate/row_cells.h"
 #include "simulate/simulator_config.h"
 #include "simulate/table_def.h"
@@ -24,6 +25,9 @@ public:
 
     // Where records go; nullptr = generate and count only (fast-forward).
     void set_writer(FileLogWriter* writer) { writer_ = writer; }
+    // Where the same changes go as database operations (see change_sink.h); nullptr = nowhere.
+    // Re-deliveries are Debezium's, not the database's: they never reach the sink.
+    void set_change_sink(ChangeSink* sink) { sink_ = sink; }
 
     // One snapshot read (op "r"); marker is source.snapshot ("first", "true", ...).
     void snapshot_read(const RowCells& row, std::string_view marker, int64_t snapshot_us);
@@ -78,6 +82,7 @@ private:
     SimulatorConfig config_;
     bool precise_ = false;
     FileLogWriter* writer_ = nullptr;
+    ChangeSink* sink_ = nullptr;
     std::array<std::string, kTableCount + 1> topics_;
     std::array<std::string, kTableCount> key_schema_, value_schema_;
     std::array<uint8_t, kTableCount> java_bucket_{};

@@ -53,7 +53,9 @@ struct GroundTruth {
     static constexpr const char* kFormat = "tote-ground-truth/2";
     static constexpr const char* kFormatV1 = "tote-ground-truth/1";  // no bet figures
     SimulatorConfig config;
-    int64_t log_offset = 0;  // writer's next offset after the last complete transaction
+    // Writer's next offset after the last complete transaction; -1 for `tote simulate --oltp`
+    // (the database's final state, with no position in tote's input).
+    int64_t log_offset = 0;
     uint64_t records_emitted = 0;
     uint64_t change_events_emitted = 0;
     uint64_t redelivered_change_events = 0;     // re-deliveries among them (Debezium after a crash)

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "simulate/json_text.h"
+#include "simulate/postgres_sql.h"
 
 namespace tote {
 namespace {
@@ -13,53 +13,13 @@ public:
     ~Batch() { flush(); }
     void add(const RowCells& row) {
         if (rows_ == 0) {
-            buf_ = "INSERT INTO ";
-            buf_ += def_.name;
-            buf_ += " (";
-            for (size_t i = 0; i < def_.column_count; ++i) {
-                if (i) buf_ += ", ";
-                buf_ += def_.columns[i].name;
-            }
-            buf_ += ") VALUES\n";
+            buf_.clear();
+            PostgresSql::append_insert_head(buf_, def_);
+            buf_ += '\n';
         } else {
             buf_ += ",\n";
         }
-        buf_ += '(';
-        for (size_t i = 0; i < row.size(); ++i) {
-            if (i) buf_ += ", ";
-            const Cell& c = row[i];
-            switch (c.kind) {
-                case CellKind::Null:
-                case CellKind::Unavailable:
-                    buf_ += "NULL";
-                    break;
-                case CellKind::Int:
-                    append_int(buf_, c.i);
-                    break;
-                case CellKind::Decimal:
-                    append_decimal(buf_, c.i, def_.columns[i].scale);
-                    break;
-                case CellKind::Text:
-                    buf_ += '\'';
-                    for (char ch : c.s) {
-                        if (ch == '\'') buf_ += '\'';
-                        buf_ += ch;
-                    }
-                    buf_ += '\'';
-                    break;
-                case CellKind::Timestamp:
-                    buf_ += '\'';
-                    append_timestamp(buf_, c.i);
-                    buf_ += '\'';
-                    break;
-                case CellKind::Date:
-                    buf_ += '\'';
-                    append_date(buf_, c.i);
-                    buf_ += '\'';
-                    break;
-            }
-        }
-        buf_ += ')';
+        PostgresSql::append_row(buf_, row);
         if (++rows_ == 500) flush();
     }
     void flush() {

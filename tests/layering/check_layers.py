@@ -4,6 +4,7 @@ Layers (a folder may include itself and the folders listed for it, nothing else)
   core                                   the shared vocabulary
   source, decode, model                  bytes in, the betting model
   simulate                               the workload (writes the log)
+  oltp                                   the workload into PostgreSQL, the Debezium connector
   state                                  checkpoint files of the fact state
   sink                                   the warehouse (core, model, source)
   transform                              assembly, validation, facts, KPI contributions
@@ -22,6 +23,7 @@ ALLOWED = {
     "decode": {"core"},
     "model": {"core"},
     "simulate": {"core", "source"},
+    "oltp": {"core", "simulate"},
     "state": {"core", "source"},
     "sink": {"core", "model", "source"},
     "transform": {"core", "model"},
@@ -29,7 +31,7 @@ ALLOWED = {
     "reconcile": {"core", "model", "simulate", "sink"},
     "report": {"core", "model", "sink"},
     "serve": {"core", "sink", "report"},  # the dashboard serves the report's tiles
-    "cli": {"core", "source", "decode", "model", "simulate", "sink", "state", "transform",
+    "cli": {"core", "source", "decode", "model", "simulate", "oltp", "sink", "state", "transform",
             "pipeline", "reconcile", "report", "serve"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')

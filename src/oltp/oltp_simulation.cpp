@@ -1,0 +1,128 @@
+#include "oltp/oltp_simulation.h"
+
+#include <thread>
+
+#include "core/error.h"
+#include "oltp/oltp_schema.h"
+#include "oltp/pg_connection.h"
+#include "oltp/sql_change_writer.h"
+#include "simulate/betting_simulator.h"
+#include "simulate/ground_truth.h"
+
+namespace tote {
+namespace {
+
+void write_truth(const BettingSimulator& sim, const std::filesystem::path& path) {
+    if (path.empty()) return;
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    GroundTruth truth = sim.ground_truth();
+    truth.log_offset = -1;  // no position in tote's input: Debezium numbers the Kafka offsets
+    auto tmp = path;
+    tmp += ".tmp";
+    write_ground_truth(truth, tmp);
+    std::filesystem::rename(tmp, path);  // readers never see half a file
+}
+
+void wait_for_slot(PgConnection& db, const std::string& slot, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        PgResult r =
+            db.exec("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+        if (r.int64(0, 0) == 1) return;
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw ToteError(ErrorClass::Retriable,
+                            "the connector runs but PostgreSQL (" + db.describe() +
+                                ") has no replication slot " + slot + " after " +
+                                std::to_string(timeout.count()) +
+                                " s: is the connector pointed at this server? (wal_level must "
+                                "be logical)");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // polling the catalogue
+    }
+}
+
+}  // namespace
+
+OltpSimulation::OltpSimulation(SimulatorConfig sim, OltpSimulationConfig config)
+    : sim_(std::move(sim)), config_(std::move(config)) {}
+
+OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
+                                 const std::function<void(const OltpProgress&)>& on_progress,
+                                 const std::function<void(const std::string&)>& on_note) {
+    using Clock = std::chrono::steady_clock;
+    PgConnection db(config_.url);
+    if (!config_.synchronous_commit) db.exec("SET synchronous_commit = off");
+    OltpSchema::ensure_tables(db, config_.create_schema);
+    if (!config_.connect_url.empty()) {
+        ConnectorTarget target;
+        target.connect_url = config_.connect_url;
+        target.name = config_.connector_name;
+        target.db_host = db.host();
+        target.db_port = db.port();
+        target.db_name = db.database();
+        target.db_user = db.user();
+        target.db_password = db.password();
+        target.topic_prefix = sim_.topic_prefix;
+        target.route_topic = config_.route_topic;
+        DebeziumConnector connector(target);
+        auto outcome = connector.ensure();
+        wait_for_slot(db, connector.slot_name(), target.timeout);
+        if (on_note)
+            on_note(
+                std::string(outcome == DebeziumConnector::Outcome::Registered ? "registered"
+                                                                              : "checked") +
+                " Debezium connector " + target.name + " on " + target.connect_url +
+                ": RUNNING, slot " + connector.slot_name() + ", " +
+                (target.route_topic.empty()
+                     ? "topics " + target.topic_prefix + ".public.<table> and " +
+                           target.topic_prefix + ".transaction"
+                     : "every table and the transaction metadata in topic " + target.route_topic));
+    }
+
+    OltpSchema::check_empty(db);  // after the connector: a second run still checks it
+    BettingSimulator sim(sim_);
+    SqlChangeWriter writer(db,
+                           config_.rate > 0 ? 1 : std::max<size_t>(1, config_.batch_transactions));
+    OltpProgress progress;
+    const auto started = Clock::now();
+    auto last_truth = started;
+    auto report = [&] {
+        progress.transactions = writer.transactions();
+        progress.statements = writer.statements();
+        progress.initial_rows = writer.initial_rows();
+        progress.change_events = sim.change_events_emitted();
+        progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        progress.finished = sim.finished();
+        if (on_progress) on_progress(progress);
+    };
+    uint64_t steps = 0;
+    for (;;) {
+        if (stop.load(std::memory_order_relaxed) || sim.finished()) break;
+        if (config_.max_change_events != 0 &&
+            sim.change_events_emitted() >= config_.max_change_events)
+            break;
+        if (config_.duration_s > 0 &&
+            std::chrono::duration<double>(Clock::now() - started).count() >= config_.duration_s)
+            break;
+        if (sim.step(writer) == 0) break;
+        if (!sim.snapshot_done()) writer.flush();  // one transaction per chunk of initial rows
+        ++steps;
+        if (config_.rate > 0) {
+            const double due_s = static_cast<double>(sim.change_events_emitted()) / config_.rate;
+            const auto due = started + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(due_s));
+            if (due > Clock::now()) std::this_thread::sleep_until(due);  // pacing, not sync
+        }
+        if (Clock::now() - last_truth >= config_.ground_truth_every) {
+            writer.flush();  // the truth is of committed transactions only
+            write_truth(sim, config_.ground_truth_path);
+            last_truth = Clock::now();
+        }
+        if (config_.rate > 0 || (steps & 255) == 0) report();
+    }
+    writer.flush();
+    write_truth(sim, config_.ground_truth_path);
+    report();
+    return progress;
+}
+
+}  // namespace tote

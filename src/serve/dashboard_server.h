@@ -41,6 +41,8 @@ struct DashboardServerConfig {
     // on versions() as it commits.
     std::function<std::optional<int64_t>()> poll_version;
     int poll_ms = 250;
+    // DATA/reconcile-latest.json, shown by the data-quality page ("" = no data folder).
+    std::string reconcile_result_path;
     size_t workers = 256;  // HTTP worker threads: each open event stream holds one
 };
 

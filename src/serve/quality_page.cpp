@@ -24,23 +24,10 @@ std::string js(std::string_view s) {
     return out;
 }
 
-bool is_integer(const std::string& s) {
-    if (s.empty() || s.size() > 19) return false;
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return ec == std::errc() && end == s.data() + s.size();
-}
-
 int64_t to_int(const std::string& s) {
     int64_t v = 0;
     std::from_chars(s.data(), s.data() + s.size(), v);
     return v;
-}
-
-// A TabSeparated cell as a JSON value: integers as numbers, \N as null, else a string.
-std::string cell(const std::string& s) {
-    if (s == "\\N") return "null";
-    return is_integer(s) ? s : js(s);
 }
 
 std::string hex(std::string_view bytes) {
@@ -97,21 +84,24 @@ const std::vector<QualityCheck>& QualityPage::checks() {
     static const std::vector<QualityCheck> kChecks = {
         {"freshness",
          "Freshness per source table",
-         "Per land_<table>: last_commit_ms = the newest OLTP commit time (_ts_ms) of any change "
-         "landed (deletes included); last_visible_ms = that of the newest row a reader sees "
-         "(FINAL, _deleted = 0). warn when a table's last commit is more than 24 h behind the "
-         "newest commit of any table (quiet reference tables can be normal); never fail. Lag "
-         "p50/p99 (OLTP commit -> durable in the warehouse) is not stored in the warehouse: it is "
-         "the ingesting process's histogram tote_freshness_seconds on its /metrics.",
-         {"source_table", "changes", "last_commit_ms", "last_visible_ms", "behind_newest_ms",
+         "Per land_<table>, over its latest versions (FINAL): live_keys = keys not deleted "
+         "(truncate markers not applied); last_commit_ms = the newest OLTP commit time (_ts_ms) "
+         "landed, deletes included; last_visible_ms = that of the newest row a reader sees "
+         "(_deleted = 0). warn when a table's last commit is more than 24 h behind the newest "
+         "commit of any table (quiet reference tables can be normal); never fail. Lag p50/p99 "
+         "(OLTP commit -> durable in the warehouse) is not stored in the warehouse: it is the "
+         "ingesting process's histogram tote_freshness_seconds on its /metrics.",
+         {"source_table", "live_keys", "last_commit_ms", "last_visible_ms", "behind_newest_ms",
           "status"}},
         {"volume",
          "Volume against the same hour a week earlier",
-         "Per land_<table>: changes committed (_ts_ms) from the start of the newest commit's UTC "
-         "hour to the newest commit, against the same span 7 days earlier. n/a when the week "
-         "earlier has no changes (no data that old); warn when the ratio is below 0.5 or above 2; "
-         "pass otherwise.",
-         {"source_table", "this_hour", "week_earlier", "status"}},
+         "From the start of the newest commit's UTC hour to the newest commit, against the same "
+         "span 7 days earlier, over latest versions (FINAL): bets placed (fact_bet.placed_at_us), "
+         "wallet transactions created (fact_wallet_transaction.created_at_us) and, per "
+         "land_<table>, keys whose latest change was committed then (_ts_ms; a key changed again "
+         "later counts at its later change). n/a when the week earlier has none (no data that "
+         "old); warn when the ratio is below 0.5 or above 2; pass otherwise.",
+         {"table", "this_hour", "week_earlier", "status"}},
         {"etl_log",
          "ETL log by rule (entries in force)",
          "etl_log FINAL WHERE retracted = 0, grouped by rule (provisional entries included and "
@@ -177,15 +167,13 @@ QualityPage::Result QualityPage::freshness(int64_t version) {
         return res;
     }
     std::string sql = "SELECT * FROM (";
-    for (size_t i = 0; i < tables.size(); ++i) {
-        const std::string t = table(tables[i]);
+    for (size_t i = 0; i < tables.size(); ++i)
         sql += (i ? " UNION ALL " : "") +
                fmt::format(
-                   "SELECT {} AS source_table, toInt64(count()) AS changes, "
-                   "toInt64(max(_ts_ms)) AS last_commit_ms, toInt64((SELECT max(_ts_ms) FROM {} "
-                   "FINAL WHERE _deleted = 0)) AS last_visible_ms FROM {}",
-                   sql_string(tables[i].substr(5)), t, t);
-    }
+                   "SELECT {} AS source_table, toInt64(countIf(_deleted = 0)) AS live_keys, "
+                   "toInt64(max(_ts_ms)) AS last_commit_ms, "
+                   "toInt64(maxIf(_ts_ms, _deleted = 0)) AS last_visible_ms FROM {} FINAL",
+                   sql_string(tables[i].substr(5)), table(tables[i]));
     sql += ") ORDER BY source_table";
     const auto got = rows("freshness", sql);
     int64_t newest = 0;
@@ -228,16 +216,22 @@ QualityPage::Result QualityPage::volume(int64_t version) {
         return res;
     }
     const int64_t from = newest - newest % kHourMs;
-    std::string sql = "SELECT * FROM (";
-    for (size_t i = 0; i < tables.size(); ++i)
-        sql += (i ? " UNION ALL " : "") +
-               fmt::format(
-                   "SELECT {} AS source_table, "
-                   "toInt64(countIf(_ts_ms >= {} AND _ts_ms <= {})) AS this_hour, "
-                   "toInt64(countIf(_ts_ms >= {} AND _ts_ms <= {})) AS week_earlier FROM {}",
-                   sql_string(tables[i].substr(5)), from, newest, from - kWeekMs, newest - kWeekMs,
-                   table(tables[i]));
-    sql += ") ORDER BY source_table";
+    // Latest versions (FINAL): what is counted does not depend on merges.
+    auto part = [&](const std::string& name, const std::string& from_where, const std::string& time,
+                    int64_t scale) {
+        return fmt::format(
+            "SELECT {} AS table_name, toInt64(countIf({} >= {} AND {} <= {})) AS this_hour, "
+            "toInt64(countIf({} >= {} AND {} <= {})) AS week_earlier FROM {}",
+            sql_string(name), time, from * scale, time, newest * scale, time,
+            (from - kWeekMs) * scale, time, (newest - kWeekMs) * scale, from_where);
+    };
+    std::string sql =
+        "SELECT * FROM (" + part("fact_bet", table("fact_bet") + " FINAL", "placed_at_us", 1000) +
+        " UNION ALL " +
+        part("fact_wallet_transaction",
+             table("fact_wallet_transaction") + " FINAL WHERE deleted = 0", "created_at_us", 1000);
+    for (const auto& t : tables) sql += " UNION ALL " + part(t, table(t) + " FINAL", "_ts_ms", 1);
+    sql += ") ORDER BY table_name";
     res.status = "n/a";
     int compared = 0;
     for (const auto& r : rows("volume", sql)) {

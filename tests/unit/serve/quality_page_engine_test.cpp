@@ -1,7 +1,8 @@
 // The data-quality checks' SQL on the embedded engine, over a warehouse with known rows: two
-// landing tables (one stale), a bet landed twice in fact_bet (two partitions, so FINAL keeps
-// both: one duplicate business key), ETL-log entries of which one is retracted, dead letters
-// with non-UTF-8 and with UTF-8 bytes, and a failed reconciliation. Every check's JSON is
+// landing tables (one stale), a bet with versions in two partitions, ETL-log entries of which
+// one is retracted, dead letters with non-UTF-8 and with UTF-8 bytes, and a failed
+// reconciliation; and a second database whose tables' sort keys are wider than the business
+// key, where FINAL keeps repeated keys (the duplicate checks fail). Every check's JSON is
 // asserted exactly, as are the drill-downs, a quote in a drill-down parameter, the
 // once-per-version statements and the status history. One process, one EmbeddedClickHouse.
 #include <gtest/gtest.h>
@@ -24,6 +25,7 @@ namespace {
 std::filesystem::path g_dir;
 std::unique_ptr<EmbeddedClickHouse> g_engine;
 constexpr const char* kDb = "quality_test";
+constexpr const char* kBroken = "quality_broken";
 
 constexpr int64_t kT = 1795962600000;  // 2026-11-29 14:30:00 UTC: the newest commit (ms)
 constexpr int64_t kH = 1795960800000;  // 14:00, the start of its hour
@@ -51,17 +53,20 @@ public:
         const std::string db = kDb;
         land("bets");
         // id 1: created 3 h before the hour, updated at 14:20; id 2: a week and 10 min before the
-        // newest commit; id 3: created at 14:05, deleted at 14:30 (the newest commit).
+        // newest commit; id 3: created at 14:05, deleted at 14:30 (the newest commit); id 4:
+        // created at 14:01.
         sql("INSERT INTO " + db + ".land_bets (_key, _version, _op, _deleted, _ts_ms) VALUES " +
             "('{\"id\":1}', 8, 'c', 0, " + std::to_string(kH - 180 * kMin) + ")," +
             "('{\"id\":1}', 16, 'u', 0, " + std::to_string(kT - 10 * kMin) + ")," +
             "('{\"id\":2}', 24, 'c', 0, " + std::to_string(kT - kWeek - 10 * kMin) + ")," +
             "('{\"id\":3}', 32, 'c', 0, " + std::to_string(kH + 5 * kMin) + ")," +
-            "('{\"id\":3}', 40, 'd', 1, " + std::to_string(kT) + ")");
+            "('{\"id\":3}', 40, 'd', 1, " + std::to_string(kT) + ")," +
+            "('{\"id\":4}', 48, 'c', 0, " + std::to_string(kH + kMin) + ")");
         land("wallet.rows");  // a name with a dot; 30 h behind
         sql("INSERT INTO " + db + ".`land_wallet.rows` (_key, _version, _op, _deleted, _ts_ms) " +
             "VALUES ('{\"id\":9}', 8, 'c', 0, " + std::to_string(kT - 30 * 60 * kMin) + ")");
-        // Bet 7 in October and (a later version) in November: FINAL keeps both.
+        // Bet 7 in October and (a later version) in November: FINAL keeps the later one, even
+        // across partitions.
         sql("INSERT INTO " + db + ".fact_bet (bet_id, _version, placed_at_us) VALUES " +
             "(7, 1, 1791000000000000), (7, 2, 1795962600000000), (8, 1, 1795962600000000)");
         sql("INSERT INTO " + db + ".fact_wallet_transaction (id, _version, created_at_us) " +
@@ -82,6 +87,24 @@ public:
             "value, 'land' AS stage, 'type conflict' AS reason");
         sql("INSERT INTO " + db + "._dead_letters SELECT 'tote', 0, 43, 2000, NULL, " +
             "concat('caf', unhex('c3a9'), ' \"q\"\\n'), 'decode', 'bad json'");
+        // A warehouse whose tables were created with sort keys wider than the business key
+        // (as a wrong migration could): FINAL keeps every version, so keys repeat.
+        sql(std::string("CREATE DATABASE ") + kBroken);
+        const std::string b = kBroken;
+        sql("CREATE TABLE " + b + ".fact_bet (bet_id Int64, _version UInt64) ENGINE = " +
+            "ReplacingMergeTree(_version) ORDER BY (bet_id, _version)");
+        sql("CREATE TABLE " + b + ".fact_bet_leg (bet_id Int64, leg_no Int32, _version UInt64, " +
+            "deleted UInt8) ENGINE = ReplacingMergeTree(_version) ORDER BY (bet_id, leg_no, " +
+            "_version)");
+        sql("CREATE TABLE " + b + ".fact_wallet_transaction (id Int64, _version UInt64, " +
+            "deleted UInt8) ENGINE = ReplacingMergeTree(_version) ORDER BY (id, _version)");
+        sql("CREATE TABLE " + b + ".land_bets (_key String, _version UInt64, _deleted UInt8, " +
+            "_ts_ms Int64) ENGINE = ReplacingMergeTree(_version) ORDER BY (_key, _version)");
+        sql("INSERT INTO " + b + ".fact_bet VALUES (7, 1), (7, 2), (8, 1), (9, 1), (9, 2), (9, 3)");
+        sql("INSERT INTO " + b + ".fact_bet_leg VALUES (7, 1, 1, 0), (7, 1, 2, 1)");
+        sql("INSERT INTO " + b + ".fact_wallet_transaction VALUES (1, 1, 0), (1, 2, 0)");
+        sql("INSERT INTO " + b +
+            ".land_bets VALUES ('{\"id\":1}', 8, 0, 1), ('{\"id\":1}', 16, 0, 2)");
         std::ofstream(g_dir / "reconcile-latest.json")
             << "{\"finished_at\":\"2026-11-29T14:31:00Z\",\"warehouse_offset\":500,"
                "\"truth_offset\":500,\"exact\":false,\"differences\":2,\"first_differences\":["
@@ -116,15 +139,16 @@ TEST(QualityPageEngine, EveryCheckOnKnownRows) {
     Page p;
     EXPECT_EQ(from_status(p.page.check_json("freshness", 1)),
               "\"status\":\"warn\",\"summary\":\"2 source tables, newest commit at 1795962600000 "
-              "ms; 1 more than 24 h behind\",\"columns\":[\"source_table\",\"changes\","
+              "ms; 1 more than 24 h behind\",\"columns\":[\"source_table\",\"live_keys\","
               "\"last_commit_ms\",\"last_visible_ms\",\"behind_newest_ms\",\"status\"],\"rows\":"
-              "[[\"bets\",5,1795962600000,1795962000000,0,\"pass\"],"
+              "[[\"bets\",3,1795962600000,1795962000000,0,\"pass\"],"
               "[\"wallet.rows\",1,1795854600000,1795854600000,108000000,\"warn\"]]}");
     EXPECT_EQ(from_status(p.page.check_json("volume", 1)),
               "\"status\":\"warn\",\"summary\":\"from 1795960800000 to 1795962600000 (UTC ms) "
-              "against 7 days earlier; 1 of 2 tables have data that old\",\"columns\":["
-              "\"source_table\",\"this_hour\",\"week_earlier\",\"status\"],\"rows\":["
-              "[\"bets\",3,1,\"warn\"],[\"wallet.rows\",0,0,\"n/a\"]]}");
+              "against 7 days earlier; 1 of 4 tables have data that old\",\"columns\":["
+              "\"table\",\"this_hour\",\"week_earlier\",\"status\"],\"rows\":["
+              "[\"fact_bet\",2,0,\"n/a\"],[\"fact_wallet_transaction\",1,0,\"n/a\"],"
+              "[\"land_bets\",3,1,\"warn\"],[\"land_wallet.rows\",0,0,\"n/a\"]]}");
     EXPECT_EQ(from_status(p.page.check_json("etl_log", 1)),
               "\"status\":\"warn\",\"summary\":\"3 entries in force under 2 rules\",\"columns\":"
               "[\"rule\",\"severities\",\"entries\",\"entities\",\"provisional\"],\"rows\":["
@@ -134,9 +158,9 @@ TEST(QualityPageEngine, EveryCheckOnKnownRows) {
               "\"columns\":[\"stage\",\"reason\",\"letters\",\"first_offset\",\"last_offset\"],"
               "\"rows\":[[\"decode\",\"bad json\",1,43,43],[\"land\",\"type conflict\",1,42,42]]}");
     EXPECT_EQ(from_status(p.page.check_json("fact_duplicates", 1)),
-              "\"status\":\"fail\",\"summary\":\"1 duplicate business keys\",\"columns\":["
+              "\"status\":\"pass\",\"summary\":\"0 duplicate business keys\",\"columns\":["
               "\"table\",\"business_key\",\"duplicate_keys\"],\"rows\":["
-              "[\"fact_bet\",\"bet_id\",1],[\"fact_bet_leg\",\"bet_id, leg_no\",0],"
+              "[\"fact_bet\",\"bet_id\",0],[\"fact_bet_leg\",\"bet_id, leg_no\",0],"
               "[\"fact_wallet_transaction\",\"id\",0]]}");
     EXPECT_EQ(from_status(p.page.check_json("landing_duplicates", 1)),
               "\"status\":\"pass\",\"summary\":\"0 duplicate keys in 2 tables\",\"columns\":["
@@ -147,6 +171,25 @@ TEST(QualityPageEngine, EveryCheckOnKnownRows) {
               "\"difference\"],\"rows\":[[\"ledger 2026-11-29 EUR deposit: count 3 vs 4\"],"
               "[\"table bets: \\\"live\\\" 2 vs 3\"]]}");
     EXPECT_THROW(p.page.check_json("nope", 1), ToteError);
+}
+
+TEST(QualityPageEngine, DuplicateKeysAreFoundWhereFinalKeepsThem) {
+    TileCache cache;
+    QualityPage page(kBroken, cache, [](const std::string&, const std::string& s) {
+        return g_engine->query_trusted_readonly(s, "TabSeparated");
+    });
+    // bet 7 twice, bet 9 three times: 2 keys; the leg's second row is deleted: not live.
+    EXPECT_EQ(from_status(page.check_json("fact_duplicates", 1)),
+              "\"status\":\"fail\",\"summary\":\"3 duplicate business keys\",\"columns\":["
+              "\"table\",\"business_key\",\"duplicate_keys\"],\"rows\":["
+              "[\"fact_bet\",\"bet_id\",2],[\"fact_bet_leg\",\"bet_id, leg_no\",0],"
+              "[\"fact_wallet_transaction\",\"id\",1]]}");
+    EXPECT_EQ(from_status(page.check_json("landing_duplicates", 1)),
+              "\"status\":\"fail\",\"summary\":\"1 duplicate keys in 1 tables\",\"columns\":["
+              "\"source_table\",\"duplicate_keys\"],\"rows\":[[\"bets\",1]]}");
+    EXPECT_EQ(from_status(page.check_json("reconciliation", 1)),
+              "\"status\":\"n/a\",\"summary\":\"no reconciliation recorded (run `tote "
+              "reconcile`)\",\"columns\":[\"difference\"],\"rows\":[]}");
 }
 
 TEST(QualityPageEngine, DrillDownsShowEntitiesPositionsAndRawBytesSafely) {

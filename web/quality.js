@@ -89,15 +89,22 @@ function renderCheck(c) {
   return el("section", { class: "panel", "data-check": c.id, "data-status": c.status }, ...parts);
 }
 
+// Checks may scan every landing table: the page reads them on a version event at most once
+// every MIN_INTERVAL_MS (the newest version then), not on every commit of a busy warehouse.
+const MIN_INTERVAL_MS = 5000;
 let shownVersion = null;
 let loading = false;
 let wanted = null;
+let lastLoad = 0;
 async function load(event) {
   wanted = event;
   if (loading) return;
   loading = true;
   try {
     while (wanted && (shownVersion === null || wanted.version > shownVersion)) {
+      const wait = lastLoad + MIN_INTERVAL_MS - Date.now();
+      if (shownVersion !== null && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      lastLoad = Date.now();
       const d = await getJson("/api/v1/quality");
       document.getElementById("checks").replaceChildren(...d.checks.map(renderCheck));
       shownVersion = d.version;

@@ -102,6 +102,15 @@ const std::vector<QualityCheck>& QualityPage::checks() {
          "later counts at its later change). n/a when the week earlier has none (no data that "
          "old); warn when the ratio is below 0.5 or above 2; pass otherwise.",
          {"table", "this_hour", "week_earlier", "status"}},
+        {"schema",
+         "Schema per source table",
+         "Per land_<table>: its columns now (system.columns; source_columns = those not "
+         "starting with _, i.e. not tote's own) and the type changes seen (etl_log rule "
+         "landing_type_changed in force: a source column's declared type changed; the values "
+         "are never coerced). warn when a type change was seen; pass otherwise. Columns added "
+         "over time are not recorded apart (a new field is added with ALTER TABLE when it first "
+         "arrives).",
+         {"source_table", "columns", "source_columns", "type_changes"}},
         {"etl_log",
          "ETL log by rule (entries in force)",
          "etl_log FINAL WHERE retracted = 0, grouped by rule (provisional entries included and "
@@ -251,9 +260,35 @@ QualityPage::Result QualityPage::volume(int64_t version) {
     return res;
 }
 
-QualityPage::Result QualityPage::etl_log() {
+QualityPage::Result QualityPage::schema() {
     Result res;
     res.columns = checks()[2].columns;
+    const std::string sql =
+        "SELECT source_table, sum(column_count), sum(source_column_count), sum(type_changes) "
+        "FROM (SELECT substring(table, 6) AS source_table, toInt64(count()) AS column_count, "
+        "toInt64(countIf(substring(name, 1, 1) != '_')) AS source_column_count, toInt64(0) AS "
+        "type_changes FROM system.columns WHERE database = " +
+        sql_string(database_) +
+        " AND substring(table, 1, 5) = 'land_' GROUP BY table UNION ALL SELECT "
+        "substring(entity, 6) AS source_table, toInt64(0) AS column_count, toInt64(0) AS "
+        "source_column_count, toInt64(count()) AS type_changes FROM " +
+        table("etl_log") +
+        " FINAL WHERE rule = 'landing_type_changed' AND retracted = 0 AND substring(entity, 1, "
+        "5) = 'land_' GROUP BY entity) GROUP BY source_table ORDER BY source_table";
+    int64_t changes = 0;
+    for (const auto& r : rows("schema", sql)) {
+        if (r.size() != 4) continue;
+        changes += to_int(r[3]);
+        res.rows.push_back({js(r[0]), r[1], r[2], r[3]});
+    }
+    res.status = changes == 0 ? "pass" : "warn";
+    res.summary = fmt::format("{} source tables; {} type changes seen", res.rows.size(), changes);
+    return res;
+}
+
+QualityPage::Result QualityPage::etl_log() {
+    Result res;
+    res.columns = checks()[3].columns;
     const auto got = rows(
         "etl_log",
         "SELECT rule, arrayStringConcat(arraySort(groupUniqArray(severity)), ',') AS severities, "
@@ -273,7 +308,7 @@ QualityPage::Result QualityPage::etl_log() {
 
 QualityPage::Result QualityPage::dead_letters() {
     Result res;
-    res.columns = checks()[3].columns;
+    res.columns = checks()[4].columns;
     const auto got =
         rows("dead_letters",
              "SELECT stage, reason, toInt64(count()) AS letters, min(offset), "
@@ -293,7 +328,7 @@ QualityPage::Result QualityPage::dead_letters() {
 
 QualityPage::Result QualityPage::fact_duplicates() {
     Result res;
-    res.columns = checks()[4].columns;
+    res.columns = checks()[5].columns;
     const std::string sql =
         "SELECT * FROM (SELECT 'fact_bet' AS table_name, 'bet_id' AS business_key, "
         "toInt64(count()) AS duplicate_keys FROM (SELECT bet_id FROM " +
@@ -320,7 +355,7 @@ QualityPage::Result QualityPage::fact_duplicates() {
 
 QualityPage::Result QualityPage::landing_duplicates(int64_t version) {
     Result res;
-    res.columns = checks()[5].columns;
+    res.columns = checks()[6].columns;
     const auto tables = landed_tables(version);
     if (tables.empty()) {
         res.status = "n/a";
@@ -348,7 +383,7 @@ QualityPage::Result QualityPage::landing_duplicates(int64_t version) {
 
 QualityPage::Result QualityPage::reconciliation() {
     Result res;
-    res.columns = checks()[6].columns;
+    res.columns = checks()[7].columns;
     std::ifstream in(reconcile_path_);
     if (reconcile_path_.empty() || !in) {
         res.status = "n/a";
@@ -419,6 +454,7 @@ std::string QualityPage::compute(const std::string& id, int64_t version) {
     try {
         Result r = id == "freshness"            ? freshness(version)
                    : id == "volume"             ? volume(version)
+                   : id == "schema"             ? schema()
                    : id == "etl_log"            ? etl_log()
                    : id == "dead_letters"       ? dead_letters()
                    : id == "fact_duplicates"    ? fact_duplicates()

@@ -1,8 +1,8 @@
 #pragma once
 // The data-quality page's checks (docs/operations.md, "The data-quality page"; issue 15,
-// point 4): freshness and volume per source table, the ETL log grouped by rule, dead letters
-// grouped by stage and reason, duplicate business keys in the fact and landing tables, and the
-// latest reconciliation. Each check is one fixed SQL statement (parameters of a drill-down are
+// point 4): freshness, volume and schema per source table, the ETL log grouped by rule, dead
+// letters grouped by stage and reason, duplicate business keys in the fact and landing tables, and
+// the latest reconciliation. Each check is one fixed SQL statement (parameters of a drill-down are
 // bound as quoted literals, never as SQL text), computed once per warehouse version through the
 // dashboard's TileCache, and judged pass / warn / fail / n/a by the rule shown with it.
 //
@@ -81,6 +81,7 @@ private:
     std::string compute(const std::string& id, int64_t version);
     Result freshness(int64_t version);
     Result volume(int64_t version);
+    Result schema();
     Result etl_log();
     Result dead_letters();
     Result fact_duplicates();

@@ -70,7 +70,7 @@ def quality_equals_sql(tote, data, common=()):
             reads.append(json.loads(body))
         page = reads[0]
         c = checks_of(page)
-        check(sorted(c) == sorted(["freshness", "volume", "etl_log", "dead_letters", "fact_duplicates",
+        check(sorted(c) == sorted(["freshness", "volume", "schema", "etl_log", "dead_letters", "fact_duplicates",
                                    "landing_duplicates", "reconciliation"]), f"the checks: {sorted(c)}")
         for chk in c.values():
             check(chk["status"] in ("pass", "warn", "fail", "n/a") and chk["rule"],
@@ -111,7 +111,7 @@ def quality_equals_sql(tote, data, common=()):
         status, _, metrics = get(base + "/metrics", bearer)
         runs = {k: v for k, v in re.findall(r'tote_quality_warehouse_queries_total\{check="(\w+)"\} (\d+)', metrics)
                 if k not in ("etl_entries", "dead_letter_rows")}  # drill-downs: one per page
-        check(sorted(runs) == sorted(["tables", "freshness", "volume", "etl_log", "dead_letters",
+        check(sorted(runs) == sorted(["tables", "freshness", "volume", "schema", "etl_log", "dead_letters",
                                       "fact_duplicates", "landing_duplicates"]) and set(runs.values()) == {"1"},
               f"three reads, one statement per check at this version: {runs}")
     finally:

@@ -77,7 +77,9 @@ public:
             "('stake_positive', 'error', 'fact_bet', '7', 16, 100, 'stake 0', 0, 0)," +
             "('stake_positive', 'error', 'fact_bet', '8', 24, 130, 'stake -1', 1, 0)," +
             "('odds_range', 'warning', 'fact_bet', '9', 8, 90, 'odds 1.0001', 0, 0)," +
-            "('odds_range', 'warning', 'fact_bet', '10', 8, 95, 'odds 999', 0, 0)");
+            "('odds_range', 'warning', 'fact_bet', '10', 8, 95, 'odds 999', 0, 0)," +
+            "('landing_type_changed', 'warning', 'land_bets', 'amount', 0, 80, " +
+            "'Int64 -> String', 0, 0)");
         sql("INSERT INTO " + db + ".etl_log (rule, severity, entity, entity_key, version, " +
             "log_offset, details, provisional, retracted) VALUES " +
             "('odds_range', 'warning', 'fact_bet', '9', 8, 90, 'odds 1.0001', 0, 1)");
@@ -150,9 +152,14 @@ TEST(QualityPageEngine, EveryCheckOnKnownRows) {
               "[\"fact_bet\",2,0,\"n/a\"],[\"fact_wallet_transaction\",1,0,\"n/a\"],"
               "[\"land_bets\",3,1,\"warn\"],[\"land_wallet.rows\",0,0,\"n/a\"]]}");
     EXPECT_EQ(from_status(p.page.check_json("etl_log", 1)),
-              "\"status\":\"warn\",\"summary\":\"3 entries in force under 2 rules\",\"columns\":"
+              "\"status\":\"warn\",\"summary\":\"4 entries in force under 3 rules\",\"columns\":"
               "[\"rule\",\"severities\",\"entries\",\"entities\",\"provisional\"],\"rows\":["
-              "[\"odds_range\",\"warning\",1,1,0],[\"stake_positive\",\"error\",2,2,1]]}");
+              "[\"landing_type_changed\",\"warning\",1,1,0],[\"odds_range\",\"warning\",1,1,0],"
+              "[\"stake_positive\",\"error\",2,2,1]]}");
+    EXPECT_EQ(from_status(p.page.check_json("schema", 1)),
+              "\"status\":\"warn\",\"summary\":\"2 source tables; 1 type changes seen\","
+              "\"columns\":[\"source_table\",\"columns\",\"source_columns\",\"type_changes\"],"
+              "\"rows\":[[\"bets\",6,1,1],[\"wallet.rows\",6,1,0]]}");
     EXPECT_EQ(from_status(p.page.check_json("dead_letters", 1)),
               "\"status\":\"fail\",\"summary\":\"2 dead letters in 2 stage x reason groups\","
               "\"columns\":[\"stage\",\"reason\",\"letters\",\"first_offset\",\"last_offset\"],"
@@ -229,13 +236,14 @@ TEST(QualityPageEngine, OneStatementPerCheckPerVersionAndAHistory) {
     EXPECT_EQ(p.statements, (std::map<std::string, int>{{"tables", 1},
                                                         {"freshness", 1},
                                                         {"volume", 1},
+                                                        {"schema", 1},
                                                         {"etl_log", 1},
                                                         {"dead_letters", 1},
                                                         {"fact_duplicates", 1},
                                                         {"landing_duplicates", 1}}));
     const std::string at6 = p.page.page_json(6, 0);
     EXPECT_EQ(p.statements.at("etl_log"), 2);
-    // dead_letters (fail at both versions) is the fourth check.
+    // dead_letters (fail at both versions) is the first check failing at both.
     EXPECT_NE(at6.find("\"history\":[[5,\"fail\"],[6,\"fail\"]]"), std::string::npos) << at6;
     EXPECT_EQ(p.page.history("etl_log"),
               (std::vector<std::pair<int64_t, std::string>>{{5, "warn"}, {6, "warn"}}));

@@ -166,24 +166,30 @@ std::vector<std::string> QualityPage::landed_tables(int64_t version) {
     return out;
 }
 
-QualityPage::Result QualityPage::freshness(int64_t version) {
-    Result res;
-    res.columns = checks()[0].columns;
+std::string QualityPage::over_landed(int64_t version, Result& res,
+                                     const std::function<std::string(const std::string&)>& select) {
     const auto tables = landed_tables(version);
     if (tables.empty()) {
         res.status = "n/a";
         res.summary = "no source table landed yet";
-        return res;
+        return {};
     }
     std::string sql = "SELECT * FROM (";
-    for (size_t i = 0; i < tables.size(); ++i)
-        sql += (i ? " UNION ALL " : "") +
-               fmt::format(
-                   "SELECT {} AS source_table, toInt64(countIf(_deleted = 0)) AS live_keys, "
-                   "toInt64(max(_ts_ms)) AS last_commit_ms, "
-                   "toInt64(maxIf(_ts_ms, _deleted = 0)) AS last_visible_ms FROM {} FINAL",
-                   sql_string(tables[i].substr(5)), table(tables[i]));
-    sql += ") ORDER BY source_table";
+    for (size_t i = 0; i < tables.size(); ++i) sql += (i ? " UNION ALL " : "") + select(tables[i]);
+    return sql + ") ORDER BY source_table";
+}
+
+QualityPage::Result QualityPage::freshness(int64_t version) {
+    Result res;
+    res.columns = checks()[0].columns;
+    std::string sql = over_landed(version, res, [&](const std::string& t) {
+        return fmt::format(
+            "SELECT {} AS source_table, toInt64(countIf(_deleted = 0)) AS live_keys, "
+            "toInt64(max(_ts_ms)) AS last_commit_ms, "
+            "toInt64(maxIf(_ts_ms, _deleted = 0)) AS last_visible_ms FROM {} FINAL",
+            sql_string(t.substr(5)), table(t));
+    });
+    if (sql.empty()) return res;
     const auto got = rows("freshness", sql);
     int64_t newest = 0;
     for (const auto& r : got)
@@ -356,20 +362,13 @@ QualityPage::Result QualityPage::fact_duplicates() {
 QualityPage::Result QualityPage::landing_duplicates(int64_t version) {
     Result res;
     res.columns = checks()[6].columns;
-    const auto tables = landed_tables(version);
-    if (tables.empty()) {
-        res.status = "n/a";
-        res.summary = "no source table landed yet";
-        return res;
-    }
-    std::string sql = "SELECT * FROM (";
-    for (size_t i = 0; i < tables.size(); ++i)
-        sql += (i ? " UNION ALL " : "") +
-               fmt::format(
-                   "SELECT {} AS source_table, toInt64(count()) AS duplicate_keys FROM (SELECT "
-                   "_key FROM {} FINAL WHERE _deleted = 0 GROUP BY _key HAVING count() > 1)",
-                   sql_string(tables[i].substr(5)), table(tables[i]));
-    sql += ") ORDER BY source_table";
+    std::string sql = over_landed(version, res, [&](const std::string& t) {
+        return fmt::format(
+            "SELECT {} AS source_table, toInt64(count()) AS duplicate_keys FROM (SELECT "
+            "_key FROM {} FINAL WHERE _deleted = 0 GROUP BY _key HAVING count() > 1)",
+            sql_string(t.substr(5)), table(t));
+    });
+    if (sql.empty()) return res;
     int64_t total = 0;
     for (const auto& r : rows("landing_duplicates", sql)) {
         if (r.size() != 2) continue;

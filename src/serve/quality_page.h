@@ -88,6 +88,10 @@ private:
     Result landing_duplicates(int64_t version);
     Result reconciliation();
     std::vector<std::string> landed_tables(int64_t version);
+    // One SELECT per landed table (select(land_<name>)), UNION ALL'ed and ordered by
+    // source_table; "" with `res` set to n/a when no table landed.
+    std::string over_landed(int64_t version, Result& res,
+                            const std::function<std::string(const std::string&)>& select);
     std::vector<std::vector<std::string>> rows(const std::string& check, const std::string& sql);
     void record(const std::string& id, int64_t version, const std::string& status);
     std::string table(std::string_view name) const;

@@ -104,8 +104,8 @@ public:
             return problems_;
         }
         keys(root, "",
-             {"tote_mapping", "formats", "absent", "player", "wallet_transaction", "sport",
-              "competition", "event", "market", "selection", "bet", "bet_leg", "fx_rate"});
+             {"tote_mapping", "formats", "source_types", "absent", "player", "wallet_transaction",
+              "sport", "competition", "event", "market", "selection", "bet", "bet_leg", "fx_rate"});
         const YAML::Node version = root["tote_mapping"];
         if (!version)
             problem(root, "missing 'tote_mapping: 1' (the version of the mapping format)");
@@ -113,6 +113,7 @@ public:
             problem(version, "tote_mapping must be " + std::to_string(kFormatVersion) +
                                  " (the only version of the format this tote reads)");
         formats(root["formats"]);
+        source_types(root["source_types"]);
         absent(root["absent"]);
         entities(root);
         if (problems_.empty()) {
@@ -160,6 +161,44 @@ private:
         if (n.IsMap()) return true;
         problem(n, what + " must be a mapping of keys");
         return false;
+    }
+
+    // source_types: {table: {column: type}} (core/source_type.h names the types).
+    void source_types(const YAML::Node& st) {
+        if (!st) return;
+        if (!is_map(st, "source_types")) return;
+        std::set<std::string> tables;
+        for (auto t = st.begin(); t != st.end(); ++t) {
+            const std::string table = t->first.Scalar();
+            if (!tables.insert(table).second) {
+                problem(t->first, "duplicate table '" + table + "' in source_types: keep one");
+                continue;
+            }
+            if (!t->second.IsMap()) {
+                problem(t->second, "source_types." + table +
+                                       " must map columns to types, e.g. {stake: decimal(18,2)}");
+                continue;
+            }
+            std::set<std::string> columns;
+            for (auto c = t->second.begin(); c != t->second.end(); ++c) {
+                const std::string column = c->first.Scalar();
+                const std::string path = "source_types." + table + "." + column;
+                if (!columns.insert(column).second) {
+                    problem(c->first, "duplicate column '" + column + "' in source_types." + table +
+                                          ": keep one");
+                    continue;
+                }
+                note_line(path, c->first);
+                std::string why;
+                std::optional<SourceType> type;
+                if (c->second.IsScalar()) type = parse_source_type(c->second.Scalar(), &why);
+                if (!type) {
+                    problem(c->second, path + ": " + (why.empty() ? "expected a type" : why));
+                    continue;
+                }
+                out_.source_types_.push_back({table, column, *type, line_of(c->first)});
+            }
+        }
     }
 
     void formats(const YAML::Node& f) {

@@ -77,13 +77,14 @@ std::optional<SourceType> parse_source_type(std::string_view raw, std::string* w
             std::string_view(t).substr(prefix.size(), t.size() - prefix.size());
         const auto comma = args.find(',');
         if (args.empty() || args.back() != ')' || comma == std::string_view::npos)
-            return fail(why, "'" + std::string(raw) + "': expected decimal(P,S), e.g. decimal(18,2)");
+            return fail(why,
+                        "'" + std::string(raw) + "': expected decimal(P,S), e.g. decimal(18,2)");
         int32_t p = 0, s = 0;
         if (!read_int(args.substr(0, comma), p) ||
             !read_int(args.substr(comma + 1, args.size() - comma - 2), s) || p < 1 || p > 38 ||
             s < 0 || s > p)
-            return fail(why, "'" + std::string(raw) +
-                                 "': precision must be 1..38 and scale 0..precision");
+            return fail(
+                why, "'" + std::string(raw) + "': precision must be 1..38 and scale 0..precision");
         return SourceType{K::Decimal, 0, p, s};
     }
     return fail(why, "unknown type '" + std::string(raw) +

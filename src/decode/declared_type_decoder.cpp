@@ -72,7 +72,8 @@ std::string describe(const Value& v) {
         std::snprintf(buf, sizeof buf, "%.17g", *d);
         return std::string(buf) + " (a floating-point number)";
     }
-    if (const auto* b = std::get_if<bool>(&v)) return std::string(*b ? "true" : "false") + " (a boolean)";
+    if (const auto* b = std::get_if<bool>(&v))
+        return std::string(*b ? "true" : "false") + " (a boolean)";
     if (const auto* d = std::get_if<Decimal>(&v)) return to_string(*d) + " (a decimal)";
     return "a value";
 }
@@ -114,8 +115,8 @@ std::optional<std::string> DeclaredTypeDecoder::convert(Field& f, const Declared
         std::holds_alternative<UnavailableValue>(f.value))
         return std::nullopt;
     auto misfit = [&](const std::string& why) -> std::optional<std::string> {
-        return "value " + describe(f.value) + " does not fit the declared type " + t.text() +
-               " (" + declared.origin + "): " + why;
+        return "value " + describe(f.value) + " does not fit the declared type " + t.text() + " (" +
+               declared.origin + "): " + why;
     };
     using K = SourceType::Kind;
     switch (t.kind) {
@@ -167,7 +168,8 @@ std::optional<std::string> DeclaredTypeDecoder::convert(Field& f, const Declared
             } else if (const auto* s = std::get_if<std::string>(&f.value)) {
                 if (mode == DecimalMode::Precise) {
                     if (auto err = decode_connect_decimal(*s, t.scale, d))
-                        return misfit(*err + " (decimal mode precise: base64 of the unscaled value)");
+                        return misfit(*err +
+                                      " (decimal mode precise: base64 of the unscaled value)");
                 } else if (!is_plain_decimal_text(*s)) {
                     return misfit(
                         "not a plain decimal (decimal mode string; if the connector writes "

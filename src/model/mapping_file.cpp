@@ -205,7 +205,7 @@ private:
         auto& fm = out_.mapping_.formats;
         if (!f) return;
         if (!is_map(f, "formats")) return;
-        keys(f, "formats", {"odds", "time_zone", "integer_time"});
+        keys(f, "formats", {"odds", "time_zone", "ambiguous_time", "integer_time"});
         if (const auto odds = f["odds"]) {
             if (odds.IsScalar() && odds.Scalar() == "decimal") {
                 fm.odds_integer_scale = -1;
@@ -216,23 +216,23 @@ private:
             }
         }
         if (const auto tz = f["time_zone"]) {
-            const std::string z = tz.IsScalar() ? tz.Scalar() : "";
-            if (z == "UTC" || z == "Z") {
-                fm.naive_time_offset_s = 0;
-            } else if (z.size() == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':' &&
-                       std::isdigit(static_cast<unsigned char>(z[1])) &&
-                       std::isdigit(static_cast<unsigned char>(z[2])) &&
-                       std::isdigit(static_cast<unsigned char>(z[4])) &&
-                       std::isdigit(static_cast<unsigned char>(z[5])) &&
-                       std::stoi(z.substr(1, 2)) <= 23 && std::stoi(z.substr(4, 2)) <= 59) {
-                const int s = std::stoi(z.substr(1, 2)) * 3600 + std::stoi(z.substr(4, 2)) * 60;
-                fm.naive_time_offset_s = z[0] == '+' ? s : -s;
-            } else {
-                problem(tz, "formats.time_zone '" + z +
-                                "' is not UTC or a fixed offset like +03:00 (named zones with "
-                                "daylight saving are not supported: a zone-less time in such a "
-                                "zone is ambiguous)");
-            }
+            std::string why;
+            if (auto z = tz.IsScalar() ? LocalTimeZone::named(tz.Scalar(), &why) : std::nullopt)
+                fm.naive_time_zone = std::move(*z);
+            else
+                problem(tz, "formats.time_zone: " +
+                                (why.empty() ? std::string("expected a zone name") : why));
+        }
+        if (const auto a = f["ambiguous_time"]) {
+            const std::string v = a.IsScalar() ? a.Scalar() : "";
+            if (v == "error")
+                fm.ambiguous_time = AmbiguousTime::Error;
+            else if (v == "earlier")
+                fm.ambiguous_time = AmbiguousTime::Earlier;
+            else if (v == "later")
+                fm.ambiguous_time = AmbiguousTime::Later;
+            else
+                problem(a, "formats.ambiguous_time '" + v + "' is not error, earlier or later");
         }
         if (const auto it = f["integer_time"]) {
             const std::string u = it.IsScalar() ? it.Scalar() : "";

@@ -20,8 +20,9 @@ std::optional<SourceType> PostgresCatalog::debezium_type(const std::string& t,
         if (precision && scale && *precision >= 1 && *precision <= 38 && *scale >= 0 &&
             *scale <= *precision)
             return SourceType{K::Decimal, 0, *precision, *scale};
-        note = "numeric without a fixed precision and scale (Debezium writes a variable-scale "
-               "decimal): typed from its values";
+        note =
+            "numeric without a fixed precision and scale (Debezium writes a variable-scale "
+            "decimal): typed from its values";
         return std::nullopt;
     }
     // io.debezium.time.Date (days), Timestamp / MicroTimestamp, Time / MicroTime, MicroDuration

@@ -8,11 +8,20 @@ namespace {
 
 TEST(SourceType, ParsesTheVocabularyAndItsSqlNames) {
     const std::vector<std::pair<const char*, const char*>> cases = {
-        {"int8", "int8"},         {"smallint", "int16"},      {"INTEGER", "int32"},
-        {"int", "int32"},         {"bigint", "int64"},        {"real", "float32"},
-        {"double", "float64"},    {"float64", "float64"},     {"bool", "boolean"},
-        {"text", "string"},       {"bytes", "bytes"},         {"numeric(18, 2)", "decimal(18,2)"},
-        {"Decimal(38,0)", "decimal(38,0)"}, {"double precision", "float64"}};
+        {"int8", "int8"},
+        {"smallint", "int16"},
+        {"INTEGER", "int32"},
+        {"int", "int32"},
+        {"bigint", "int64"},
+        {"real", "float32"},
+        {"double", "float64"},
+        {"float64", "float64"},
+        {"bool", "boolean"},
+        {"text", "string"},
+        {"bytes", "bytes"},
+        {"numeric(18, 2)", "decimal(18,2)"},
+        {"Decimal(38,0)", "decimal(38,0)"},
+        {"double precision", "float64"}};
     for (const auto& [in, out] : cases) {
         auto t = parse_source_type(in);
         ASSERT_TRUE(t) << in;
@@ -31,9 +40,10 @@ TEST(SourceType, RefusesWhatItDoesNotKnowWithAReason) {
     EXPECT_EQ(why, "'decimal(39,2)': precision must be 1..38 and scale 0..precision");
     EXPECT_FALSE(parse_source_type("decimal(2,3)", &why));
     EXPECT_FALSE(parse_source_type("decimal", &why));
-    EXPECT_EQ(why, "unknown type 'decimal' (known: int8, int16, int32, int64, float32, float64, "
-                   "boolean, string, bytes, decimal(P,S); SQL names smallint, integer, bigint, "
-                   "real, double, bool, text, numeric(P,S))");
+    EXPECT_EQ(why,
+              "unknown type 'decimal' (known: int8, int16, int32, int64, float32, float64, "
+              "boolean, string, bytes, decimal(P,S); SQL names smallint, integer, bigint, "
+              "real, double, bool, text, numeric(P,S))");
     EXPECT_FALSE(parse_source_type("decimal(18)", &why));
     EXPECT_EQ(why, "'decimal(18)': expected decimal(P,S), e.g. decimal(18,2)");
 }

@@ -22,15 +22,24 @@ SourceType type(const char* text) {
 // The columns of ../shared/real-debezium/schema.sql, as the catalog or a mapping declares them.
 std::vector<DeclaredColumn> real_schema() {
     const std::vector<std::tuple<const char*, const char*, const char*>> cols = {
-        {"players", "id", "int64"},          {"players", "country", "string"},
-        {"players", "currency", "string"},   {"players", "created_at", "string"},
-        {"wallet_tx", "id", "int64"},        {"wallet_tx", "player_id", "int64"},
-        {"wallet_tx", "kind", "string"},     {"wallet_tx", "amount_minor", "int64"},
-        {"wallet_tx", "currency", "string"}, {"wallet_tx", "created_at", "string"},
-        {"bets", "id", "int64"},             {"bets", "player_id", "int64"},
-        {"bets", "stake", "decimal(18,2)"},  {"bets", "total_odds", "decimal(10,4)"},
-        {"bets", "status", "string"},        {"bets", "payout", "decimal(18,2)"},
-        {"bets", "placed_at", "string"},     {"bets", "settled_at", "string"},
+        {"players", "id", "int64"},
+        {"players", "country", "string"},
+        {"players", "currency", "string"},
+        {"players", "created_at", "string"},
+        {"wallet_tx", "id", "int64"},
+        {"wallet_tx", "player_id", "int64"},
+        {"wallet_tx", "kind", "string"},
+        {"wallet_tx", "amount_minor", "int64"},
+        {"wallet_tx", "currency", "string"},
+        {"wallet_tx", "created_at", "string"},
+        {"bets", "id", "int64"},
+        {"bets", "player_id", "int64"},
+        {"bets", "stake", "decimal(18,2)"},
+        {"bets", "total_odds", "decimal(10,4)"},
+        {"bets", "status", "string"},
+        {"bets", "payout", "decimal(18,2)"},
+        {"bets", "placed_at", "string"},
+        {"bets", "settled_at", "string"},
         {"bets", "note", "string"}};
     std::vector<DeclaredColumn> out;
     for (const auto& [t, c, ty] : cols) out.push_back({t, c, type(ty), "declared by the test"});
@@ -41,15 +50,17 @@ std::unique_ptr<Decoder> debezium(const std::vector<DeclaredColumn>& declared, D
     DebeziumDecoderConfig c;
     c.money_columns = {"bets.stake", "bets.payout"};
     if (mode == DecimalMode::Precise) add_declared_scales(declared, c.decimal_scales);
-    return std::make_unique<DeclaredTypeDecoder>(std::make_unique<DebeziumJsonDecoder>(c),
-                                                 declared, mode);
+    return std::make_unique<DeclaredTypeDecoder>(std::make_unique<DebeziumJsonDecoder>(c), declared,
+                                                 mode);
 }
 
 TEST(DeclaredTypeDecoder, SchemasOffWithDeclaredTypesDecodesAsSchemasOn) {
     auto off = debezium(real_schema(), DecimalMode::Precise);
     auto on = debezium({}, DecimalMode::String);
-    const auto a = test::decode_all(*off, test::read_capture("debezium/e_schemas_enable_false.jsonl"));
-    const auto b = test::decode_all(*on, test::read_capture("debezium/e_schemas_enable_true.jsonl"));
+    const auto a =
+        test::decode_all(*off, test::read_capture("debezium/e_schemas_enable_false.jsonl"));
+    const auto b =
+        test::decode_all(*on, test::read_capture("debezium/e_schemas_enable_true.jsonl"));
     ASSERT_EQ(a.size(), b.size());
     size_t changes = 0;
     for (size_t i = 0; i < a.size(); ++i) {

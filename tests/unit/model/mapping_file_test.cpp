@@ -222,11 +222,26 @@ TEST(MappingFile, FormatsOfOddsAndTimes) {
         simulator_with("  odds: decimal ", "  odds: {integer_scale: 2}\n  time_zone: \"+03:00\" #"),
         "t");
     EXPECT_EQ(f.mapping().formats.odds_integer_scale, 2);
-    EXPECT_EQ(f.mapping().formats.naive_time_offset_s, 3 * 3600);
+    EXPECT_EQ(f.mapping().formats.naive_time_zone->fixed_offset_s(), 3 * 3600);
     EXPECT_EQ(MappingFile::parse(text, "t").mapping().formats.integer_time_unit_us, 1'000'000);
-    auto p = problems_of(simulator_with("  odds: decimal ", "  time_zone: Africa/Nairobi #"));
+    // IANA zones (daylight saving included) and the choice for repeated local times.
+    const auto cairo = MappingFile::parse(
+        simulator_with("  odds: decimal ",
+                       "  time_zone: Africa/Cairo\n  ambiguous_time: earlier\n  odds: decimal #"),
+        "t");
+    EXPECT_EQ(cairo.mapping().formats.naive_time_zone->name(), "Africa/Cairo");
+    EXPECT_EQ(cairo.mapping().formats.naive_time_zone->fixed_offset_s(), std::nullopt);
+    EXPECT_EQ(cairo.mapping().formats.ambiguous_time, AmbiguousTime::Earlier);
+    auto p = problems_of(simulator_with("  odds: decimal ", "  time_zone: Africa/Atlantis #"));
     ASSERT_EQ(p.size(), 1u);
-    EXPECT_EQ(p[0].line, 8);
+    EXPECT_EQ(p[0], (MappingProblem{8,
+                                    "formats.time_zone: unknown time zone 'Africa/Atlantis': "
+                                    "not in the system's time zone database (tzdata, "
+                                    "/usr/share/zoneinfo)"}));
+    p = problems_of(simulator_with("  odds: decimal ", "  ambiguous_time: first #"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0],
+              (MappingProblem{8, "formats.ambiguous_time 'first' is not error, earlier or later"}));
 }
 
 }  // namespace

@@ -180,8 +180,8 @@ TEST(SecondMapping, RealCapturesMappingFillsWhatTheSourceLacks) {
     ASSERT_TRUE(std::holds_alternative<MappingError>(r));
     EXPECT_EQ(std::get<MappingError>(r).message(),
               R"(bets {"id":3} column 'player_id': the bet takes its player's currency )"
-              "(mapping: bet currency from player) and player 9 is not known yet: ingest the "
-              "players first");
+              "(mapping: bet currency from player) and player 9 is not known yet");
+    EXPECT_EQ(std::get<MappingError>(r).awaits_player, 9);
     r = mapper.map(change("players", R"({"id":1})",
                           {col("id", int64_t{1}), col("country", std::string("GB")),
                            col("currency", std::string("GBP")),

@@ -95,15 +95,14 @@ std::string DashboardTiles::liability_sql(const DashboardClock&) const {
         " AS l USING bet_id GROUP BY event_id, market_id, selection_id ORDER BY liability DESC, "
         "selection_id LIMIT 20)";
     auto named = [&](const std::string& inner, const std::string& dim, const std::string& key,
-                     const std::string& name_sql, const std::string& as,
-                     const std::string& keep) {
+                     const std::string& name_sql, const std::string& as, const std::string& keep) {
         return "(SELECT " + keep + ", " + as + " FROM " + inner + " AS q ANY LEFT JOIN (SELECT " +
                key + ", " + name_sql + " AS " + as + " FROM " + sql_table(database_, dim) +
                " FINAL WHERE deleted = 0) AS d USING " + key + ")";
     };
     const std::string cols = "event_id, market_id, selection_id, liability, bets";
-    std::string q = named(by_selection, "dim_event", "event_id", "concat(home, ' v ', away)",
-                          "event", cols);
+    std::string q =
+        named(by_selection, "dim_event", "event_id", "concat(home, ' v ', away)", "event", cols);
     q = named(q, "dim_market", "market_id", "type", "market", cols + ", event");
     q = named(q, "dim_selection", "selection_id", "name", "selection", cols + ", event, market");
     return "SELECT event_id, event, market_id, market, selection_id, selection, liability, bets "

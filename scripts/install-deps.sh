@@ -15,7 +15,7 @@ packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11
 # check, the real servers (PostgreSQL 15, ClickHouse 18.16) and, for scripts/stack.sh, Java
 # (Kafka, Connect and Debezium, whose pinned jars Maven fetches from Maven Central) and curl.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(clang libclang-rt-14-dev clang-format postgresql-15 postgresql-client-15
+  packages+=(clang libclang-rt-14-dev clang-format python3-venv postgresql-15 postgresql-client-15
              clickhouse-server clickhouse-client openjdk-17-jre-headless maven curl)
 fi
 missing=()

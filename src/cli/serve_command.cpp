@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "serve/api_server.h"
+#include "serve/clickhouse_http_endpoint.h"
 #include "serve/dashboard_server.h"
 #include "sink/sql_text.h"
 
@@ -30,6 +31,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         int port = 0;
         int poll_ms = 250;
+        int sql_port = -1;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -41,6 +43,11 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--poll-ms", opts->poll_ms,
                     "Read the warehouse's version (its _offsets) every this many milliseconds; one "
                     "statement per period whatever the number of viewers")
+        ->capture_default_str();
+    cmd->add_option("--sql-port", opts->sql_port,
+                    "Also serve ClickHouse's HTTP interface, read-only, on this port of 127.0.0.1 "
+                    "(0 = any free port, -1 = none): clickhouse-connect, Grafana, Superset and "
+                    "Redash read the warehouse through it; the password is the dashboard's token")
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         // The process that holds the warehouse serves the dashboard itself (it knows each
@@ -96,8 +103,23 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
             server.login_url(), url_path.string(), ctx.dashboard_token_path().string());
         std::fflush(stdout);
         Log::info("serve", "dashboard on " + base + " over " + c.describe(), {{"url", base}});
+        std::unique_ptr<ClickHouseHttpEndpoint> sql;
+        if (opts->sql_port >= 0) {
+            ClickHouseHttpEndpointConfig sql_config;
+            sql_config.database = ctx.database;
+            sql_config.token = token;
+            sql_config.port = opts->sql_port;
+            sql = std::make_unique<ClickHouseHttpEndpoint>(c, sql_config);
+            const std::string sql_url = sql->start();
+            fmt::print(
+                "sql: {} (ClickHouse HTTP interface, read-only; database {}; any user, password "
+                "= the token in {})\n",
+                sql_url, ctx.database, ctx.dashboard_token_path().string());
+            std::fflush(stdout);
+        }
         while (!g_stop_requested)
             std::this_thread::sleep_for(std::chrono::milliseconds(200));  // until Ctrl-C
+        if (sql) sql->stop();
         server.stop();
         std::error_code ec;
         std::filesystem::remove(url_path, ec);

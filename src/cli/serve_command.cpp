@@ -32,6 +32,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         int port = 0;
         int poll_ms = 250;
         int sql_port = -1;
+        ReadLimits sql_limits{60, 1'000'000, uint64_t{1} << 30};
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -48,6 +49,15 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
                     "Also serve ClickHouse's HTTP interface, read-only, on this port of 127.0.0.1 "
                     "(0 = any free port, -1 = none): clickhouse-connect, Grafana, Superset and "
                     "Redash read the warehouse through it; the password is the dashboard's token")
+        ->capture_default_str();
+    cmd->add_option("--sql-max-seconds", opts->sql_limits.max_seconds,
+                    "SQL endpoint: a statement running longer is stopped (0 = no limit)")
+        ->capture_default_str();
+    cmd->add_option("--sql-max-rows", opts->sql_limits.max_rows,
+                    "SQL endpoint: a result of more rows is refused (0 = no limit)")
+        ->capture_default_str();
+    cmd->add_option("--sql-max-bytes", opts->sql_limits.max_bytes,
+                    "SQL endpoint: a result of more bytes is refused (0 = no limit)")
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         // The process that holds the warehouse serves the dashboard itself (it knows each
@@ -109,6 +119,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
             sql_config.database = ctx.database;
             sql_config.token = token;
             sql_config.port = opts->sql_port;
+            c.set_read_limits(opts->sql_limits);  // people's statements, not the tiles
             sql = std::make_unique<ClickHouseHttpEndpoint>(c, sql_config);
             const std::string sql_url = sql->start();
             fmt::print(

@@ -107,12 +107,10 @@ struct ClickHouseHttpEndpoint::Impl {
                      "': qualify the tables or connect to it. (UNKNOWN_DATABASE)");
             return;
         }
-        std::string format = req.has_param("default_format")
-                                 ? req.get_param_value("default_format")
-                                 : std::string("TabSeparated");
+        std::string format = req.has_param("default_format") ? req.get_param_value("default_format")
+                                                             : std::string("TabSeparated");
         // A FORMAT clause of the statement wins, as in ClickHouse.
-        static const std::regex clause(R"(\bFORMAT\s+([A-Za-z0-9_]+)\s*;?\s*$)",
-                                       std::regex::icase);
+        static const std::regex clause(R"(\bFORMAT\s+([A-Za-z0-9_]+)\s*;?\s*$)", std::regex::icase);
         std::smatch m;
         if (std::regex_search(sql, m, clause)) {
             format = m[1];
@@ -159,7 +157,9 @@ ClickHouseHttpEndpoint::ClickHouseHttpEndpoint(ClickHouseConnection& conn,
     s.Post("/", handler);
 }
 
-ClickHouseHttpEndpoint::~ClickHouseHttpEndpoint() { stop(); }
+ClickHouseHttpEndpoint::~ClickHouseHttpEndpoint() {
+    stop();
+}
 
 std::string ClickHouseHttpEndpoint::start() {
     auto& s = impl_->server;
@@ -177,10 +177,10 @@ std::string ClickHouseHttpEndpoint::start() {
     else if (!s.bind_to_port("127.0.0.1", port))
         port = -1;
     if (port <= 0)
-        throw ToteError(ErrorClass::Fatal,
-                        "SQL endpoint: cannot listen on 127.0.0.1:" +
-                            std::to_string(impl_->config.port) +
-                            ": the port is taken; choose another with --sql-port");
+        throw ToteError(
+            ErrorClass::Fatal,
+            "SQL endpoint: cannot listen on 127.0.0.1:" + std::to_string(impl_->config.port) +
+                ": the port is taken; choose another with --sql-port");
     impl_->thread = std::thread([&s] { s.listen_after_bind(); });
     return "http://127.0.0.1:" + std::to_string(port);
 }

@@ -1,10 +1,22 @@
 #pragma once
 // One place that talks to a ClickHouse engine: the embedded one (libchdb) or a server (HTTP).
 // The SQL sent through it must run on both ClickHouse 18.16 and the embedded 26.x engine.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace tote {
+
+// Limits on people's queries (query_readonly): the engine stops a statement that runs longer,
+// returns more rows or more bytes, with an error (TIMEOUT_EXCEEDED, TOO_MANY_ROWS_OR_BYTES).
+// 0 = no limit. tote's own statements (query_trusted_readonly, query) are not limited.
+struct ReadLimits {
+    uint32_t max_seconds = 0;
+    uint64_t max_rows = 0;
+    uint64_t max_bytes = 0;
+    // "max_execution_time=60, max_result_rows=..., result_overflow_mode='throw'" ("" = none).
+    std::string settings() const;
+};
 
 class ClickHouseConnection {
 public:
@@ -21,6 +33,11 @@ public:
     // EmbeddedClickHouse). A refused statement throws a Fatal ToteError saying so.
     virtual std::string query_readonly(std::string_view sql,
                                        std::string_view format = "TabSeparated") = 0;
+
+    // Limits for the following query_readonly calls (the embedded engine and a server apply
+    // them; a connection through a running process's API does not: that process runs them).
+    virtual void set_read_limits(const ReadLimits& limits) { read_limits_ = limits; }
+    const ReadLimits& read_limits() const { return read_limits_; }
 
     // Runs one reading statement that tote's own code wrote from constants and integers (no text
     // from a request or a person: the dashboard's tiles). The engine's read-only setting still
@@ -41,6 +58,9 @@ public:
 
     // Short name for messages: "embedded:/path" or "http://127.0.0.1:8123".
     virtual std::string describe() const = 0;
+
+protected:
+    ReadLimits read_limits_;
 };
 
 }  // namespace tote

@@ -190,8 +190,10 @@ std::string EmbeddedClickHouse::query_readonly(std::string_view sql, std::string
         refuse_write("statement type " + std::string(first));
     // A literal directly under the statement is an INTO OUTFILE target: a file write.
     if (ast.find("\n Literal") != std::string::npos) refuse_write("INTO OUTFILE writes a file");
+    const std::string limits = read_limits_.settings();
     try {
-        return run_locked(canonical + " SETTINGS readonly=2", format);
+        return run_locked(
+            canonical + " SETTINGS readonly=2" + (limits.empty() ? "" : ", " + limits), format);
     } catch (const ToteError& e) {
         if (std::string_view(e.what()).find("READONLY") != std::string_view::npos)
             refuse_write("the engine refused it");

@@ -205,7 +205,13 @@ std::string HttpClickHouse::query(std::string_view sql, std::string_view format)
 std::string HttpClickHouse::query_readonly(std::string_view sql, std::string_view format) {
     std::lock_guard lock(mutex_);
     try {
-        return post_locked("readonly=2&default_format=" + url_encode(format), sql, {}, sql);
+        std::string params = "readonly=2&default_format=" + url_encode(format);
+        const ReadLimits& l = read_limits_;
+        if (l.max_seconds) params += "&max_execution_time=" + std::to_string(l.max_seconds);
+        if (l.max_rows) params += "&max_result_rows=" + std::to_string(l.max_rows);
+        if (l.max_bytes) params += "&max_result_bytes=" + std::to_string(l.max_bytes);
+        if (l.max_rows || l.max_bytes) params += "&result_overflow_mode=throw";
+        return post_locked(params, sql, {}, sql);
     } catch (const ToteError& e) {
         if (std::string_view(e.what()).find("Code: 164") != std::string_view::npos)
             throw ToteError(ErrorClass::Fatal,

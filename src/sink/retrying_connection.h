@@ -47,6 +47,10 @@ public:
     std::string query(std::string_view sql, std::string_view format = "TabSeparated") override;
     std::string query_readonly(std::string_view sql,
                                std::string_view format = "TabSeparated") override;
+    void set_read_limits(const ReadLimits& limits) override {
+        read_limits_ = limits;
+        inner_.set_read_limits(limits);
+    }
     void insert_row_binary(std::string_view database_table, std::string_view columns,
                            std::string_view rows) override;
     std::string server_version() override;

@@ -1,6 +1,7 @@
 #include "sink/sql_text.h"
 
 #include "core/error.h"
+#include "sink/clickhouse_connection.h"
 
 namespace tote {
 
@@ -154,6 +155,20 @@ std::vector<std::vector<std::string>> parse_tsv(std::string_view text) {
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+}  // namespace tote
+
+namespace tote {
+
+std::string ReadLimits::settings() const {
+    std::string s;
+    auto add = [&s](const std::string& kv) { s += (s.empty() ? "" : ", ") + kv; };
+    if (max_seconds) add("max_execution_time=" + std::to_string(max_seconds));
+    if (max_rows) add("max_result_rows=" + std::to_string(max_rows));
+    if (max_bytes) add("max_result_bytes=" + std::to_string(max_bytes));
+    if (max_rows || max_bytes) add("result_overflow_mode='throw'");
+    return s;
 }
 
 }  // namespace tote

@@ -67,7 +67,8 @@ def main():
         want_rows = [l.split("\t") for l in want_country.strip().splitlines()]
         check(int(want_bets) > 0 and len(want_rows) > 1, f"the warehouse holds {want_bets} bets")
 
-        serve = subprocess.Popen(tote.cmd("serve", "--port", "0", "--sql-port", "0"),
+        serve = subprocess.Popen(tote.cmd("serve", "--port", "0", "--sql-port", "0",
+                                          "--sql-max-rows", "5000", "--sql-max-seconds", "2"),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             serve.stdout.readline()  # the dashboard's link
@@ -98,6 +99,14 @@ def main():
                 check(status == 500 and "Code:" in body and headers.get("X-ClickHouse-Exception-Code"),
                       f"refused ({headers.get('X-ClickHouse-Exception-Code')}): {sql}")
             check(not os.path.exists("/tmp/tote-sql-endpoint-out.txt"), "no file was written")
+            status, headers, body = http(base, "SELECT number FROM system.numbers LIMIT 5001", token)
+            check(status == 500 and headers.get("X-ClickHouse-Exception-Code") == "396",
+                  f"a result above --sql-max-rows is refused (code {headers.get('X-ClickHouse-Exception-Code')})")
+            status, headers, body = http(base, "SELECT count() FROM system.numbers", token)
+            check(status == 500 and headers.get("X-ClickHouse-Exception-Code") == "159",
+                  f"a statement beyond --sql-max-seconds is stopped (code {headers.get('X-ClickHouse-Exception-Code')})")
+            status, _, body = http(base, "SELECT number FROM system.numbers LIMIT 5000", token)
+            check(status == 200 and len(body.splitlines()) == 5000, "a result within the limits is whole")
 
             py = client_venv(os.path.dirname(os.path.dirname(os.path.dirname(binary))))
             script = f"""

@@ -4,10 +4,13 @@
 #   Apache Kafka 4.4.0 broker (KRaft, single node)           \  jars from Maven Central,
 #   Kafka Connect 4.4.0 (distributed) + Debezium PostgreSQL   /  pinned in stack/*/pom.xml
 #   ClickHouse 18.16 server (Debian's, own config, via scripts/clickhouse18.sh)
+#   MariaDB 10.11 (Debian's, own datadir, row-based binlog with GTIDs; only when named: `up mariadb`)
+#   + the Debezium MySQL connector plugin (stack/debezium-mysql/pom.xml) in the same Connect worker
 #
 # Usage: scripts/stack.sh COMMAND
 #   up [SERVICE...]          fetch (first time), start every service (or only the ones named:
-#                            postgres, clickhouse, kafka, connect), wait for health
+#                            postgres, clickhouse, kafka, connect, mariadb), wait for health;
+#                            without names: all but mariadb
 #   down                     stop every service (also after a crash: pid files are checked)
 #   status                   each service: port, pid, healthy or not (exit 1 if one is not)
 #   logs [SERVICE] [LINES]   the log file of a service (postgres|kafka|connect|clickhouse)
@@ -16,6 +19,9 @@
 #   connector NAME DATABASE [PREFIX] [key=value ...]
 #                            register (or update) a Debezium PostgreSQL connector with the
 #                            settings tote needs, wait until it is RUNNING, print its config
+#   connector-mariadb NAME DATABASE [PREFIX] [key=value ...]
+#                            the same for MariaDB (Debezium's MySQL connector): binlog + GTIDs,
+#                            snapshot first, transaction metadata, schema changes, decimals as text
 #   connector-delete NAME    remove a connector (its replication slot stays in PostgreSQL)
 #   topics                   list the broker's topics
 #   consume TOPIC_REGEX [ARGS...]
@@ -30,6 +36,8 @@
 #   TOTE_CONNECT_PORT           Kafka Connect REST            (default 18083)
 #   TOTE_CLICKHOUSE_PORT        ClickHouse HTTP; native TCP is this + 1 (default 18123)
 #   TOTE_PG_DATABASE            database created by `up`      (default tote)
+#   TOTE_MARIADB_PORT           MariaDB                       (default 13306)
+#   TOTE_MARIADB_DATABASE       database created by `up mariadb` (default tote); user tote, password tote
 #   TOTE_KAFKA_HEAP / TOTE_CONNECT_HEAP  JVM -Xmx             (default 512m each)
 #   TOTE_JAVA                   the java binary               (default: Debian's OpenJDK 17)
 #   TOTE_STACK_TIMEOUT          seconds to wait for each service's health (default 120)
@@ -44,6 +52,8 @@ dir="${TOTE_STACK_DIR:-$root/var/stack}"
 cache="${TOTE_CACHE:-$HOME/.cache/tote}/stack"
 timeout="${TOTE_STACK_TIMEOUT:-120}"
 services=(postgres clickhouse kafka connect)
+# Started only when named (`up mariadb`); `status` lists it once it has a data folder.
+optional_services=(mariadb)
 
 say() { echo "stack: $*"; }
 die() { echo "stack: error: $*" >&2; exit 1; }
@@ -56,12 +66,14 @@ load_ports() {
   CONNECT_PORT="${TOTE_CONNECT_PORT:-18083}"
   CH_PORT="${TOTE_CLICKHOUSE_PORT:-18123}"
   PG_DATABASE="${TOTE_PG_DATABASE:-tote}"
+  MARIA_PORT="${TOTE_MARIADB_PORT:-13306}"
+  MARIA_DATABASE="${TOTE_MARIADB_DATABASE:-tote}"
   # A stack that runs keeps the ports it was started with.
   if [[ -f "$dir/ports.env" ]] && any_running; then
     # shellcheck disable=SC1091
     source "$dir/ports.env"
   fi
-  for p in PG_PORT KAFKA_PORT CONTROLLER_PORT CONNECT_PORT CH_PORT; do
+  for p in PG_PORT KAFKA_PORT CONTROLLER_PORT CONNECT_PORT CH_PORT MARIA_PORT; do
     [[ "${!p}" =~ ^[0-9]+$ ]] || die "$p must be a port number, not '${!p}'"
   done
 }
@@ -73,6 +85,8 @@ CONTROLLER_PORT=$CONTROLLER_PORT
 CONNECT_PORT=$CONNECT_PORT
 CH_PORT=$CH_PORT
 PG_DATABASE=$PG_DATABASE
+MARIA_PORT=$MARIA_PORT
+MARIA_DATABASE=$MARIA_DATABASE
 EOF
 }
 
@@ -81,6 +95,14 @@ PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 PSQL="$PGBIN/psql"; [[ -x "$PSQL" ]] || PSQL=/usr/bin/psql
 RUNAS=()
 [[ "$(id -u)" == 0 ]] && RUNAS=(runuser -u postgres --)
+MARIADBD="${MARIADBD:-/usr/sbin/mariadbd}"
+MARIADB_ADMIN="$(command -v mariadb-admin || echo /usr/bin/mariadb-admin)"
+MARIADB_CLIENT="$(command -v mariadb || echo /usr/bin/mariadb)"
+check_mariadb_version() {
+  [[ -x "$MARIADBD" ]] || die "MariaDB is not installed ($MARIADBD; Debian package mariadb-server; scripts/install-deps.sh --tests installs it)"
+  "$MARIADBD" --version | grep -q 'Ver 10\.11\.' || die "expected MariaDB 10.11, found: $("$MARIADBD" --version)"
+  [[ -x "$MARIADB_CLIENT" && -x "$MARIADB_ADMIN" ]] || die "the MariaDB client is not installed (Debian package mariadb-client)"
+}
 
 # Debian's OpenJDK 17 even when another Java is the default; TOTE_JAVA overrides.
 find_java() {
@@ -114,8 +136,10 @@ pom_version() { sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$stack_files/$1/pom.xml" | 
 pom_hash() { sha256sum "$stack_files/$1/pom.xml" | cut -c1-10; }
 kafka_version() { pom_version kafka kafka.version; }
 debezium_version() { pom_version debezium-postgres debezium.version; }
+debezium_mysql_version() { pom_version debezium-mysql debezium.version; }
 kafka_libs() { echo "$cache/kafka-$(kafka_version)-$(pom_hash kafka)/libs"; }
 plugin_path() { echo "$cache/debezium-postgres-$(debezium_version)-$(pom_hash debezium-postgres)/plugins"; }
+mysql_plugin_path() { echo "$cache/debezium-mysql-$(debezium_mysql_version)-$(pom_hash debezium-mysql)/plugins"; }
 
 mvn_copy() {  # pom-folder output-dir [extra args]
   local what="$1" pom="$stack_files/$1/pom.xml" out="$2"; shift 2
@@ -144,6 +168,9 @@ fetch() {
   # The worker provides Kafka's and SLF4J's classes: leave them out of the plugin.
   [[ -f "$plugins/debezium-connector-postgres/debezium-connector-postgres-$(debezium_version).jar" ]] ||
     mvn_copy debezium-postgres "$plugins/debezium-connector-postgres" -DexcludeGroupIds=org.apache.kafka,org.slf4j
+  plugins="$(mysql_plugin_path)"
+  [[ -f "$plugins/debezium-connector-mysql/debezium-connector-mysql-$(debezium_mysql_version).jar" ]] ||
+    mvn_copy debezium-mysql "$plugins/debezium-connector-mysql" -DexcludeGroupIds=org.apache.kafka,org.slf4j
   exec 9>&-
 }
 
@@ -158,6 +185,7 @@ pid_of() {
     clickhouse) f="$dir/clickhouse/server.pid" ;;
     kafka) f="$dir/kafka/kafka.pid" ;;
     connect) f="$dir/connect/connect.pid" ;;
+    mariadb) f="$dir/mariadb/mariadb.pid" ;;
   esac
   [[ -f "$f" ]] || return 1
   local pid; pid="$(head -1 "$f" 2>/dev/null || true)"
@@ -165,7 +193,7 @@ pid_of() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir" || return 1
   echo "$pid"
 }
-any_running() { local s; for s in "${services[@]}"; do pid_of "$s" >/dev/null && return 0; done; return 1; }
+any_running() { local s; for s in "${services[@]}" "${optional_services[@]}"; do pid_of "$s" >/dev/null && return 0; done; return 1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 log_of() {
   case "$1" in
@@ -173,12 +201,14 @@ log_of() {
     clickhouse) echo "$dir/clickhouse/log/clickhouse-server.log" ;;
     kafka) echo "$dir/kafka/kafka.log" ;;
     connect) echo "$dir/connect/connect.log" ;;
+    mariadb) echo "$dir/mariadb/mariadb.log" ;;
   esac
 }
 port_of() {
   case "$1" in
     postgres) echo "$PG_PORT" ;; clickhouse) echo "$CH_PORT" ;;
     kafka) echo "$KAFKA_PORT" ;; connect) echo "$CONNECT_PORT" ;;
+    mariadb) echo "$MARIA_PORT" ;;
   esac
 }
 
@@ -189,6 +219,8 @@ healthy() {
     kafka) port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$dir/kafka/kafka.log" 2>/dev/null ;;
     connect) curl -sf --max-time 2 "http://127.0.0.1:$CONNECT_PORT/connector-plugins" 2>/dev/null |
                grep -q 'io.debezium.connector.postgresql.PostgresConnector' ;;
+    mariadb) "$MARIADB_ADMIN" --no-defaults -h 127.0.0.1 -P "$MARIA_PORT" -u tote -ptote \
+               --connect-timeout=1 ping >/dev/null 2>&1 ;;
   esac
 }
 
@@ -198,6 +230,7 @@ what_to_do() {
     clickhouse) echo "check the log and $dir/clickhouse/log/stderr.log; if port $CH_PORT or $((CH_PORT + 1)) is taken set TOTE_CLICKHOUSE_PORT" ;;
     kafka) echo "check the log; if port $KAFKA_PORT or $CONTROLLER_PORT is taken set TOTE_KAFKA_PORT/TOTE_KAFKA_CONTROLLER_PORT; a damaged log folder: scripts/stack.sh down, remove $dir/kafka, up again (topics are lost)" ;;
     connect) echo "check the log (Kafka must be healthy first); if port $CONNECT_PORT is taken set TOTE_CONNECT_PORT; a missing plugin: remove $(dirname "$(plugin_path)") and run up again to fetch it" ;;
+    mariadb) echo "check the log; if port $MARIA_PORT is taken set TOTE_MARIADB_PORT; a damaged datadir: scripts/stack.sh down, remove $dir/mariadb, up mariadb again (its data is lost)" ;;
   esac
 }
 
@@ -302,6 +335,94 @@ stop_postgres() {
     say "postgres stopped (pid $pid)"
   else
     say "postgres not running"
+  fi
+}
+
+# ---------------------------------------------------------------- MariaDB 10.11
+# Row-based binlog with full row images and GTIDs: what a CDC reader (Debezium's MySQL
+# connector, Maxwell) needs. Data, binlogs, socket, pid file and log under $dir/mariadb.
+start_mariadb() {
+  local d="$dir/mariadb" pid start
+  if pid="$(pid_of mariadb)"; then
+    healthy mariadb || die "mariadb (pid $pid) runs but does not answer on port $MARIA_PORT: scripts/stack.sh down, then up mariadb"
+    say "mariadb already running (pid $pid, port $MARIA_PORT)"; return 0
+  fi
+  port_free_or_die mariadb "$MARIA_PORT"
+  mkdir -p "$d/binlog" "$d/tmp"
+  local user=(); [[ "$(id -u)" == 0 ]] && user=(--user=mysql)
+  cat >"$d/my.cnf" <<EOF
+# Written by scripts/stack.sh: MariaDB 10.11 on loopback for CDC.
+[mariadbd]
+datadir=$d/data
+tmpdir=$d/tmp
+socket=$d/mariadb.sock
+pid-file=$d/mariadb.pid
+log-error=$d/mariadb.log
+port=$MARIA_PORT
+bind-address=127.0.0.1
+skip-name-resolve
+server_id=1
+log_bin=$d/binlog/mariadb-bin
+binlog_format=ROW
+binlog_row_image=FULL
+binlog_annotate_row_events=ON
+gtid_domain_id=0
+gtid_strict_mode=ON
+binlog_expire_logs_seconds=604800
+character-set-server=utf8mb4
+collation-server=utf8mb4_general_ci
+default_time_zone=+00:00
+innodb_buffer_pool_size=64M
+innodb_log_file_size=48M
+performance_schema=OFF
+EOF
+  if [[ ! -d "$d/data/mysql" ]]; then
+    say "mariadb: mariadb-install-db $d/data"
+    rm -rf "$d/data"
+    [[ ${#user[@]} -gt 0 ]] && chown -R mysql:mysql "$d"
+    mariadb-install-db --defaults-file="$d/my.cnf" "${user[@]}" --auth-root-authentication-method=socket \
+      --skip-test-db >"$d/install-db.log" 2>&1 ||
+      { tail -n 25 "$d/install-db.log" >&2; die "mariadb-install-db failed (log: $d/install-db.log)"; }
+  fi
+  [[ ${#user[@]} -gt 0 ]] && chown -R mysql:mysql "$d"
+  rotate_log "$d/mariadb.log"
+  start="$(now_ms)"
+  setsid "$MARIADBD" --defaults-file="$d/my.cnf" "${user[@]}" >"$d/stdout.log" 2>&1 </dev/null &
+  pid=$!
+  # The server writes its pid file itself; wait for it (or for the server to exit).
+  local deadline=$((SECONDS + timeout))
+  while [[ ! -s "$d/mariadb.pid" ]] && pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+  # Users and the database, over the socket as root (auth unix_socket), once per datadir.
+  local w=0
+  while ! "$MARIADB_ADMIN" --no-defaults -S "$d/mariadb.sock" -u root ping >/dev/null 2>&1; do
+    pid_alive "$pid" || break
+    ((w++ < timeout * 10)) || break
+    sleep 0.1
+  done
+  if pid_alive "$pid"; then
+    "$MARIADB_CLIENT" --no-defaults -S "$d/mariadb.sock" -u root <<EOF || die "mariadb: creating user tote and database $MARIA_DATABASE failed (log: $d/mariadb.log)"
+CREATE USER IF NOT EXISTS 'tote'@'127.0.0.1' IDENTIFIED BY 'tote';
+CREATE USER IF NOT EXISTS 'tote'@'localhost' IDENTIFIED BY 'tote';
+GRANT ALL PRIVILEGES ON *.* TO 'tote'@'127.0.0.1' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO 'tote'@'localhost' WITH GRANT OPTION;
+CREATE DATABASE IF NOT EXISTS \`$MARIA_DATABASE\`;
+EOF
+  fi
+  wait_healthy mariadb "$pid" "$start"
+}
+stop_mariadb() {
+  local pid
+  if pid="$(pid_of mariadb)"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 60))
+    while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
+    if pid_alive "$pid"; then
+      echo "stack: mariadb (pid $pid) did not stop within 60 s: killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    say "mariadb stopped (pid $pid)"
+  else
+    say "mariadb not running"
   fi
 }
 
@@ -420,7 +541,7 @@ offset.flush.interval.ms=5000
 listeners=http://127.0.0.1:$CONNECT_PORT
 rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$CONNECT_PORT
-plugin.path=$(plugin_path)
+plugin.path=$(plugin_path),$(mysql_plugin_path)
 plugin.discovery=service_load
 EOF
   rotate_log "$d/connect.log"
@@ -498,6 +619,19 @@ if cfg["decimal.handling.mode"] == "double":
 print(json.dumps(cfg))
 PY
 )" || die "bad connector settings"
+  pg_slot_ready() {
+    # The replication slot must exist too: changes committed after it are kept for Debezium.
+    [[ "$("$PSQL" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -Atc \
+            "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$slot'" 2>/dev/null)" == 1 ]]
+  }
+  put_connector "$name" "$body" pg_slot_ready \
+    "database $db, slot $slot, topics $prefix.<schema>.<table> and $prefix.transaction"
+}
+
+# PUT a connector's configuration, then wait until it and its task are RUNNING and `ready`
+# (a command) succeeds; prints the configuration.
+put_connector() {  # NAME BODY READY-COMMAND WHAT
+  local name="$1" body="$2" ready="$3" what="$4"
   local url; url="$(connect_url)/connectors/$name/config"
   local code="" tries=0
   # Connect answers 409 while its workers rebalance: bounded retries.
@@ -537,11 +671,8 @@ elif tasks and all(x == "RUNNING" for x in states):
 else:
     print(" ".join(states))' 2>/dev/null || true)"
     if [[ "$state" == RUNNING ]]; then
-      # The replication slot must exist too: changes committed after it are kept for Debezium.
-      if [[ "$("$PSQL" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -Atc \
-               "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$slot'" 2>/dev/null)" == 1 ]]; then
-        break
-      fi
+      # Connector-specific readiness (PostgreSQL: the replication slot exists).
+      "$ready" && break
     fi
     if [[ "$state" == FAILED* ]]; then
       echo "$state" >&2
@@ -550,11 +681,74 @@ else:
     sleep 0.3
   done
   [[ "$state" == RUNNING ]] || die "connector $name not RUNNING within $timeout s (state: ${state:-unknown}; log: $(log_of connect))"
-  say "connector $name RUNNING: database $db, slot $slot, topics $prefix.<schema>.<table> and $prefix.transaction"
+  say "connector $name RUNNING: $what"
   curl -sf "$(connect_url)/connectors/$name/config" | python3 -c '
 import json, sys
 for k, v in sorted(json.load(sys.stdin).items()):
     print(f"  {k} = {v}")'
+}
+
+# Debezium's MySQL connector on MariaDB. One ordered topic: every table, the transaction
+# metadata and the schema changes go through one RegexRouter into <prefix>.all, because tote
+# lands a transaction from its BEGIN, changes and END read in one order.
+register_mariadb_connector() {  # NAME DATABASE [PREFIX] [key=value ...]
+  [[ $# -ge 2 ]] || die "usage: scripts/stack.sh connector-mariadb NAME DATABASE [PREFIX] [key=value ...]"
+  local name="$1" db="$2" prefix="$1"; shift 2
+  if [[ $# -gt 0 && "$1" != *=* ]]; then prefix="$1"; shift; fi
+  [[ "$name" =~ ^[A-Za-z0-9_]+$ ]] || die "connector name '$name': use letters, digits and _"
+  [[ "$prefix" =~ ^[A-Za-z0-9_]+$ ]] || die "topic prefix '$prefix': use letters, digits and _"
+  healthy connect || die "Kafka Connect is not healthy on port $CONNECT_PORT: scripts/stack.sh up kafka connect (log: $(log_of connect))"
+  healthy mariadb || die "MariaDB is not healthy on port $MARIA_PORT: scripts/stack.sh up mariadb (log: $(log_of mariadb))"
+  curl -sf --max-time 5 "$(connect_url)/connector-plugins" | grep -q 'io.debezium.connector.mysql.MySqlConnector' ||
+    die "the Connect worker has no Debezium MySQL plugin: scripts/stack.sh down; scripts/stack.sh up kafka connect (fetches stack/debezium-mysql)"
+  local body
+  body="$(python3 - "$name" "$db" "$prefix" "$MARIA_PORT" "$KAFKA_PORT" "${TOTE_CONNECT_SCHEMAS:-true}" \
+            "${TOTE_DECIMAL_MODE:-string}" "$@" <<'PY'
+import json, sys, zlib
+name, db, prefix, port, kafka, schemas, decimal = sys.argv[1:8]
+cfg = {
+    "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+    "tasks.max": "1",
+    "database.hostname": "127.0.0.1",
+    "database.port": port,
+    "database.user": "tote",
+    "database.password": "tote",
+    # A replication client id of its own, stable per connector name.
+    "database.server.id": str(5400 + zlib.crc32(name.encode()) % 100000),
+    "database.include.list": db,
+    "topic.prefix": prefix,
+    "snapshot.mode": "initial",
+    "schema.history.internal.kafka.bootstrap.servers": "127.0.0.1:" + kafka,
+    "schema.history.internal.kafka.topic": "_tote_schema_history." + name,
+    # What tote needs (docs/operations.md, "MariaDB"):
+    "provide.transaction.metadata": "true",   # BEGIN/END with the GTID as id
+    "include.schema.changes": "true",         # DDL events on <prefix>
+    "skipped.operations": "none",             # truncates arrive as op 't'
+    "decimal.handling.mode": decimal,         # string: exact with schemas on or off
+    "tombstones.on.delete": "true",
+    "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+    "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+    "key.converter.schemas.enable": schemas,
+    "value.converter.schemas.enable": schemas,
+    "transforms": "route",
+    "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+    "transforms.route.regex": prefix + r"(\..*)?",
+    "transforms.route.replacement": prefix + ".all",
+}
+for kv in sys.argv[8:]:
+    k, _, v = kv.partition("=")
+    if v == "":
+        cfg.pop(k, None)
+    else:
+        cfg[k] = v
+if cfg["decimal.handling.mode"] == "double":
+    sys.exit("decimal.handling.mode=double loses money digits: tote dead-letters such values; use string or precise")
+print(json.dumps(cfg))
+PY
+)" || die "bad connector settings"
+  maria_ready() { true; }
+  put_connector "$name" "$body" maria_ready \
+    "database $db on MariaDB 127.0.0.1:$MARIA_PORT; tables, BEGIN/END and DDL routed into $prefix.all (a setting given as key= is removed, e.g. transforms= for a topic per table)"
 }
 
 delete_connector() {
@@ -577,26 +771,29 @@ cmd_up() {
   local t0 s want=("$@")
   ((${#want[@]})) || want=("${services[@]}")
   for s in "${want[@]}"; do
-    [[ " ${services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect)"
+    [[ " ${services[*]} ${optional_services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect, mariadb)"
   done
+  [[ " ${want[*]} " != *" mariadb "* ]] || check_mariadb_version
   [[ " ${want[*]} " != *" connect "* || " ${want[*]} " == *" kafka "* ]] || pid_of kafka >/dev/null ||
     die "connect needs kafka: scripts/stack.sh up kafka connect"
   t0="$(now_ms)"
-  for s in "${services[@]}"; do
+  for s in "${services[@]}" "${optional_services[@]}"; do
     if [[ " ${want[*]} " == *" $s "* ]]; then "start_$s"; fi
   done
-  say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Kafka $(kafka_version)); data and logs in $dir"
+  say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Debezium MySQL $(debezium_mysql_version), Kafka $(kafka_version)); data and logs in $dir"
 }
 cmd_down() {
+  if [[ -d "$dir/mariadb" ]]; then stop_mariadb; fi
   stop_java connect
   stop_java kafka
   stop_clickhouse
   stop_postgres
 }
 cmd_status() {
-  local s pid bad=0 rss
+  local s pid bad=0 rss shown=("${services[@]}")
+  [[ -d "$dir/mariadb" ]] && shown+=(mariadb)
   printf '%-11s %-6s %-8s %-9s %s\n' service port pid health log
-  for s in "${services[@]}"; do
+  for s in "${shown[@]}"; do
     if pid="$(pid_of "$s")"; then
       rss="$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status" 2>/dev/null || echo '?')"
       if healthy "$s"; then
@@ -617,6 +814,7 @@ TOTE_STACK_KAFKA=127.0.0.1:$KAFKA_PORT
 TOTE_STACK_CONNECT=$(connect_url)
 TOTE_STACK_CLICKHOUSE_URL=http://127.0.0.1:$CH_PORT
 TOTE_STACK_KAFKA_LIBS=$(kafka_libs)
+TOTE_STACK_MARIADB_URL=mysql://tote:tote@127.0.0.1:$MARIA_PORT/$MARIA_DATABASE
 EOF
 }
 cmd_logs() {
@@ -624,7 +822,7 @@ cmd_logs() {
   if [[ -z "$s" ]]; then
     for s in "${services[@]}"; do echo "== $s: $(log_of "$s")"; tail -n 10 "$(log_of "$s")" 2>/dev/null || echo "(no log yet)"; done
   else
-    [[ " ${services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect)"
+    [[ " ${services[*]} ${optional_services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect, mariadb)"
     tail -n "$n" "$(log_of "$s")"
   fi
 }
@@ -652,8 +850,9 @@ case "$cmd" in
   status) load_ports; cmd_status ;;
   logs) load_ports; cmd_logs "$@" ;;
   env) load_ports; cmd_env ;;
-  fetch) fetch; say "jars in $(kafka_libs) and $(plugin_path)" ;;
+  fetch) fetch; say "jars in $(kafka_libs), $(plugin_path) and $(mysql_plugin_path)" ;;
   connector) load_ports; register_connector "$@" ;;
+  connector-mariadb) load_ports; register_mariadb_connector "$@" ;;
   connector-delete) load_ports; delete_connector "$@" ;;
   topics) load_ports; kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list ;;
   consume)

@@ -5,12 +5,13 @@
 #   Kafka Connect 4.4.0 (distributed) + Debezium PostgreSQL   /  pinned in stack/*/pom.xml
 #   ClickHouse 18.16 server (Debian's, own config, via scripts/clickhouse18.sh)
 #   MariaDB 10.11 (Debian's, own datadir, row-based binlog with GTIDs; only when named: `up mariadb`)
-#   + the Debezium MySQL connector plugin (stack/debezium-mysql/pom.xml) in the same Connect worker
+#   Kafka Connect 4.1.1 + Debezium MariaDB 3.5.0 (connect-mariadb; only when named; its own worker:
+#                                                   stack/debezium-mariadb/pom.xml says why)
 #
 # Usage: scripts/stack.sh COMMAND
 #   up [SERVICE...]          fetch (first time), start every service (or only the ones named:
-#                            postgres, clickhouse, kafka, connect, mariadb), wait for health;
-#                            without names: all but mariadb
+#                            postgres, clickhouse, kafka, connect, mariadb, connect-mariadb),
+#                            wait for health; without names: all but the MariaDB two
 #   down                     stop every service (also after a crash: pid files are checked)
 #   status                   each service: port, pid, healthy or not (exit 1 if one is not)
 #   logs [SERVICE] [LINES]   the log file of a service (postgres|kafka|connect|clickhouse)
@@ -20,8 +21,9 @@
 #                            register (or update) a Debezium PostgreSQL connector with the
 #                            settings tote needs, wait until it is RUNNING, print its config
 #   connector-mariadb NAME DATABASE [PREFIX] [key=value ...]
-#                            the same for MariaDB (Debezium's MySQL connector): binlog + GTIDs,
+#                            the same for MariaDB (Debezium's MariaDB connector): binlog + GTIDs,
 #                            snapshot first, transaction metadata, schema changes, decimals as text
+#   connector-mariadb-delete NAME  remove a MariaDB connector (its offsets and schema history stay)
 #   connector-delete NAME    remove a connector (its replication slot stays in PostgreSQL)
 #   topics                   list the broker's topics
 #   consume TOPIC_REGEX [ARGS...]
@@ -37,6 +39,7 @@
 #   TOTE_CLICKHOUSE_PORT        ClickHouse HTTP; native TCP is this + 1 (default 18123)
 #   TOTE_PG_DATABASE            database created by `up`      (default tote)
 #   TOTE_MARIADB_PORT           MariaDB                       (default 13306)
+#   TOTE_CONNECT_MARIADB_PORT   Kafka Connect 4.1.1 REST, the MariaDB connector's worker (default 18084)
 #   TOTE_MARIADB_DATABASE       database created by `up mariadb` (default tote); user tote, password tote
 #   TOTE_KAFKA_HEAP / TOTE_CONNECT_HEAP  JVM -Xmx             (default 512m each)
 #   TOTE_JAVA                   the java binary               (default: Debian's OpenJDK 17)
@@ -53,7 +56,7 @@ cache="${TOTE_CACHE:-$HOME/.cache/tote}/stack"
 timeout="${TOTE_STACK_TIMEOUT:-120}"
 services=(postgres clickhouse kafka connect)
 # Started only when named (`up mariadb`); `status` lists it once it has a data folder.
-optional_services=(mariadb)
+optional_services=(mariadb connect-mariadb)
 
 say() { echo "stack: $*"; }
 die() { echo "stack: error: $*" >&2; exit 1; }
@@ -68,12 +71,13 @@ load_ports() {
   PG_DATABASE="${TOTE_PG_DATABASE:-tote}"
   MARIA_PORT="${TOTE_MARIADB_PORT:-13306}"
   MARIA_DATABASE="${TOTE_MARIADB_DATABASE:-tote}"
+  CONNECT_MARIADB_PORT="${TOTE_CONNECT_MARIADB_PORT:-18084}"
   # A stack that runs keeps the ports it was started with.
   if [[ -f "$dir/ports.env" ]] && any_running; then
     # shellcheck disable=SC1091
     source "$dir/ports.env"
   fi
-  for p in PG_PORT KAFKA_PORT CONTROLLER_PORT CONNECT_PORT CH_PORT MARIA_PORT; do
+  for p in PG_PORT KAFKA_PORT CONTROLLER_PORT CONNECT_PORT CH_PORT MARIA_PORT CONNECT_MARIADB_PORT; do
     [[ "${!p}" =~ ^[0-9]+$ ]] || die "$p must be a port number, not '${!p}'"
   done
 }
@@ -87,6 +91,7 @@ CH_PORT=$CH_PORT
 PG_DATABASE=$PG_DATABASE
 MARIA_PORT=$MARIA_PORT
 MARIA_DATABASE=$MARIA_DATABASE
+CONNECT_MARIADB_PORT=$CONNECT_MARIADB_PORT
 EOF
 }
 
@@ -136,10 +141,11 @@ pom_version() { sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$stack_files/$1/pom.xml" | 
 pom_hash() { sha256sum "$stack_files/$1/pom.xml" | cut -c1-10; }
 kafka_version() { pom_version kafka kafka.version; }
 debezium_version() { pom_version debezium-postgres debezium.version; }
-debezium_mysql_version() { pom_version debezium-mysql debezium.version; }
+debezium_mariadb_version() { pom_version debezium-mariadb debezium.version; }
 kafka_libs() { echo "$cache/kafka-$(kafka_version)-$(pom_hash kafka)/libs"; }
 plugin_path() { echo "$cache/debezium-postgres-$(debezium_version)-$(pom_hash debezium-postgres)/plugins"; }
-mysql_plugin_path() { echo "$cache/debezium-mysql-$(debezium_mysql_version)-$(pom_hash debezium-mysql)/plugins"; }
+connect_mariadb_libs() { echo "$cache/kafka-connect-$(pom_version kafka-connect-mariadb kafka.version)-$(pom_hash kafka-connect-mariadb)/libs"; }
+mariadb_plugin_path() { echo "$cache/debezium-mariadb-$(debezium_mariadb_version)-$(pom_hash debezium-mariadb)/plugins"; }
 
 mvn_copy() {  # pom-folder output-dir [extra args]
   local what="$1" pom="$stack_files/$1/pom.xml" out="$2"; shift 2
@@ -168,9 +174,11 @@ fetch() {
   # The worker provides Kafka's and SLF4J's classes: leave them out of the plugin.
   [[ -f "$plugins/debezium-connector-postgres/debezium-connector-postgres-$(debezium_version).jar" ]] ||
     mvn_copy debezium-postgres "$plugins/debezium-connector-postgres" -DexcludeGroupIds=org.apache.kafka,org.slf4j
-  plugins="$(mysql_plugin_path)"
-  [[ -f "$plugins/debezium-connector-mysql/debezium-connector-mysql-$(debezium_mysql_version).jar" ]] ||
-    mvn_copy debezium-mysql "$plugins/debezium-connector-mysql" -DexcludeGroupIds=org.apache.kafka,org.slf4j
+  libs="$(connect_mariadb_libs)"
+  [[ -f "$libs/connect-runtime-$(pom_version kafka-connect-mariadb kafka.version).jar" ]] || mvn_copy kafka-connect-mariadb "$libs"
+  plugins="$(mariadb_plugin_path)"
+  [[ -f "$plugins/debezium-connector-mariadb/debezium-connector-mariadb-$(debezium_mariadb_version).jar" ]] ||
+    mvn_copy debezium-mariadb "$plugins/debezium-connector-mariadb" -DexcludeGroupIds=org.apache.kafka,org.slf4j
   exec 9>&-
 }
 
@@ -186,6 +194,7 @@ pid_of() {
     kafka) f="$dir/kafka/kafka.pid" ;;
     connect) f="$dir/connect/connect.pid" ;;
     mariadb) f="$dir/mariadb/mariadb.pid" ;;
+    connect-mariadb) f="$dir/connect-mariadb/connect-mariadb.pid" ;;
   esac
   [[ -f "$f" ]] || return 1
   local pid; pid="$(head -1 "$f" 2>/dev/null || true)"
@@ -202,13 +211,14 @@ log_of() {
     kafka) echo "$dir/kafka/kafka.log" ;;
     connect) echo "$dir/connect/connect.log" ;;
     mariadb) echo "$dir/mariadb/mariadb.log" ;;
+    connect-mariadb) echo "$dir/connect-mariadb/connect.log" ;;
   esac
 }
 port_of() {
   case "$1" in
     postgres) echo "$PG_PORT" ;; clickhouse) echo "$CH_PORT" ;;
     kafka) echo "$KAFKA_PORT" ;; connect) echo "$CONNECT_PORT" ;;
-    mariadb) echo "$MARIA_PORT" ;;
+    mariadb) echo "$MARIA_PORT" ;; connect-mariadb) echo "$CONNECT_MARIADB_PORT" ;;
   esac
 }
 
@@ -219,6 +229,8 @@ healthy() {
     kafka) port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$dir/kafka/kafka.log" 2>/dev/null ;;
     connect) curl -sf --max-time 2 "http://127.0.0.1:$CONNECT_PORT/connector-plugins" 2>/dev/null |
                grep -q 'io.debezium.connector.postgresql.PostgresConnector' ;;
+    connect-mariadb) curl -sf --max-time 2 "http://127.0.0.1:$CONNECT_MARIADB_PORT/connector-plugins" 2>/dev/null |
+               grep -q 'io.debezium.connector.mariadb.MariaDbConnector' ;;
     mariadb) "$MARIADB_ADMIN" --no-defaults -h 127.0.0.1 -P "$MARIA_PORT" -u tote -ptote \
                --connect-timeout=1 ping >/dev/null 2>&1 ;;
   esac
@@ -230,6 +242,7 @@ what_to_do() {
     clickhouse) echo "check the log and $dir/clickhouse/log/stderr.log; if port $CH_PORT or $((CH_PORT + 1)) is taken set TOTE_CLICKHOUSE_PORT" ;;
     kafka) echo "check the log; if port $KAFKA_PORT or $CONTROLLER_PORT is taken set TOTE_KAFKA_PORT/TOTE_KAFKA_CONTROLLER_PORT; a damaged log folder: scripts/stack.sh down, remove $dir/kafka, up again (topics are lost)" ;;
     connect) echo "check the log (Kafka must be healthy first); if port $CONNECT_PORT is taken set TOTE_CONNECT_PORT; a missing plugin: remove $(dirname "$(plugin_path)") and run up again to fetch it" ;;
+    connect-mariadb) echo "check the log (Kafka must be healthy first); if port $CONNECT_MARIADB_PORT is taken set TOTE_CONNECT_MARIADB_PORT; a missing plugin: remove $(dirname "$(mariadb_plugin_path)") and run up again to fetch it" ;;
     mariadb) echo "check the log; if port $MARIA_PORT is taken set TOTE_MARIADB_PORT; a damaged datadir: scripts/stack.sh down, remove $dir/mariadb, up mariadb again (its data is lost)" ;;
   esac
 }
@@ -339,7 +352,7 @@ stop_postgres() {
 }
 
 # ---------------------------------------------------------------- MariaDB 10.11
-# Row-based binlog with full row images and GTIDs: what a CDC reader (Debezium's MySQL
+# Row-based binlog with full row images and GTIDs: what a CDC reader (Debezium's MariaDB
 # connector, Maxwell) needs. Data, binlogs, socket, pid file and log under $dir/mariadb.
 start_mariadb() {
   local d="$dir/mariadb" pid start
@@ -511,37 +524,42 @@ EOF
 }
 
 # ---------------------------------------------------------------- Kafka Connect + Debezium
-start_connect() {
-  local d="$dir/connect" pid start libs
-  if pid="$(pid_of connect)"; then
-    healthy connect || die "connect (pid $pid) runs but is not healthy on port $CONNECT_PORT: scripts/stack.sh down, then up"
-    say "connect already running (pid $pid, port $CONNECT_PORT)"; return 0
+start_connect() { start_worker connect "$CONNECT_PORT" "$(kafka_libs)" "$(plugin_path)" tote-connect; }
+# The MariaDB connector's own worker (Kafka Connect 4.1.1: stack/debezium-mariadb/pom.xml).
+start_connect-mariadb() {
+  start_worker connect-mariadb "$CONNECT_MARIADB_PORT" "$(connect_mariadb_libs)" "$(mariadb_plugin_path)" tote-connect-mariadb
+}
+start_worker() {  # service port libs plugin-path group
+  local svc="$1" port="$2" libs="$3" plugins="$4" group="$5"
+  local d="$dir/$svc" pid start
+  if pid="$(pid_of "$svc")"; then
+    healthy "$svc" || die "$svc (pid $pid) runs but is not healthy on port $port: scripts/stack.sh down, then up"
+    say "$svc already running (pid $pid, port $port)"; return 0
   fi
-  port_free_or_die connect "$CONNECT_PORT"
-  libs="$(kafka_libs)"
+  port_free_or_die "$svc" "$port"
   mkdir -p "$d"
   write_log4j "$d/log4j2.properties"
   cat >"$d/connect.properties" <<EOF
 # Written by scripts/stack.sh: Kafka Connect in distributed mode, one worker, internal topics RF 1.
 bootstrap.servers=127.0.0.1:$KAFKA_PORT
-group.id=tote-connect
+group.id=$group
 key.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 key.converter.schemas.enable=true
 value.converter.schemas.enable=true
-config.storage.topic=tote-connect-configs
-offset.storage.topic=tote-connect-offsets
-status.storage.topic=tote-connect-status
+config.storage.topic=$group-configs
+offset.storage.topic=$group-offsets
+status.storage.topic=$group-status
 config.storage.replication.factor=1
 offset.storage.replication.factor=1
 status.storage.replication.factor=1
 offset.storage.partitions=1
 status.storage.partitions=1
 offset.flush.interval.ms=5000
-listeners=http://127.0.0.1:$CONNECT_PORT
+listeners=http://127.0.0.1:$port
 rest.advertised.host.name=127.0.0.1
-rest.advertised.port=$CONNECT_PORT
-plugin.path=$(plugin_path),$(mysql_plugin_path)
+rest.advertised.port=$port
+plugin.path=$plugins
 plugin.discovery=service_load
 EOF
   rotate_log "$d/connect.log"
@@ -551,8 +569,8 @@ EOF
   setsid "$JAVA" $opts -cp "$libs/*" org.apache.kafka.connect.cli.ConnectDistributed "$d/connect.properties" \
     >"$d/connect.log" 2>&1 </dev/null &
   pid=$!
-  echo "$pid" >"$d/connect.pid"
-  wait_healthy connect "$pid" "$start"
+  echo "$pid" >"$d/$svc.pid"
+  wait_healthy "$svc" "$pid" "$start"
 }
 
 stop_java() {  # service
@@ -573,7 +591,8 @@ stop_java() {  # service
 }
 
 # ---------------------------------------------------------------- connectors
-connect_url() { echo "http://127.0.0.1:$CONNECT_PORT"; }
+# The worker a connector command talks to: the PostgreSQL one unless CONNECT_URL says otherwise.
+connect_url() { echo "${CONNECT_URL:-http://127.0.0.1:$CONNECT_PORT}"; }
 
 register_connector() {  # NAME DATABASE [PREFIX] [key=value ...]
   [[ $# -ge 2 ]] || die "usage: scripts/stack.sh connector NAME DATABASE [PREFIX] [key=value ...]"
@@ -636,15 +655,15 @@ put_connector() {  # NAME BODY READY-COMMAND WHAT
   local code="" tries=0
   # Connect answers 409 while its workers rebalance: bounded retries.
   while ((tries < 30)); do
-    code="$(curl -s -o "$dir/connect/put.out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+    code="$(curl -s -o "$dir/connector-put.out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
               --max-time 30 --data "$body" "$url" || echo 000)"
     [[ "$code" == 200 || "$code" == 201 ]] && break
     [[ "$code" == 409 || "$code" == 000 ]] || break
     tries=$((tries + 1)); sleep 0.5
   done
   if [[ "$code" != 200 && "$code" != 201 ]]; then
-    cat "$dir/connect/put.out" >&2 2>/dev/null || true; echo >&2
-    die "Kafka Connect refused connector $name (HTTP $code). Log: $(log_of connect)"
+    cat "$dir/connector-put.out" >&2 2>/dev/null || true; echo >&2
+    die "Kafka Connect refused connector $name (HTTP $code). Log: ${CONNECT_LOG:-$(log_of connect)}"
   fi
   if [[ "$code" == 200 ]]; then
     # An update: restart connector and task now, so the RUNNING below is the new configuration's
@@ -676,11 +695,11 @@ else:
     fi
     if [[ "$state" == FAILED* ]]; then
       echo "$state" >&2
-      die "connector $name FAILED (above; log: $(log_of connect)). Fix the cause, then: scripts/stack.sh connector-delete $name; scripts/stack.sh connector ..."
+      die "connector $name FAILED (above; log: ${CONNECT_LOG:-$(log_of connect)}). Fix the cause, then: scripts/stack.sh connector-delete $name; scripts/stack.sh connector ..."
     fi
     sleep 0.3
   done
-  [[ "$state" == RUNNING ]] || die "connector $name not RUNNING within $timeout s (state: ${state:-unknown}; log: $(log_of connect))"
+  [[ "$state" == RUNNING ]] || die "connector $name not RUNNING within $timeout s (state: ${state:-unknown}; log: ${CONNECT_LOG:-$(log_of connect)})"
   say "connector $name RUNNING: $what"
   curl -sf "$(connect_url)/connectors/$name/config" | python3 -c '
 import json, sys
@@ -688,7 +707,7 @@ for k, v in sorted(json.load(sys.stdin).items()):
     print(f"  {k} = {v}")'
 }
 
-# Debezium's MySQL connector on MariaDB. One ordered topic: every table, the transaction
+# Debezium's MariaDB connector. One ordered topic: every table, the transaction
 # metadata and the schema changes go through one RegexRouter into <prefix>.all, because tote
 # lands a transaction from its BEGIN, changes and END read in one order.
 register_mariadb_connector() {  # NAME DATABASE [PREFIX] [key=value ...]
@@ -697,17 +716,15 @@ register_mariadb_connector() {  # NAME DATABASE [PREFIX] [key=value ...]
   if [[ $# -gt 0 && "$1" != *=* ]]; then prefix="$1"; shift; fi
   [[ "$name" =~ ^[A-Za-z0-9_]+$ ]] || die "connector name '$name': use letters, digits and _"
   [[ "$prefix" =~ ^[A-Za-z0-9_]+$ ]] || die "topic prefix '$prefix': use letters, digits and _"
-  healthy connect || die "Kafka Connect is not healthy on port $CONNECT_PORT: scripts/stack.sh up kafka connect (log: $(log_of connect))"
+  healthy connect-mariadb || die "the MariaDB connector's Kafka Connect worker is not healthy on port $CONNECT_MARIADB_PORT: scripts/stack.sh up kafka mariadb connect-mariadb (log: $(log_of connect-mariadb))"
   healthy mariadb || die "MariaDB is not healthy on port $MARIA_PORT: scripts/stack.sh up mariadb (log: $(log_of mariadb))"
-  curl -sf --max-time 5 "$(connect_url)/connector-plugins" | grep -q 'io.debezium.connector.mysql.MySqlConnector' ||
-    die "the Connect worker has no Debezium MySQL plugin: scripts/stack.sh down; scripts/stack.sh up kafka connect (fetches stack/debezium-mysql)"
   local body
   body="$(python3 - "$name" "$db" "$prefix" "$MARIA_PORT" "$KAFKA_PORT" "${TOTE_CONNECT_SCHEMAS:-true}" \
             "${TOTE_DECIMAL_MODE:-string}" "$@" <<'PY'
 import json, sys, zlib
 name, db, prefix, port, kafka, schemas, decimal = sys.argv[1:8]
 cfg = {
-    "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+    "connector.class": "io.debezium.connector.mariadb.MariaDbConnector",
     "tasks.max": "1",
     "database.hostname": "127.0.0.1",
     "database.port": port,
@@ -746,8 +763,14 @@ if cfg["decimal.handling.mode"] == "double":
 print(json.dumps(cfg))
 PY
 )" || die "bad connector settings"
-  maria_ready() { true; }
-  put_connector "$name" "$body" maria_ready \
+  # Ready once it streams: after its snapshot the connector reads the binlog as a replica
+  # (a "Binlog Dump" thread of user tote in the server's process list).
+  maria_ready() {
+    [[ "$("$MARIADB_CLIENT" --no-defaults -h 127.0.0.1 -P "$MARIA_PORT" -u tote -ptote -N -e \
+            "SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = 'tote'" \
+            2>/dev/null)" -ge 1 ]]
+  }
+  CONNECT_URL="http://127.0.0.1:$CONNECT_MARIADB_PORT" CONNECT_LOG="$(log_of connect-mariadb)" put_connector "$name" "$body" maria_ready \
     "database $db on MariaDB 127.0.0.1:$MARIA_PORT; tables, BEGIN/END and DDL routed into $prefix.all (a setting given as key= is removed, e.g. transforms= for a topic per table)"
 }
 
@@ -771,18 +794,21 @@ cmd_up() {
   local t0 s want=("$@")
   ((${#want[@]})) || want=("${services[@]}")
   for s in "${want[@]}"; do
-    [[ " ${services[*]} ${optional_services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect, mariadb)"
+    [[ " ${services[*]} ${optional_services[*]} " == *" $s "* ]] || die "unknown service '$s' (postgres, clickhouse, kafka, connect, mariadb, connect-mariadb)"
   done
   [[ " ${want[*]} " != *" mariadb "* ]] || check_mariadb_version
   [[ " ${want[*]} " != *" connect "* || " ${want[*]} " == *" kafka "* ]] || pid_of kafka >/dev/null ||
     die "connect needs kafka: scripts/stack.sh up kafka connect"
+  [[ " ${want[*]} " != *" connect-mariadb "* || " ${want[*]} " == *" kafka "* ]] || pid_of kafka >/dev/null ||
+    die "connect-mariadb needs kafka: scripts/stack.sh up kafka mariadb connect-mariadb"
   t0="$(now_ms)"
   for s in "${services[@]}" "${optional_services[@]}"; do
     if [[ " ${want[*]} " == *" $s "* ]]; then "start_$s"; fi
   done
-  say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Debezium MySQL $(debezium_mysql_version), Kafka $(kafka_version)); data and logs in $dir"
+  say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Debezium MariaDB $(debezium_mariadb_version), Kafka $(kafka_version)); data and logs in $dir"
 }
 cmd_down() {
+  if [[ -d "$dir/connect-mariadb" ]]; then stop_java connect-mariadb; fi
   if [[ -d "$dir/mariadb" ]]; then stop_mariadb; fi
   stop_java connect
   stop_java kafka
@@ -792,6 +818,7 @@ cmd_down() {
 cmd_status() {
   local s pid bad=0 rss shown=("${services[@]}")
   [[ -d "$dir/mariadb" ]] && shown+=(mariadb)
+  [[ -d "$dir/connect-mariadb" ]] && shown+=(connect-mariadb)
   printf '%-11s %-6s %-8s %-9s %s\n' service port pid health log
   for s in "${shown[@]}"; do
     if pid="$(pid_of "$s")"; then
@@ -814,6 +841,7 @@ TOTE_STACK_KAFKA=127.0.0.1:$KAFKA_PORT
 TOTE_STACK_CONNECT=$(connect_url)
 TOTE_STACK_CLICKHOUSE_URL=http://127.0.0.1:$CH_PORT
 TOTE_STACK_KAFKA_LIBS=$(kafka_libs)
+TOTE_STACK_CONNECT_MARIADB=http://127.0.0.1:$CONNECT_MARIADB_PORT
 TOTE_STACK_MARIADB_URL=mysql://tote:tote@127.0.0.1:$MARIA_PORT/$MARIA_DATABASE
 EOF
 }
@@ -850,9 +878,10 @@ case "$cmd" in
   status) load_ports; cmd_status ;;
   logs) load_ports; cmd_logs "$@" ;;
   env) load_ports; cmd_env ;;
-  fetch) fetch; say "jars in $(kafka_libs), $(plugin_path) and $(mysql_plugin_path)" ;;
+  fetch) fetch; say "jars in $(kafka_libs), $(plugin_path) and $(mariadb_plugin_path)" ;;
   connector) load_ports; register_connector "$@" ;;
   connector-mariadb) load_ports; register_mariadb_connector "$@" ;;
+  connector-mariadb-delete) load_ports; CONNECT_URL="http://127.0.0.1:$CONNECT_MARIADB_PORT" delete_connector "$@" ;;
   connector-delete) load_ports; delete_connector "$@" ;;
   topics) load_ports; kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list ;;
   consume)

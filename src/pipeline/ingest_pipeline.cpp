@@ -386,8 +386,9 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                         landing.begin(r, land);
                     else
                         landing.end(r, land);
-                } else if constexpr (std::is_same_v<T, Tombstone>) {
-                    writer_.add_tombstone(rec);
+                } else if constexpr (std::is_same_v<T, Tombstone> ||
+                                     std::is_same_v<T, SchemaChange>) {
+                    writer_.add_tombstone(rec);  // nothing lands; the offset advances
                 } else {
                     writer_.add_dead_letter(rec, "decode", r.reason);
                 }

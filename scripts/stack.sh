@@ -26,6 +26,7 @@
 #   connector-mariadb-delete NAME  remove a MariaDB connector (its offsets and schema history stay)
 #   connector-delete NAME    remove a connector (its replication slot stays in PostgreSQL)
 #   topics                   list the broker's topics
+#   kafka-end-offset TOPIC   the number of records in TOPIC (sum of its partitions' end offsets)
 #   consume TOPIC_REGEX [ARGS...]
 #                            Kafka's console consumer from the beginning (keys printed)
 #
@@ -883,6 +884,11 @@ case "$cmd" in
   connector-mariadb) load_ports; register_mariadb_connector "$@" ;;
   connector-mariadb-delete) load_ports; CONNECT_URL="http://127.0.0.1:$CONNECT_MARIADB_PORT" delete_connector "$@" ;;
   connector-delete) load_ports; delete_connector "$@" ;;
+  kafka-end-offset)
+    load_ports
+    [[ $# -eq 1 ]] || die "usage: scripts/stack.sh kafka-end-offset TOPIC"
+    kafka_tool org.apache.kafka.tools.GetOffsetShell --bootstrap-server "127.0.0.1:$KAFKA_PORT" --topic "$1" |
+      awk -F: '{ n += $3 } END { print n + 0 }' ;;
   topics) load_ports; kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list ;;
   consume)
     load_ports

@@ -15,6 +15,9 @@ struct DecoderConfig {
     std::vector<std::string> money_columns;   // table.column
     std::vector<std::string> decimal_scales;  // table.column=scale
     std::vector<std::string> primary_keys;    // table=col1,col2 (Maxwell)
+    // The PostgreSQL schema, or MySQL/MariaDB database, whose tables keep their bare names as
+    // their identity (core/table_identity.h): with "tote", the MariaDB table tote.bets is "bets".
+    std::string source_schema = "public";
 
     // The Debezium decoder's settings; throws a Fatal ToteError naming a malformed entry.
     DebeziumDecoderConfig debezium() const;

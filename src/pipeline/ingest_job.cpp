@@ -50,6 +50,8 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
         for (const auto& m : config.decoder.money_columns) fingerprint += " money=" + m;
         for (const auto& s : config.decoder.decimal_scales) fingerprint += " scale=" + s;
         for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;
+        if (config.decoder.source_schema != "public")
+            fingerprint += " source_schema=" + config.decoder.source_schema;
         // Which records are too large to decode shapes the state as much as the decoder does.
         fingerprint += " max_record_bytes=" + std::to_string(config.ingest.max_record_bytes);
         // A checkpoint of a budgeted run needs its cold store copy (the budget's size does not

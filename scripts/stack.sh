@@ -165,7 +165,7 @@ mvn_copy() {  # pom-folder output-dir [extra args]
   mkdir -p "$(dirname "$out")"
   rm -rf "$out"; mv "$tmp" "$out"
 }
-fetch() {
+fetch() {  # [mariadb]: the MariaDB connector's worker and plugin too
   mkdir -p "$cache"
   exec 9>"$cache/.lock"
   flock -w 600 9 || die "another process holds $cache/.lock for 10 minutes"
@@ -175,11 +175,14 @@ fetch() {
   # The worker provides Kafka's and SLF4J's classes: leave them out of the plugin.
   [[ -f "$plugins/debezium-connector-postgres/debezium-connector-postgres-$(debezium_version).jar" ]] ||
     mvn_copy debezium-postgres "$plugins/debezium-connector-postgres" -DexcludeGroupIds=org.apache.kafka,org.slf4j
-  libs="$(connect_mariadb_libs)"
-  [[ -f "$libs/connect-runtime-$(pom_version kafka-connect-mariadb kafka.version).jar" ]] || mvn_copy kafka-connect-mariadb "$libs"
-  plugins="$(mariadb_plugin_path)"
-  [[ -f "$plugins/debezium-connector-mariadb/debezium-connector-mariadb-$(debezium_mariadb_version).jar" ]] ||
-    mvn_copy debezium-mariadb "$plugins/debezium-connector-mariadb" -DexcludeGroupIds=org.apache.kafka,org.slf4j
+  if [[ "${1:-}" == mariadb ]]; then
+    libs="$(connect_mariadb_libs)"
+    [[ -f "$libs/connect-runtime-$(pom_version kafka-connect-mariadb kafka.version).jar" ]] ||
+      mvn_copy kafka-connect-mariadb "$libs"
+    plugins="$(mariadb_plugin_path)"
+    [[ -f "$plugins/debezium-connector-mariadb/debezium-connector-mariadb-$(debezium_mariadb_version).jar" ]] ||
+      mvn_copy debezium-mariadb "$plugins/debezium-connector-mariadb" -DexcludeGroupIds=org.apache.kafka,org.slf4j
+  fi
   exec 9>&-
 }
 
@@ -789,7 +792,7 @@ delete_connector() {
 cmd_up() {
   check_versions
   mkdir -p "$dir"; chmod 755 "$dir"
-  fetch
+  if [[ " $* " == *" connect-mariadb "* ]]; then fetch mariadb; else fetch; fi
   save_ports  # before starting: `down` and `status` find the ports even if a start fails
   trap 'rc=$?; ((rc == 0)) || echo "stack: up failed; services that did start keep running: scripts/stack.sh status shows them, scripts/stack.sh down stops them" >&2' EXIT
   local t0 s want=("$@")
@@ -879,7 +882,7 @@ case "$cmd" in
   status) load_ports; cmd_status ;;
   logs) load_ports; cmd_logs "$@" ;;
   env) load_ports; cmd_env ;;
-  fetch) fetch; say "jars in $(kafka_libs), $(plugin_path) and $(mariadb_plugin_path)" ;;
+  fetch) fetch mariadb; say "jars in $(kafka_libs), $(plugin_path) and $(mariadb_plugin_path)" ;;
   connector) load_ports; register_connector "$@" ;;
   connector-mariadb) load_ports; register_mariadb_connector "$@" ;;
   connector-mariadb-delete) load_ports; CONNECT_URL="http://127.0.0.1:$CONNECT_MARIADB_PORT" delete_connector "$@" ;;

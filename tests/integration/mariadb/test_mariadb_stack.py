@@ -10,18 +10,23 @@ folder on free ports): MariaDB 10.11 (row-based binlog, GTIDs) -> Debezium Maria
      debit in one transaction), withdrawals and settlements (results, won/lost bets, payout
      credits) are committed while it streams;
   3. once every record is in Kafka (the topic's end offset equals the count the workload implies),
-     `tote ingest` reads the topic; then, against MariaDB's own tables by SQL:
+     `tote ingest` reads the topic; then, against MariaDB's own tables by SQL (compare()):
      - every landed table has exactly MariaDB's live rows (count and key sum);
      - fact_wallet_transaction equals the ledger per currency x day x type to the minor unit
        (DECIMAL major units x 10^exponent), fact_bet the bets (count, stakes, payouts per
        currency and status), fact_bet_leg the legs;
-     - the ETL log holds no mapping_error and no incomplete_transaction; no dead letters.
+     - the ETL log holds no mapping_error and no incomplete_transaction; no dead letters;
+  4. `tote simulate --oltp mysql://.../sim` drives the simulator's workload (20,000 change events,
+     injected anomalies included) into a second database while a second connector streams it;
+     a sentinel row committed last tells when everything has landed (binlog order is commit
+     order); then compare() again for that database.
 Exit 77 (skipped) when Java, Maven or MariaDB are missing, except under CI=true.
 
 usage: test_mariadb_stack.py TOTE_BINARY SOURCE_DIR
 """
 import os
 import random
+from decimal import Decimal
 import shutil
 import socket
 import subprocess
@@ -33,7 +38,8 @@ TOTE = sys.argv[1]
 ROOT = sys.argv[2]
 STACK = os.path.join(ROOT, "scripts", "stack.sh")
 MAPPING = os.path.join(ROOT, "mappings", "mariadb.yaml")
-EXPONENT = {"NGN": 2, "KES": 2, "UGX": 0}
+# ISO 4217 exponents of the simulator's currencies (src/simulate/oltp_state.h).
+EXPONENT = {"NGN": 2, "KES": 2, "GHS": 2, "UGX": 0, "TZS": 2, "ZMW": 2, "RWF": 0, "XAF": 0}
 failures = []
 passed = []
 
@@ -181,6 +187,58 @@ class Workload:
         self.tx([f"UPDATE wallet_transactions SET status = 2 WHERE id = {w};"], 1)
 
 
+def minor(major_text, currency):
+    """An exact DECIMAL sum in major units as integer minor units (text)."""
+    v = Decimal(major_text) * 10 ** EXPONENT[currency]
+    assert v == v.to_integral_value(), (major_text, currency)
+    return str(int(v))
+
+
+def compare(data, database, sql_rows, query):
+    """The warehouse in `data` against MariaDB database `database`, by SQL on both sides."""
+    # Landing: every table has MariaDB's live rows.
+    for table, key in (("players", "id"), ("wallet_transactions", "id"), ("bets", "id"),
+                       ("bet_legs", "bet_id * 10 + leg_no"), ("selections", "id"), ("events", "id"),
+                       ("markets", "id"), ("competitions", "id"), ("sports", "id"),
+                       ("fx_rates", "length(currency)")):
+        want = sql_rows(f"SELECT count(*), COALESCE(SUM({key}), 0) FROM {table}")[0]
+        got = query(f"SELECT count(), sum({key}) FROM tote.land_{table} FINAL WHERE _deleted = 0")[0]
+        check(got == want, f"{database}: land_{table}: {got} live rows/key sum, MariaDB {want}")
+
+    # The ledger to the minor unit, per currency x day x type.
+    rows = sql_rows("SELECT currency, DATE(created_at), type, COUNT(*), SUM(amount) FROM wallet_transactions "
+                    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    types = {"1": "deposit", "2": "withdrawal", "3": "stake_debit", "4": "payout_credit", "5": "refund",
+             "6": "bonus_credit", "7": "adjustment"}
+    want = sorted([c, d, types[t], n, minor(s, c)] for c, d, t, n, s in rows)
+    got = sorted(query("SELECT currency, toString(toDate(toDateTime(intDiv(created_at_us, 1000000), 'UTC'))), "
+                       "type, toString(count()), toString(sum(amount_minor)) FROM tote.fact_wallet_transaction "
+                       "FINAL WHERE deleted = 0 GROUP BY currency, 2, type"))
+    check(got == want, f"{database}: fact_wallet_transaction = the ledger per currency x day x type ({len(want)} groups)")
+    if got != want:
+        print(f"  warehouse: {got}\n  MariaDB:   {want}")
+
+    rows = sql_rows("SELECT currency, status, COUNT(*), SUM(stake), SUM(COALESCE(payout, 0)) FROM bets "
+                    "GROUP BY 1, 2 ORDER BY 1, 2")
+    statuses = {"1": "open", "2": "won", "3": "lost", "4": "void", "5": "cashed_out"}
+    want = sorted([c, statuses[st], n, minor(s, c), minor(p, c)] for c, st, n, s, p in rows)
+    got = sorted(query("SELECT currency, status, toString(count()), toString(sum(stake_minor)), "
+                       "toString(sum(payout_minor)) FROM tote.fact_bet FINAL GROUP BY currency, status"))
+    check(got == want, f"{database}: fact_bet = bets per currency x status: count, stakes, payouts ({len(want)} groups)")
+    if got != want:
+        print(f"  warehouse: {got}\n  MariaDB:   {want}")
+    want = sql_rows("SELECT COUNT(*), SUM(CASE result WHEN 1 THEN 1 ELSE 0 END) FROM bet_legs")[0]
+    got = query("SELECT toString(count()), toString(countIf(result = 'win')) FROM tote.fact_bet_leg FINAL "
+                "WHERE deleted = 0")[0]
+    check(got == want, f"{database}: fact_bet_leg: {got} legs/wins, MariaDB {want}")
+
+    got = query("SELECT rule, toString(count()) FROM tote.etl_log FINAL "
+                "WHERE rule IN ('mapping_error', 'incomplete_transaction') GROUP BY rule")
+    check(got == [], f"{database}: no mapping_error or incomplete_transaction in the ETL log ({got})")
+    got = query("SELECT toString(count()) FROM tote._dead_letters FINAL")[0]
+    check(got == ["0"], f"{database}: no dead letters ({got[0]})")
+
+
 def main():
     missing = [t for t in ("java", "mvn", "curl", "mariadb", "mariadb-install-db") if shutil.which(t) is None]
     if missing:
@@ -204,13 +262,17 @@ def main():
              "-u", "tote", "-ptote", "tote"]
     t_start = time.monotonic()
 
-    def sql_rows(q):
-        out = run(maria + ["-N", "-B", "-e", q], env).stdout
-        return [line.split("\t") for line in out.splitlines()]
+    def sql_rows_of(database):
+        def sql_rows(q):
+            out = run(maria[:-1] + [database, "-N", "-B", "-e", q], env).stdout
+            return [line.split("\t") for line in out.splitlines()]
+        return sql_rows
 
-    def query(q):
-        out = run([TOTE, "query", "--data-dir", data, "--format", "TabSeparated", q], env).stdout
-        return [line.split("\t") for line in out.splitlines() if line]
+    def query_of(folder):
+        def query(q):
+            out = run([TOTE, "query", "--data-dir", folder, "--format", "TabSeparated", q], env).stdout
+            return [line.split("\t") for line in out.splitlines() if line]
+        return query
 
     try:
         run([STACK, "up", "kafka", "mariadb", "connect-mariadb"], env, 600)
@@ -252,47 +314,32 @@ def main():
              "--source-schema", "tote", "--mapping", MAPPING], env, 600)
         print(f"ingest took {time.monotonic() - t0:.1f} s")
 
-        # Landing: every table has MariaDB's live rows.
-        for table, key in (("players", "id"), ("wallet_transactions", "id"), ("bets", "id"),
-                           ("bet_legs", "bet_id * 10 + leg_no"), ("selections", "id"), ("events", "id"),
-                           ("markets", "id"), ("competitions", "id"), ("sports", "id"),
-                           ("fx_rates", "length(currency)")):
-            want = sql_rows(f"SELECT count(*), COALESCE(SUM({key}), 0) FROM {table}")[0]
-            got = query(f"SELECT count(), sum({key}) FROM tote.land_{table} FINAL WHERE _deleted = 0")[0]
-            check(got == want, f"land_{table}: {got} live rows/key sum, MariaDB {want}")
+        compare(data, "tote", sql_rows_of("tote"), query_of(data))
 
-        # The ledger to the minor unit, per currency x day x type.
-        rows = sql_rows("SELECT currency, DATE(created_at), type, COUNT(*), SUM(amount) FROM wallet_transactions "
-                        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
-        types = {"1": "deposit", "2": "withdrawal", "3": "stake_debit", "4": "payout_credit"}
-        want = sorted([c, d, types[t], n, str(round(float(s) * 10 ** EXPONENT[c]))] for c, d, t, n, s in rows)
-        got = sorted(query("SELECT currency, toString(toDate(toDateTime(intDiv(created_at_us, 1000000), 'UTC'))), "
-                           "type, toString(count()), toString(sum(amount_minor)) FROM tote.fact_wallet_transaction "
-                           "FINAL WHERE deleted = 0 GROUP BY currency, 2, type"))
-        check(got == want, f"fact_wallet_transaction = the ledger per currency x day x type ({len(want)} groups)")
-        if got != want:
-            print(f"  warehouse: {got}\n  MariaDB:   {want}")
-
-        rows = sql_rows("SELECT currency, status, COUNT(*), SUM(stake), SUM(COALESCE(payout, 0)) FROM bets "
-                        "GROUP BY 1, 2 ORDER BY 1, 2")
-        statuses = {"1": "open", "2": "won", "3": "lost"}
-        want = sorted([c, statuses[st], n, str(round(float(s) * 10 ** EXPONENT[c])),
-                       str(round(float(p) * 10 ** EXPONENT[c]))] for c, st, n, s, p in rows)
-        got = sorted(query("SELECT currency, status, toString(count()), toString(sum(stake_minor)), "
-                           "toString(sum(payout_minor)) FROM tote.fact_bet FINAL GROUP BY currency, status"))
-        check(got == want, f"fact_bet = bets per currency x status: count, stakes, payouts ({len(want)} groups)")
-        if got != want:
-            print(f"  warehouse: {got}\n  MariaDB:   {want}")
-        want = sql_rows("SELECT COUNT(*), SUM(CASE result WHEN 1 THEN 1 ELSE 0 END) FROM bet_legs")[0]
-        got = query("SELECT toString(count()), toString(countIf(result = 'win')) FROM tote.fact_bet_leg FINAL "
-                    "WHERE deleted = 0")[0]
-        check(got == want, f"fact_bet_leg: {got} legs/wins, MariaDB {want}")
-
-        got = query("SELECT rule, toString(count()) FROM tote.etl_log FINAL "
-                    "WHERE rule IN ('mapping_error', 'incomplete_transaction') GROUP BY rule")
-        check(got == [], f"no mapping_error or incomplete_transaction in the ETL log ({got})")
-        got = query("SELECT toString(count()) FROM tote._dead_letters FINAL")[0]
-        check(got == ["0"], f"no dead letters ({got[0]})")
+        # 4. `tote simulate --oltp mysql://` drives a second database (the simulator's whole
+        # workload, injected anomalies included) while a second connector streams it.
+        with open(os.path.join(ROOT, "schema", "oltp_mariadb.sql")) as f:
+            run(maria + ["-e", "CREATE DATABASE sim"], env)
+            run(maria[:-1] + ["sim"], env, stdin=f.read())
+        run([STACK, "connector-mariadb", "sim", "sim", "sim"], env, 300)
+        sim_data = os.path.join(work, "sim")
+        url = f"mysql://tote:tote@127.0.0.1:{ports['TOTE_MARIADB_PORT']}/sim"
+        p = run([TOTE, "simulate", "--data-dir", sim_data, "--oltp", url, "--max-events", "20000",
+                 "--players", "500", "--events", "50", "--anomaly-rate", "0.05"], env, 300)
+        print(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else p.stdout.strip()[-300:])
+        # A sentinel committed last: binlog order is commit order and the topic is one ordered
+        # log, so once it has landed every transaction before it has.
+        run(maria[:-1] + ["sim", "-e", "INSERT INTO odds_staging VALUES (999999999, 0, 1.0, "
+                                       "'2026-11-29 23:59:59')"], env)
+        t0 = time.monotonic()
+        landed = False
+        while not landed and time.monotonic() - t0 < 120:
+            run([TOTE, "ingest", "--data-dir", sim_data, "--kafka-brokers", brokers, "--kafka-topic",
+                 "sim.all", "--source-schema", "sim", "--mapping", MAPPING], env, 600)
+            landed = query_of(sim_data)("SELECT toString(count()) FROM tote.land_odds_staging FINAL "
+                                        "WHERE id = 999999999 AND _deleted = 0") == [["1"]]
+        check(landed, f"the sentinel after the simulator's workload landed ({time.monotonic() - t0:.1f} s)")
+        compare(sim_data, "sim", sql_rows_of("sim"), query_of(sim_data))
     finally:
         run([STACK, "down"], env, 300, expect_rc=None)
         if failures:

@@ -19,13 +19,17 @@ folder on free ports): MariaDB 10.11 (row-based binlog, GTIDs) -> Debezium Maria
   4. `tote simulate --oltp mysql://.../sim` drives the simulator's workload (20,000 change events,
      injected anomalies included) into a second database while a second connector streams it;
      a sentinel row committed last tells when everything has landed (binlog order is commit
-     order); then compare() again for that database.
+     order); then compare() again for that database;
+  5. `tote reconcile --oltp mysql://... --mapping mappings/mariadb.yaml` is exact for both
+     databases (ledger per day x currency x type, live rows, facts and KPIs against MariaDB's own
+     figures), and names a ledger group once a row is changed in MariaDB (exit 1).
 Exit 77 (skipped) when Java, Maven or MariaDB are missing, except under CI=true.
 
 usage: test_mariadb_stack.py TOTE_BINARY SOURCE_DIR
 """
 import os
 import random
+import re
 from decimal import Decimal
 import shutil
 import socket
@@ -239,6 +243,15 @@ def compare(data, database, sql_rows, query):
     check(got == ["0"], f"{database}: no dead letters ({got[0]})")
 
 
+def reconcile(data, topic, url, env):
+    """`tote reconcile --oltp mysql://...`: the warehouse against MariaDB's own figures."""
+    p = run([TOTE, "reconcile", "--data-dir", data, "--consumer", f"kafka:{topic}:0", "--oltp", url,
+             "--mapping", MAPPING], env, 300, expect_rc=None)
+    print("\n".join(line for line in p.stdout.splitlines() if not line.startswith("note:")))
+    check(p.returncode == 0 and "RECONCILED: exact" in p.stdout,
+          f"tote reconcile --oltp {url.rsplit('/', 1)[-1]}: RECONCILED exact (ledger, live rows, facts, KPIs)")
+
+
 def main():
     missing = [t for t in ("java", "mvn", "curl", "mariadb", "mariadb-install-db") if shutil.which(t) is None]
     if missing:
@@ -315,6 +328,7 @@ def main():
         print(f"ingest took {time.monotonic() - t0:.1f} s")
 
         compare(data, "tote", sql_rows_of("tote"), query_of(data))
+        reconcile(data, "tote.all", f"mysql://tote:tote@127.0.0.1:{ports['TOTE_MARIADB_PORT']}/tote", env)
 
         # 4. `tote simulate --oltp mysql://` drives a second database (the simulator's whole
         # workload, injected anomalies included) while a second connector streams it.
@@ -340,6 +354,13 @@ def main():
                                         "WHERE id = 999999999 AND _deleted = 0") == [["1"]]
         check(landed, f"the sentinel after the simulator's workload landed ({time.monotonic() - t0:.1f} s)")
         compare(sim_data, "sim", sql_rows_of("sim"), query_of(sim_data))
+        reconcile(sim_data, "sim.all", url, env)
+        # A changed ledger row is found: exit 1 naming the group.
+        run(maria[:-1] + ["sim", "-e", "UPDATE wallet_transactions SET amount = amount + 1 WHERE id = 3"], env)
+        p = run([TOTE, "reconcile", "--data-dir", sim_data, "--consumer", "kafka:sim.all:0", "--oltp", url,
+                 "--mapping", MAPPING], env, 300, expect_rc=1)
+        check(re.search(r"DIFF: ledger \S+ \S+ \S+: expected", p.stdout) is not None and "MISMATCH" in p.stdout,
+              "reconcile --oltp mysql:// names a ledger group changed in MariaDB (exit 1)")
     finally:
         run([STACK, "down"], env, 300, expect_rc=None)
         if failures:

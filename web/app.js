@@ -49,8 +49,9 @@ function daySums(rows, day) {
   return sums;
 }
 
-function kpiValue(kpi, sums, players) {
+function kpiValue(kpi, sums, players, ftd) {
   if (kpi.id === "active_players") return players;
+  if (kpi.id === "first_deposits") return ftd;
   const num = sums[kpi.numerator] || 0;
   if (kpi.unit === "%") return percent(num, sums[kpi.denominator] || 0);
   if (kpi.denominator) return num - (sums[kpi.denominator] || 0);
@@ -71,12 +72,15 @@ function renderKpis(d, tiles, asOf) {
   const before = daySums(kpiRows, today - 1);
   const players = {};
   for (const r of rowsOf(tiles.players)) if (r.level === 1) players[r.day] = r.players;
+  const ftd = {};
+  if (tiles.first_deposits && !tiles.first_deposits.error)
+    for (const r of rowsOf(tiles.first_deposits)) ftd[r.day] = r.ftd;
   const cut = new Date((Math.floor(asOf / 3600e6) * 3600 + 3600) * 1000).toISOString().slice(11, 16);
   const box = document.getElementById("kpis");
   box.replaceChildren();
   for (const k of d.kpis) {
-    const v = kpiValue(k, now, players[today] || 0);
-    const y = kpiValue(k, before, players[today - 1] || 0);
+    const v = kpiValue(k, now, players[today] || 0, ftd[today] || 0);
+    const y = kpiValue(k, before, players[today - 1] || 0, ftd[today - 1] || 0);
     let cmp = "yesterday to " + cut + " UTC: " + formatValue(k, y);
     let cls = "cmp";
     if (v !== null && y !== null && y !== 0 && k.unit !== "%") {
@@ -143,6 +147,28 @@ function renderBreakdown(tile) {
     el("p", { class: "formula" }, tile.note));
 }
 
+// The trader view: open liability by selection (event, market, selection names).
+function renderTrader(tile) {
+  const box = document.getElementById("trader");
+  if (!tile || tile.error) {
+    box.replaceChildren();
+    return;
+  }
+  const rows = rowsOf(tile);
+  const head = ["event", "market", "selection", "open liability", "open bets"].map((c) => el("th", {}, c));
+  const body = rows.map((r) =>
+    el("tr", { "data-selection": String(r.selection_id) },
+      el("td", {}, r.event || "event " + r.event_id),
+      el("td", {}, r.market || "market " + r.market_id),
+      el("td", {}, r.selection || "selection " + r.selection_id),
+      el("td", {}, eur(r.liability)),
+      el("td", {}, count(r.bets))));
+  box.replaceChildren(
+    el("h2", {}, tile.title, " ", el("small", {}, "EUR")),
+    el("table", {}, el("thead", {}, el("tr", {}, ...head)), el("tbody", {}, ...body)),
+    el("p", { class: "formula" }, tile.note));
+}
+
 let shownVersion = null;
 let loading = false;
 let wanted = null;
@@ -166,6 +192,7 @@ async function load(event) {
       document.getElementById("breakdowns").replaceChildren(
         ...["by_country", "by_sport", "by_channel", "by_phase"].filter((id) => tiles[id] && !tiles[id].error)
           .map((id) => renderBreakdown(tiles[id])));
+      renderTrader(tiles.liability);
       shownVersion = d.version;
       const lag = target.committed_at_ms ? Date.now() - target.committed_at_ms : null;
       const status = document.getElementById("status");

@@ -137,14 +137,16 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change, con
             if (m.currency_from_player) {
                 const std::string* c =
                     players && r.ok() ? players->currency_of(b.player_id) : nullptr;
-                if (c)
+                if (c) {
                     b.currency = *c;
-                else if (r.ok())
-                    r.fail(m.player_id,
-                           "the bet takes its player's currency (mapping: bet "
-                           "currency from player) and player " +
-                               std::to_string(b.player_id) +
-                               " is not known yet: ingest the players first");
+                } else if (r.ok()) {
+                    auto e = MappingError{change.table, change.key, m.player_id,
+                                          "the bet takes its player's currency (mapping: bet "
+                                          "currency from player) and player " +
+                                              std::to_string(b.player_id) + " is not known yet"};
+                    e.awaits_player = b.player_id;
+                    return e;
+                }
             } else {
                 b.currency = r.text(m.currency);
             }

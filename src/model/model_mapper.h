@@ -27,7 +27,8 @@ public:
     // create/update/snapshot read: the entity from the after image, or a MappingError naming
     // table, key, column and problem; delete/truncate of a mapped table: RowRemoved; a table
     // the mapping does not name: NotModelTable. `players` gives a bet its player's currency when
-    // the mapping says so (a bet whose player is unknown then is a MappingError).
+    // the mapping says so (a bet whose player is unknown then is a MappingError with awaits_player
+    // set: the caller holds it until the player arrives).
     ModelRecord map(const ChangeEvent& change, const PlayerCurrencies* players = nullptr) const;
 
     const BettingMapping& mapping() const { return mapping_; }

@@ -301,6 +301,22 @@ MappingCheckReport MappingCheck::run(const model::MappingFile& file) {
                            ": add each one (source value: model value) under " + values_path});
         }
     }
+    // source_types: a landed column typed otherwise (landed before the declaration, or the
+    // declaration is wrong) would dead-letter every value the declaration types.
+    for (const auto& st : file.source_types()) {
+        auto t = landed.find(st.table);
+        if (t == landed.end()) continue;  // checked once it has landed (noted above if mapped)
+        auto c = t->second.find(st.column);
+        if (c == t->second.end()) continue;
+        const std::string want = clickhouse_type(st.type.landing());
+        if (c->second == want) continue;
+        report.errors.push_back(
+            {st.line, "source_types." + st.table + "." + st.column + " declares " + st.type.text() +
+                          " (landing type " + want + ") but land_" + st.table + "." + st.column +
+                          " has landed as " + c->second +
+                          ": fix the declaration, or change the column (ALTER TABLE ... MODIFY "
+                          "COLUMN, docs/operations.md) and ingest again under a new consumer"});
+    }
     return report;
 }
 

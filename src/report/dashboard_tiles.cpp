@@ -75,6 +75,41 @@ std::string DashboardClock::today_and_yesterday_condition() const {
 
 DashboardTiles::DashboardTiles(std::string database) : database_(std::move(database)) {}
 
+// ClickHouse 18.16 joins two tables per SELECT: the selections' liability first, then their
+// names, one join at a time (each dimension at its latest version, FINAL).
+std::string DashboardTiles::liability_sql(const DashboardClock&) const {
+    const std::string open_bets =
+        "(SELECT bet_id, potential_payout_eur_cents, stake_eur_cents FROM (SELECT bet_id, status, "
+        "potential_payout_eur_cents, stake_eur_cents FROM " +
+        sql_table(database_, "fact_bet") +
+        " ORDER BY bet_id, _version DESC LIMIT 1 BY bet_id) WHERE status = 'open')";
+    const std::string live_legs =
+        "(SELECT bet_id, event_id, market_id, selection_id FROM (SELECT bet_id, leg_no, "
+        "event_id, market_id, selection_id, deleted FROM " +
+        sql_table(database_, "fact_bet_leg") +
+        " ORDER BY bet_id, leg_no, _version DESC LIMIT 1 BY bet_id, leg_no) WHERE deleted = 0)";
+    const std::string by_selection =
+        "(SELECT event_id, market_id, selection_id, sum(potential_payout_eur_cents - "
+        "stake_eur_cents) AS liability, count() AS bets FROM " +
+        open_bets + " AS b ALL INNER JOIN " + live_legs +
+        " AS l USING bet_id GROUP BY event_id, market_id, selection_id ORDER BY liability DESC, "
+        "selection_id LIMIT 20)";
+    auto named = [&](const std::string& inner, const std::string& dim, const std::string& key,
+                     const std::string& name_sql, const std::string& as, const std::string& keep) {
+        return "(SELECT " + keep + ", " + as + " FROM " + inner + " AS q ANY LEFT JOIN (SELECT " +
+               key + ", " + name_sql + " AS " + as + " FROM " + sql_table(database_, dim) +
+               " FINAL WHERE deleted = 0) AS d USING " + key + ")";
+    };
+    const std::string cols = "event_id, market_id, selection_id, liability, bets";
+    std::string q =
+        named(by_selection, "dim_event", "event_id", "concat(home, ' v ', away)", "event", cols);
+    q = named(q, "dim_market", "market_id", "type", "market", cols + ", event");
+    q = named(q, "dim_selection", "selection_id", "name", "selection", cols + ", event, market");
+    return "SELECT event_id, event, market_id, market, selection_id, selection, liability, bets "
+           "FROM " +
+           q + " ORDER BY liability DESC, selection_id";
+}
+
 const std::vector<DashboardTile>& DashboardTiles::tiles() {
     static const std::vector<DashboardTile> t = {
         {"as_of",
@@ -113,6 +148,19 @@ const std::vector<DashboardTile>& DashboardTiles::tiles() {
          "in-play = any leg's event was live at placement (fact_bet.live); stake of non-void "
          "bets placed today, EUR cents",
          {"phase", "turnover", "bets"}},
+        {"first_deposits",
+         "First-time depositors",
+         "players whose first completed deposit ever (latest fact_wallet_transaction versions, "
+         "not deleted) is on the day; yesterday until the end of the same hour",
+         {"day", "ftd"}},
+        {"liability",
+         "Trader view: open liability by selection",
+         "potential payout − stake of open bets (latest fact_bet versions, EUR cents) with a "
+         "live leg on the selection (latest fact_bet_leg versions); an accumulator counts in "
+         "full on each of its selections (its worst case if that selection wins): the 20 "
+         "largest",
+         {"event_id", "event", "market_id", "market", "selection_id", "selection", "liability",
+          "bets"}},
     };
     return t;
 }
@@ -143,6 +191,8 @@ const std::vector<DashboardKpi>& DashboardTiles::kpis() {
          "−amount of completed withdrawal ledger rows (positive)"},
         {"net_deposits", "Net deposits", "EUR", "deposits", "withdrawals",
          "deposits − withdrawals"},
+        {"first_deposits", "First-time depositors", "count", "ftd", "",
+         "players whose first completed deposit ever falls in the period (never summed)"},
     };
     return k;
 }
@@ -184,6 +234,20 @@ std::string DashboardTiles::sql(std::string_view id, const DashboardClock& clock
                accepted_bets(bets, clock.today * day_us, (clock.today + 1) * day_us) +
                " GROUP BY phase ORDER BY phase";
     }
+    if (id == "first_deposits") {
+        const int64_t day_us = kSecondsPerDay * kUsPerSecond;
+        const int64_t today_us = clock.today * day_us;
+        return "SELECT toInt64(intDiv(first_us, " + std::to_string(day_us) +
+               ")) AS day, count() AS ftd FROM (SELECT player_id, min(created_at_us) AS first_us "
+               "FROM (SELECT id, player_id, type, status, created_at_us, deleted FROM " +
+               sql_table(database_, "fact_wallet_transaction") +
+               " ORDER BY id, _version DESC LIMIT 1 BY id) WHERE type = 'deposit' AND status = "
+               "'completed' AND deleted = 0 GROUP BY player_id) WHERE (first_us >= " +
+               std::to_string(today_us) + " AND first_us < " + std::to_string(today_us + day_us) +
+               ") OR (first_us >= " + std::to_string(today_us - day_us) + " AND first_us < " +
+               std::to_string(clock.cut_s * kUsPerSecond) + ") GROUP BY day ORDER BY day";
+    }
+    if (id == "liability") return liability_sql(clock);
     if (id == "as_of") return as_of_sql();
     throw ToteError(ErrorClass::Fatal, "dashboard: no tile named '" + std::string(id) +
                                            "' (see GET /api/v1/dashboard for the list)");

@@ -66,6 +66,8 @@ public:
     std::string sql(std::string_view id, const DashboardClock& clock) const;
 
 private:
+    std::string liability_sql(const DashboardClock& clock) const;
+
     std::string database_;
 };
 

@@ -169,6 +169,23 @@ void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
 
 void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
     const int64_t w = config_.watermark_offsets;
+    while (!awaiting_index_.empty() && log_offset - awaiting_index_.begin()->first >= w) {
+        const auto [at, player] = *awaiting_index_.begin();
+        awaiting_index_.erase(awaiting_index_.begin());
+        for (auto& h : awaiting_player_[player]) {
+            if (h.logged || h.offset != at) continue;
+            h.logged = true;
+            ++stats_.awaiting_player_logged;
+            ++stats_.log_entries;
+            out.log.push_back(EtlLogEntry{
+                "bet_player_known", "error", "bet", h.change.key, h.change.version, at,
+                "bet " + h.change.key + " names player " + std::to_string(player) +
+                    ", who has not arrived within the watermark (" + std::to_string(w) +
+                    " log records): the bet takes its player's currency (mapping: currency "
+                    "from player), so its fact waits for the player and is built if it "
+                    "arrives"});
+        }
+    }
     while (!pending_bets_.empty() && log_offset - pending_bets_.begin()->first >= w) {
         int64_t id = pending_bets_.begin()->second;
         pending_bets_.erase(pending_bets_.begin());
@@ -189,7 +206,10 @@ void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
 
 void FactBuilder::apply_dimension(const model::ModelRecord& record, uint64_t version,
                                   int64_t log_offset, FactBatch& out) {
-    if (auto k = dims_.apply(record, version)) dimension_changed(*k, log_offset);
+    if (auto k = dims_.apply(record, version)) {
+        dimension_changed(*k, log_offset);
+        release_awaiting(*k, log_offset, out);
+    }
     flush(log_offset, out);
 }
 
@@ -202,6 +222,10 @@ void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& 
             if constexpr (std::is_same_v<T, model::NotModelTable>) {
                 // not part of the betting model
             } else if constexpr (std::is_same_v<T, model::MappingError>) {
+                if (v.awaits_player) {
+                    await_player(c, *v.awaits_player, offset);
+                    return;
+                }
                 ++stats_.mapping_errors;
                 ++stats_.log_entries;
                 out.log.push_back(EtlLogEntry{"mapping_error", "error", c.table, c.key, c.version,
@@ -225,11 +249,13 @@ void FactBuilder::apply_change(const ChangeEvent& c, int64_t offset, FactBatch& 
                 } else if (auto k = dims_.apply(r, c.version)) {
                     emit_dimension(*k, c.version, offset, out);
                     dimension_changed(*k, offset);
+                    release_awaiting(*k, offset, out);
                 }
             } else {
                 if (auto k = dims_.apply(r, c.version)) {
                     emit_dimension(*k, c.version, offset, out);
                     dimension_changed(*k, offset);
+                    release_awaiting(*k, offset, out);
                 } else {
                     ++stats_.stale_changes;
                 }
@@ -402,6 +428,24 @@ void FactBuilder::dimension_changed(const DimKey& key, int64_t offset) {
         for (int64_t id : it->second) touch_bet(id, offset);
     if (auto it = wallet_waiters_.find(key); it != wallet_waiters_.end())
         for (int64_t id : it->second) touch_wallet(id, offset);
+}
+
+void FactBuilder::await_player(const ChangeEvent& c, int64_t player_id, int64_t offset) {
+    ++stats_.awaiting_player;
+    awaiting_player_[player_id].push_back(AwaitingPlayer{c, offset, false});
+    awaiting_index_.emplace(offset, player_id);
+}
+
+void FactBuilder::release_awaiting(const DimKey& key, int64_t offset, FactBatch& out) {
+    if (key.kind != EntityKind::Player) return;
+    auto it = awaiting_player_.find(key.id);
+    if (it == awaiting_player_.end() || !dims_.player(key.id)) return;  // a delete: still waits
+    std::vector<AwaitingPlayer> held = std::move(it->second);
+    awaiting_player_.erase(it);
+    for (const auto& h : held) awaiting_index_.erase({h.offset, key.id});
+    // In the order they arrived; each maps now (or waits again, for a bet whose player_id the
+    // later change moved to another unknown player).
+    for (const auto& h : held) apply_change(h.change, offset, out);
 }
 
 void FactBuilder::touch_bet(int64_t bet_id, int64_t offset) {

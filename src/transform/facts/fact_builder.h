@@ -32,7 +32,9 @@
 // on) when it is new for the fact: not failed with the same details in an earlier logged
 // version. Pending verdicts are never logged. A transaction delivered incomplete is logged
 // (rule "incomplete_transaction") and still processed; a change that does not map is logged as
-// "mapping_error" and otherwise skipped.
+// "mapping_error" and otherwise skipped, except a bet change that needs its player's currency
+// while the player is unknown: it is held until the player arrives (logged as
+// "bet_player_known" if the watermark passes first, and still held).
 //
 // State. The per-bet and per-ledger-row state (bet_state.h) stays in memory up to
 // FactBuilderConfig::memory_budget_bytes (an estimate of its bytes, see approx_bytes); beyond it,
@@ -91,6 +93,18 @@ struct FactBuilderStats {
     uint64_t evicted_bets = 0;  // states moved to the ColdState (each time)
     uint64_t evicted_wallet = 0;
     uint64_t cold_reads = 0;  // states read back from it
+    // Bet changes held until their player arrives (bets that take their player's currency),
+    // and how many of them were logged (bet_player_known) because the watermark passed first.
+    uint64_t awaiting_player = 0;
+    uint64_t awaiting_player_logged = 0;
+};
+
+// A bet change that can be mapped only once its player is known (model::MappingError with
+// awaits_player), held with the log offset of its transaction.
+struct AwaitingPlayer {
+    ChangeEvent change;
+    int64_t offset = 0;
+    bool logged = false;  // bet_player_known was logged for it
 };
 
 class FactBuilder {
@@ -142,6 +156,12 @@ public:
     size_t bets_held() const { return bets_.size(); }
     size_t wallet_rows_held() const { return wallet_.size(); }
     size_t pending_facts() const { return pending_bets_.size() + pending_wallet_.size(); }
+    // Bet changes held until their player arrives.
+    size_t changes_awaiting_player() const {
+        size_t n = 0;
+        for (const auto& [player, held] : awaiting_player_) n += held.size();
+        return n;
+    }
 
     // The whole state (dimensions, per-bet and per-ledger-row state, the waiting and pending
     // indexes, counters) for a checkpoint; load_state() into a builder made with the same
@@ -159,6 +179,10 @@ private:
     void apply_removed(const model::RowRemoved& r, uint64_t version, int64_t offset);
     void emit_dimension(const DimKey& key, uint64_t version, int64_t offset, FactBatch& out);
     void dimension_changed(const DimKey& key, int64_t offset);
+    // A player arrived: the bet changes held for it are applied now.
+    void release_awaiting(const DimKey& key, int64_t offset, FactBatch& out);
+    // Holds a bet change until its player arrives.
+    void await_player(const ChangeEvent& c, int64_t player_id, int64_t offset);
     // The state of a bet / ledger row: held, or read back from the ColdState, or (bet(),
     // wallet()) a new empty one; find_*: nullptr when there is none.
     BetState* find_bet(int64_t id);
@@ -217,6 +241,8 @@ private:
     std::map<DimKey, std::set<int64_t>> bet_waiters_;     // dimension -> bets waiting for it
     std::map<DimKey, std::set<int64_t>> wallet_waiters_;  // dimension -> ledger rows
     Pending pending_bets_, pending_wallet_;
+    std::map<int64_t, std::vector<AwaitingPlayer>> awaiting_player_;  // player -> bet changes
+    Pending awaiting_index_;  // (offset, player) of the changes held, for the watermark
     // Touched by the unit being processed (flush() sorts them and drops repeats).
     std::vector<int64_t> dirty_bets_, dirty_wallet_;
     FactBuilderStats stats_;

@@ -25,13 +25,13 @@ void DimensionState::load_state(StateReader& in) {
 void FactBuilder::save_state(StateWriter& out) const {
     dims_.save_state(out);
     out(bets_, wallet_, bet_waiters_, wallet_waiters_, pending_bets_, pending_wallet_, dirty_bets_,
-        dirty_wallet_, stats_);
+        dirty_wallet_, stats_, awaiting_player_, awaiting_index_);
 }
 
 void FactBuilder::load_state(StateReader& in) {
     dims_.load_state(in);
     in(bets_, wallet_, bet_waiters_, wallet_waiters_, pending_bets_, pending_wallet_, dirty_bets_,
-       dirty_wallet_, stats_);
+       dirty_wallet_, stats_, awaiting_player_, awaiting_index_);
     hot_bytes_ = 0;
     for (auto& [id, s] : bets_) {
         s.accounted_bytes = 0;

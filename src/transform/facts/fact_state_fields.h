@@ -137,7 +137,12 @@ template <class A>
 void state_fields(A& a, FactBuilderStats& s) {
     a(s.transactions, s.incomplete_transactions, s.changes, s.mapping_errors, s.stale_changes,
       s.bets_emitted, s.legs_emitted, s.wallet_emitted, s.log_entries, s.dims_emitted,
-      s.evicted_bets, s.evicted_wallet, s.cold_reads);
+      s.evicted_bets, s.evicted_wallet, s.cold_reads, s.awaiting_player, s.awaiting_player_logged);
+}
+
+template <class A>
+void state_fields(A& a, AwaitingPlayer& w) {
+    a(w.change, w.offset, w.logged);
 }
 
 }  // namespace tote::facts

@@ -146,6 +146,74 @@ REPORT_FIELDS = {
 }
 
 
+def fact_rows(tote, common, sql):
+    out = tote.query(sql, *common).strip()
+    return [[int(v) if re.fullmatch(r"-?\d+", v) else v for v in line.split("\t")]
+            for line in out.splitlines()] if out else []
+
+
+def raw_facts(tote, common):
+    """Every version of the ledger, bet and leg facts (read before `tote serve` holds an
+    embedded warehouse)."""
+    return {
+        "wallet": fact_rows(tote, common, "SELECT id, _version, player_id, type, status, "
+                            "created_at_us, deleted FROM tote.fact_wallet_transaction"),
+        "bets": fact_rows(tote, common, "SELECT bet_id, _version, status, "
+                          "potential_payout_eur_cents, stake_eur_cents FROM tote.fact_bet"),
+        "legs": fact_rows(tote, common, "SELECT bet_id, leg_no, _version, event_id, market_id, "
+                          "selection_id, deleted FROM tote.fact_bet_leg"),
+    }
+
+
+def first_deposits_and_liability(d, as_of, facts):
+    """The first-time depositors and the trader view's liability, computed here from every
+    version of the fact rows (the latest = the largest _version), not with the tiles' SQL."""
+    latest = {}
+    for r in facts["wallet"]:
+        if r[0] not in latest or r[1] > latest[r[0]][1]:
+            latest[r[0]] = r
+    first = {}
+    for _, _, player, typ, status, at, deleted in latest.values():
+        if typ == "deposit" and status == "completed" and deleted == 0:
+            first[player] = min(at, first.get(player, at))
+    today = as_of // DAY_US
+    cut_us = ((as_of // 3600_000_000) * 3600 + 3600 - 86400) * 1_000_000
+    want = {}
+    for at in first.values():
+        if today * DAY_US <= at < (today + 1) * DAY_US or (today - 1) * DAY_US <= at < cut_us:
+            want[at // DAY_US] = want.get(at // DAY_US, 0) + 1
+    got = {r["day"]: r["ftd"] for r in tile(d, "first_deposits")}
+    check(got == want and want.get(today, 0) > 0,
+          f"first-time depositors per day {got} = computed from every ledger fact version {want}")
+
+    bets = {}
+    for r in facts["bets"]:
+        if r[0] not in bets or r[1] > bets[r[0]][1]:
+            bets[r[0]] = r
+    legs = {}
+    for r in facts["legs"]:
+        k = (r[0], r[1])
+        if k not in legs or r[2] > legs[k][2]:
+            legs[k] = r
+    by_sel = {}
+    for bet_id, _, _, event, market, sel, deleted in legs.values():
+        b = bets.get(bet_id)
+        if deleted or not b or b[2] != "open":
+            continue
+        agg = by_sel.setdefault((event, market, sel), [0, 0])
+        agg[0] += b[3] - b[4]
+        agg[1] += 1
+    want = sorted(((e, m, s, v[0], v[1]) for (e, m, s), v in by_sel.items()),
+                  key=lambda t: (-t[3], t[2]))[:20]
+    rows = tile(d, "liability")
+    got = [(r["event_id"], r["market_id"], r["selection_id"], r["liability"], r["bets"]) for r in rows]
+    check(got == want and len(got) > 0,
+          f"the trader view's 20 largest open liabilities by selection = computed from every "
+          f"fact version (largest EUR {want[0][3] / 100 if want else 0:,.2f})")
+    check(all(r["event"] and r["market"] and r["selection"] for r in rows),
+          "each liability row names its event, market and selection")
+
+
 def serve_equals_report(tote, data, common=()):
     """`common`: global options, e.g. --clickhouse-url of a ClickHouse 18.16 server."""
     # The newest fact's UTC day, as the dashboard defines today.
@@ -157,6 +225,7 @@ def serve_equals_report(tote, data, common=()):
     countries = {r["country"]: r for r in report["rows"] if r["kind"] == "country"}
     total = next(r for r in report["rows"] if r["kind"] == "day_total")
     check(total["bets"] > 0, f"tote report shows {total['bets']} bets on {day}")
+    facts = raw_facts(tote, common)
 
     serve = subprocess.Popen(tote.cmd(*common, "serve", "--port", "0"), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
@@ -190,9 +259,11 @@ def serve_equals_report(tote, data, common=()):
         check(len(players) == 1 and players[0]["players"] == total["active_players"],
               f"active players {players[0]['players'] if players else None} = tote report's {total['active_players']}")
 
+        first_deposits_and_liability(d, as_of, facts)
+
         status, _, metrics = get(base + "/metrics", bearer)
         queries = dict(re.findall(r'tote_dashboard_warehouse_queries_total\{tile="(\w+)"\} (\d+)', metrics))
-        check(len(queries) == 8 and set(queries.values()) == {"1"},
+        check(len(queries) == 10 and set(queries.values()) == {"1"},
               f"three reads, one statement per tile at this version: {queries}")
     finally:
         serve.send_signal(signal.SIGINT)

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../sink/fake_connection.h"
 
 namespace tote {
@@ -94,6 +96,34 @@ TEST(MappingCheck, AFreshWarehouseHasOnlyNotes) {
     const auto report = MappingCheck(conn, "tote").run(MappingFile::builtin_simulator());
     EXPECT_TRUE(report.ok());
     EXPECT_EQ(report.notes.size(), 10u);  // one per mapped table
+}
+
+TEST(MappingCheck, DeclaredSourceTypesMustMatchWhatLanded) {
+    FakeConnection conn;
+    conn.answer = [](const std::string& sql) -> std::optional<std::string> {
+        if (sql.find("FROM system.columns") != std::string::npos)
+            return std::string(
+                "land_bets\tid\tNullable(Int64)\n"
+                "land_bets\tplayer_id\tNullable(String)\n"  // typed by a first value "5"
+                "land_bets\tstake\tNullable(Decimal(38, 2))\n");
+        if (sql.find("DISTINCT") != std::string::npos) return std::string();
+        if (sql.find("SELECT count()") != std::string::npos) return std::string("0\n");
+        return std::nullopt;
+    };
+    std::string text(MappingFile::builtin_simulator_text());
+    text += "source_types:\n  bets: {id: bigint, player_id: bigint, stake: \"numeric(18,2)\"}\n";
+    const int line = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    const auto report = MappingCheck(conn, "tote").run(MappingFile::parse(text, "m.yaml"));
+    std::vector<MappingProblem> declared;
+    for (const auto& e : report.errors)
+        if (e.message.rfind("source_types.", 0) == 0) declared.push_back(e);
+    EXPECT_EQ(declared,
+              (std::vector<MappingProblem>{
+                  {line,
+                   "source_types.bets.player_id declares int64 (landing type Nullable(Int64)) "
+                   "but land_bets.player_id has landed as Nullable(String): fix the "
+                   "declaration, or change the column (ALTER TABLE ... MODIFY COLUMN, "
+                   "docs/operations.md) and ingest again under a new consumer"}}));
 }
 
 }  // namespace

@@ -823,17 +823,17 @@ cmd_status() {
   local s pid bad=0 rss shown=("${services[@]}")
   [[ -d "$dir/mariadb" ]] && shown+=(mariadb)
   [[ -d "$dir/connect-mariadb" ]] && shown+=(connect-mariadb)
-  printf '%-11s %-6s %-8s %-9s %s\n' service port pid health log
+  printf '%-15s %-6s %-8s %-9s %s\n' service port pid health log
   for s in "${shown[@]}"; do
     if pid="$(pid_of "$s")"; then
       rss="$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status" 2>/dev/null || echo '?')"
       if healthy "$s"; then
-        printf '%-11s %-6s %-8s %-9s %s\n' "$s" "$(port_of "$s")" "$pid" "healthy" "$(log_of "$s") (RSS ${rss} MB)"
+        printf '%-15s %-6s %-8s %-9s %s\n' "$s" "$(port_of "$s")" "$pid" "healthy" "$(log_of "$s") (RSS ${rss} MB)"
       else
-        printf '%-11s %-6s %-8s %-9s %s\n' "$s" "$(port_of "$s")" "$pid" "UNHEALTHY" "$(log_of "$s")"; bad=1
+        printf '%-15s %-6s %-8s %-9s %s\n' "$s" "$(port_of "$s")" "$pid" "UNHEALTHY" "$(log_of "$s")"; bad=1
       fi
     else
-      printf '%-11s %-6s %-8s %-9s %s\n' "$s" "$(port_of "$s")" "-" "stopped" "$(log_of "$s")"; bad=1
+      printf '%-15s %-6s %-8s %-9s %s\n' "$s" "$(port_of "$s")" "-" "stopped" "$(log_of "$s")"; bad=1
     fi
   done
   return $bad

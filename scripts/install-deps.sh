@@ -10,13 +10,14 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # What the demo needs (the first README command): the build and the embedded engine.
 packages=(cmake ninja-build g++ libgtest-dev libsimdjson-dev libfmt-dev libcli11-dev
           libcurl4-openssl-dev zlib1g-dev librdkafka-dev libcpp-httplib-dev libyaml-cpp-dev
-          librocksdb-dev libpq-dev libabsl-dev tzdata pkg-config python3)
+          librocksdb-dev libpq-dev libmariadb-dev libabsl-dev tzdata pkg-config python3)
 # What the tests need too (scripts/test.sh passes --tests): the fuzzers' clang, the format
-# check, the real servers (PostgreSQL 15, ClickHouse 18.16) and, for scripts/stack.sh, Java
+# check, the real servers (PostgreSQL 15, ClickHouse 18.16, MariaDB 10.11) and, for scripts/stack.sh, Java
 # (Kafka, Connect and Debezium, whose pinned jars Maven fetches from Maven Central) and curl.
 if [ "${1:-}" = "--tests" ]; then
   packages+=(clang libclang-rt-14-dev clang-format python3-venv postgresql-15 postgresql-client-15
-             clickhouse-server clickhouse-client openjdk-17-jre-headless maven curl)
+             clickhouse-server clickhouse-client openjdk-17-jre-headless maven curl
+             mariadb-server mariadb-client)
 fi
 missing=()
 for p in "${packages[@]}"; do

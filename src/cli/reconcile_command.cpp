@@ -12,7 +12,10 @@
 #include "core/json_escape.h"
 
 #include "cli/commands.h"
+#include "cli/mapping_options.h"
 #include "model/mapping_file.h"
+#include "oltp/mariadb_connection.h"
+#include "oltp/mariadb_figures.h"
 #include "oltp/oltp_figures.h"
 #include "reconcile/fact_reconciler.h"
 #include "reconcile/reconciler.h"
@@ -78,9 +81,13 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
     auto oltp_url = std::make_shared<std::string>();
     cmd->add_option("--oltp", *oltp_url,
                     "Compare with the OLTP database itself (postgresql://USER@HOST:PORT/DATABASE, "
-                    "schema/oltp.sql) instead of a ground truth file: its ledger, live rows and "
-                    "bet figures at this moment, against everything the warehouse holds")
+                    "schema/oltp.sql; or mysql://USER:PASSWORD@HOST:PORT/DATABASE, "
+                    "schema/oltp_mariadb.sql, with --mapping mappings/mariadb.yaml) instead of a "
+                    "ground truth file: its ledger, live rows and bet figures at this moment, "
+                    "against everything the warehouse holds")
         ->excludes(cmd->get_option("--ground-truth"));
+    auto mapping_path = std::make_shared<std::string>();
+    add_mapping_option(*cmd, *mapping_path);
     auto consumer = std::make_shared<std::string>("ingest");
     cmd->add_option("--consumer", *consumer,
                     "The ingest's resume position to compare (`tote ingest --consumer`; a Kafka "
@@ -93,7 +100,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
            "the 100000 an open transaction may hold the watermark back, behind the "
            "ground truth's offset is a difference (0: not checked)")
         ->capture_default_str();
-    cmd->callback([truth_path, oltp_url, watermark, consumer, &ctx] {
+    cmd->callback([truth_path, oltp_url, mapping_path, watermark, consumer, &ctx] {
         auto path =
             truth_path->empty() ? ctx.ground_truth_path() : std::filesystem::path(*truth_path);
         // A running demo is paused at a transaction boundary for the duration of the check,
@@ -112,7 +119,12 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         std::optional<PgConnection> oltp;
         GroundTruth truth;
         std::string truth_name = path.string();
-        if (!oltp_url->empty()) {
+        const bool mariadb = MariaDbConnection::is_url(*oltp_url);
+        if (mariadb) {
+            MariaDbConnection db(*oltp_url);
+            truth = MariaDbFigures::read(db);
+            truth_name = "OLTP database (MariaDB, " + db.describe() + ")";
+        } else if (!oltp_url->empty()) {
             oltp.emplace(*oltp_url);
             truth = OltpFigures::read(*oltp);
             truth_name = "OLTP database (" + oltp->describe() + ")";
@@ -120,10 +132,13 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             truth = read_ground_truth(path);
         }
         auto conn = open_for_reading(ctx);
-        // The simulator's ledger: reconcile compares against the simulator's ground truth.
-        Reconciler reconciler(*conn, ctx.database,
-                              LedgerMapping::of(model::MappingFile::builtin_simulator().mapping()),
-                              *consumer);
+        // The ledger as the mapping names it (the simulator's by default).
+        const auto mapping = load_mapping_option(*mapping_path);
+        Reconciler reconciler(
+            *conn, ctx.database,
+            LedgerMapping::of(
+                (mapping ? *mapping : model::MappingFile::builtin_simulator()).mapping()),
+            *consumer);
         const ExpectedState expected = expected_from(truth);
         ReconcileReport report = reconciler.run(expected);
         if (truth.log_offset == ExpectedState::kAtWarehouseEnd)
@@ -160,8 +175,10 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         } else if (std::string why = facts.not_built_reason(); !why.empty()) {
             fmt::print("facts: not built ({})\n", why);
         } else {
-            FactReconcileReport fr = oltp ? facts.run_figures(truth) : facts.run(truth, *watermark);
-            if (oltp)
+            const bool from_database = oltp || mariadb;
+            FactReconcileReport fr =
+                from_database ? facts.run_figures(truth) : facts.run(truth, *watermark);
+            if (from_database)
                 fr.notes.push_back(
                     "ETL log: not judged (the OLTP database does not know which rows are "
                     "anomalies; `tote query \"SELECT rule, count() FROM " +

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "cli/simulator_options.h"
+#include "oltp/mariadb_connection.h"
 #include "oltp/oltp_simulation.h"
 #include "pipeline/simulation_runner.h"
 
@@ -29,9 +30,10 @@ void run_oltp(const SimulatorConfig& sim, OltpSimulationConfig config, CliContex
     line.finish();
     fmt::print(
         "committed {} initial rows and {} transactions ({} statements, {} change events) into "
-        "PostgreSQL in {:.1f} s: {:.0f} transactions/s, {:.0f} change events/s; ground truth {}\n",
+        "{} in {:.1f} s: {:.0f} transactions/s, {:.0f} change events/s; ground truth {}\n",
         with_commas(done.initial_rows), with_commas(done.transactions),
-        with_commas(done.statements), with_commas(done.change_events), done.seconds,
+        with_commas(done.statements), with_commas(done.change_events),
+        MariaDbConnection::is_url(config.url) ? "MariaDB" : "PostgreSQL", done.seconds,
         done.seconds > 0 ? static_cast<double>(done.transactions) / done.seconds : 0.0,
         done.seconds > 0 ? static_cast<double>(done.change_events) / done.seconds : 0.0,
         ctx.ground_truth_path().string());
@@ -51,7 +53,8 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
         "simulate",
         "Write a deterministic betting OLTP change stream (Debezium JSON) to the embedded log.\n"
         "Running it again with a larger --max-events continues the same log.\n"
-        "With --oltp URL, commit the same workload into PostgreSQL instead (one database\n"
+        "With --oltp URL, commit the same workload into PostgreSQL or MariaDB instead (one "
+        "database\n"
         "transaction per OLTP transaction), for Debezium to capture.");
     add_simulator_options(*cmd, opts->sim);
     cmd->add_option("--max-events", opts->run.max_change_events,
@@ -63,7 +66,9 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
         ->capture_default_str();
     auto* oltp = cmd->add_option("--oltp", opts->oltp.url,
                                  "Commit the workload into this PostgreSQL database "
-                                 "(postgresql://USER@HOST:PORT/DATABASE) holding schema/oltp.sql");
+                                 "(postgresql://USER@HOST:PORT/DATABASE) holding schema/oltp.sql, "
+                                 "or MariaDB database (mysql://USER:PASSWORD@HOST:PORT/DATABASE) "
+                                 "holding schema/oltp_mariadb.sql");
     cmd->add_flag("--create-schema", opts->oltp.create_schema,
                   "With --oltp: create schema/oltp.sql's tables when the database has none")
         ->needs(oltp);

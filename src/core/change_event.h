@@ -36,7 +36,8 @@ struct ChangeEvent {
 // Debezium transaction metadata (BEGIN/END on <prefix>.transaction).
 struct TxMarker {
     bool begin = true;
-    uint64_t tx_id = 0;        // the part of transaction id before ':'
+    uint64_t tx_id = 0;  // PostgreSQL: the part of the transaction id before ':'; MySQL/MariaDB:
+                         // the GTID packed by binlog_gtid_tx_id (core/source_position.h)
     uint64_t event_count = 0;  // END only
     int64_t ts_ms = 0;
     // The LSN part of the id ("<txId>:<lsn>"): for END the transaction's commit LSN, which
@@ -47,11 +48,21 @@ struct TxMarker {
 // A null value after a delete: nothing to land, the offset still advances.
 struct Tombstone {};
 
+// A schema change event (Debezium's MySQL/MariaDB connectors with include.schema.changes: the
+// DDL text, no row). Nothing lands: a landing table takes a new column from the first row whose
+// value schema has it (docs/decoding.md); counted and skipped like a tombstone.
+struct SchemaChange {
+    std::string database;  // databaseName of the key/payload ("" for a server-wide statement)
+    std::string table;     // source.table when the statement names one, else ""
+    std::string ddl;       // the statement as the connector reports it
+    SourcePosition source;
+};
+
 // Anything that could not be decoded exactly. Never dropped: it goes to the dead-letter table.
 struct DecodeFailure {
     std::string reason;  // what failed and what to do, e.g. "decimal 'stake' in double mode ..."
 };
 
-using DecodeResult = std::variant<ChangeEvent, TxMarker, Tombstone, DecodeFailure>;
+using DecodeResult = std::variant<ChangeEvent, TxMarker, Tombstone, SchemaChange, DecodeFailure>;
 
 }  // namespace tote

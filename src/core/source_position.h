@@ -28,8 +28,8 @@ enum class VersionRank : uint8_t {
 };
 
 struct SourcePosition {
-    uint64_t lsn = 0;          // source.lsn (Maxwell: binlog file << 32 | offset)
-    uint64_t tx_id = 0;        // source.txId (0 when absent)
+    uint64_t lsn = 0;          // source.lsn; MySQL/MariaDB: binlog_position(file, pos, row) (below)
+    uint64_t tx_id = 0;        // source.txId (0 when absent); MySQL/MariaDB: binlog_gtid_tx_id
     uint64_t total_order = 0;  // transaction.total_order (0 when no transaction block)
     bool snapshot = false;     // source.snapshot is anything but "false"/absent
     int64_t commit_ts_ms = 0;  // source.ts_ms: the commit time in the OLTP
@@ -58,6 +58,32 @@ constexpr VersionRank version_rank(uint64_t version) {
 constexpr uint64_t pack_version(const SourcePosition& p, bool truncate = false) {
     if (p.snapshot) return make_version(p.lsn, VersionRank::SnapshotRead);
     return make_version(p.lsn, truncate ? VersionRank::Truncate : VersionRank::Change);
+}
+
+// MySQL/MariaDB binlog positions (docs/architecture.md, "Row versions", "MySQL binlog"): the
+// binlog writes a transaction when it commits, so binlog order is commit order and a row's own
+// position orders it. The position in commit order packs, above the three rank bits,
+//   bits 63..47  the binlog file's number (mariadb-bin.000004 -> 4; 17 bits)
+//   bits 46..15  the offset of the row's event in that file (32 bits: binlogs are < 4 GiB)
+//   bits 14..3   the row's index within its event + 1 (12 bits; Debezium source.row, Maxwell
+//                xoffset); 0 is below every row of the event
+// Returns false when a part does not fit.
+constexpr uint64_t kBinlogMaxFile = (uint64_t{1} << 17) - 1;
+constexpr uint64_t kBinlogMaxOffset = (uint64_t{1} << 32) - 1;
+constexpr uint64_t kBinlogMaxRow = (uint64_t{1} << 12) - 2;
+constexpr bool binlog_position(uint64_t file, uint64_t offset, uint64_t row, uint64_t& out) {
+    if (file > kBinlogMaxFile || offset > kBinlogMaxOffset || row > kBinlogMaxRow) return false;
+    out = ((((file << 32) | offset) << 12) | (row + 1)) << 3;
+    return true;
+}
+
+// A MariaDB GTID "domain-server-sequence" as a transaction id: domain << 40 | sequence. The
+// sequence is unique within its domain whichever server wrote it (gtid_strict_mode), so the
+// server id is not needed. Returns false for domains >= 2^24 or sequences >= 2^40.
+constexpr bool binlog_gtid_tx_id(uint64_t domain, uint64_t sequence, uint64_t& out) {
+    if (domain >= (uint64_t{1} << 24) || sequence >= (uint64_t{1} << 40)) return false;
+    out = (domain << 40) | sequence;
+    return true;
 }
 
 // PostgreSQL text form "XXX/YYY" of an LSN, for messages.

@@ -303,6 +303,42 @@ Error read_decimal_scale(const object& field_schema, std::string_view column, in
     return std::nullopt;
 }
 
+// A MariaDB GTID "domain-server-sequence" (digits only) as a transaction id
+// (binlog_gtid_tx_id); nullopt when the text is not one.
+std::optional<uint64_t> gtid_tx_id(std::string_view s) {
+    uint64_t part[3] = {0, 0, 0};
+    size_t n = 0;
+    size_t digits = 0;
+    for (char c : s) {
+        if (c == '-') {
+            if (digits == 0 || ++n == 3) return std::nullopt;
+            digits = 0;
+        } else if (c >= '0' && c <= '9') {
+            if (++digits > 19) return std::nullopt;
+            part[n] = part[n] * 10 + static_cast<uint64_t>(c - '0');
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (n != 2 || digits == 0) return std::nullopt;
+    uint64_t id = 0;
+    if (!binlog_gtid_tx_id(part[0], part[2], id)) return std::nullopt;
+    return id;
+}
+
+// The number of a binlog file name: the digits after its last '.' (mariadb-bin.000004 -> 4).
+std::optional<uint64_t> binlog_file_number(std::string_view name) {
+    const size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot + 1 == name.size() || name.size() - dot > 11)
+        return std::nullopt;
+    uint64_t v = 0;
+    for (char c : name.substr(dot + 1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+}
+
 }  // namespace
 
 class DebeziumJsonDecoder::Impl {
@@ -353,10 +389,12 @@ private:
     void decode_change_into(const LogRecord& record, DecodeResult& out) {
         ChangeEvent& ev = change_in(out);
         routed_tx_marker_ = false;
+        routed_schema_change_ = false;
         if (auto err = decode_change(record, ev)) {
             // Transaction metadata routed into the same topic as the changes (one ordered topic
             // per database: docs/operations.md) is known by its shape: status, no op.
             if (routed_tx_marker_) return decode_tx_marker(record, out);
+            if (routed_schema_change_) return decode_schema_change(record, out);
             put(out, DecodeFailure{std::move(*err)});
         }
     }
@@ -422,10 +460,25 @@ private:
                                           " is neither BEGIN nor END"});
         if (auto err = read_string(payload, "id", "transaction metadata id", id))
             return put(out, DecodeFailure{*err});
+        // MySQL/MariaDB connectors: the id is the GTID; the changes are versioned by their own
+        // binlog positions (binlog order is commit order), so END carries no position.
+        if (auto gtid = gtid_tx_id(id)) {
+            m.tx_id = *gtid;
+            if (!m.begin) {
+                if (auto err = read_uint(payload, "event_count", "END event_count", m.event_count))
+                    return put(out, DecodeFailure{*err});
+            }
+            if (auto err = read_int(payload, "ts_ms", "transaction metadata ts_ms", m.ts_ms))
+                return put(out, DecodeFailure{*err});
+            return put(out, m);
+        }
         std::string_view tx = id.substr(0, id.find(':'));
         if (tx.empty() || tx.size() > 19)
-            return put(out, DecodeFailure{"transaction id " + quoted(id) +
-                                          " does not start with a numeric txId"});
+            return put(out, DecodeFailure{
+                                "transaction id " + quoted(id) +
+                                " is neither PostgreSQL's <txId>:<lsn> nor a MariaDB GTID "
+                                "<domain>-<server>-<sequence> (a MySQL connector without GTIDs, "
+                                "or MySQL's uuid:N GTIDs, are not supported: docs/decoding.md)"});
         for (char c : tx) {
             if (c < '0' || c > '9')
                 return put(out, DecodeFailure{"transaction id " + quoted(id) +
@@ -449,6 +502,67 @@ private:
         put(out, m);
     }
 
+    // source.file, source.pos and source.row of the MySQL/MariaDB connectors as the position in
+    // commit order (binlog_position in core/source_position.h).
+    static Error read_binlog_position(const element& file_el, const std::optional<element>& pos,
+                                      const std::optional<element>& row, uint64_t& out) {
+        std::string_view file;
+        if (auto err = read_string(file_el, "source.file", file)) return err;
+        uint64_t offset = 0, index = 0;
+        if (auto err = read_uint(pos, "source.pos", offset)) return err;
+        if (row && !is_null(*row))
+            if (auto err = read_uint(row, "source.row", index)) return err;
+        auto number = binlog_file_number(file);
+        if (!number)
+            return "source.file " + quoted(file) +
+                   " does not end in a binlog file number (e.g. mariadb-bin.000004)";
+        if (!binlog_position(*number, offset, index, out))
+            return "binlog position " + std::string(file) + ":" + std::to_string(offset) + " row " +
+                   std::to_string(index) + " does not fit a row version (file number < " +
+                   std::to_string(kBinlogMaxFile + 1) + ", offset < 2^32, row < " +
+                   std::to_string(kBinlogMaxRow + 1) + ": docs/architecture.md, Row versions)";
+        return std::nullopt;
+    }
+
+    // A schema change event ({source, databaseName, ddl, tableChanges}, no op).
+    void decode_schema_change(const LogRecord& record, DecodeResult& out) {
+        object payload;
+        std::optional<object> schema;
+        if (auto err = open_value(*record.value, payload, schema))
+            return put(out, DecodeFailure{"schema change: " + *err});
+        SchemaChange sc;
+        std::string_view ddl, db, table;
+        if (auto err = read_string(payload, "ddl", "schema change ddl", ddl))
+            return put(out, DecodeFailure{*err});
+        if (auto e = field_of(payload, "databaseName"); e && e->type() == element_type::STRING)
+            take(e->get_string().get(db));
+        object source;
+        auto src = field_of(payload, "source");
+        if (!src || src->get_object().get(source))
+            return put(out, DecodeFailure{"schema change: source missing"});
+        if (auto e = field_of(source, "table"); e && e->type() == element_type::STRING)
+            take(e->get_string().get(table));
+        if (auto file = field_of(source, "file"); file && !is_null(*file)) {
+            if (auto err = read_binlog_position(*file, field_of(source, "pos"),
+                                                field_of(source, "row"), sc.source.lsn))
+                return put(out, DecodeFailure{"schema change: " + *err});
+        }
+        if (auto g = field_of(source, "gtid"); g && g->type() == element_type::STRING) {
+            std::string_view text;
+            take(g->get_string().get(text));
+            if (auto id = gtid_tx_id(text)) sc.source.tx_id = *id;
+        }
+        bool table_end = false;
+        if (auto err = parse_snapshot(field_of(source, "snapshot"), sc.source.snapshot, table_end))
+            return put(out, DecodeFailure{"schema change: " + *err});
+        if (auto t = field_of(source, "ts_ms"); t && t->type() == element_type::INT64)
+            take(t->get_int64().get(sc.source.commit_ts_ms));
+        sc.database.assign(db);
+        sc.table.assign(table);
+        sc.ddl.assign(ddl);
+        put(out, std::move(sc));
+    }
+
     Error decode_change(const LogRecord& record, ChangeEvent& ev) {
         object payload;
         std::optional<object> schema;
@@ -458,6 +572,7 @@ private:
         // One pass over the envelope and its source block (no repeated key lookups).
         std::optional<element> before, after, src, tx, op_el;
         bool has_status = false;
+        bool has_ddl = false;
         for (auto [k, v] : payload) {
             if (eq(k, "before"))
                 before = v;
@@ -471,10 +586,16 @@ private:
                 op_el = v;
             else if (eq(k, "status"))
                 has_status = true;
+            else if (eq(k, "ddl"))
+                has_ddl = true;
         }
         if (!op_el && !src && has_status) {
             routed_tx_marker_ = true;
             return std::string("transaction metadata");
+        }
+        if (!op_el && src && has_ddl) {
+            routed_schema_change_ = true;
+            return std::string("schema change");
         }
         std::string_view op;
         if (auto err = read_string(op_el, "op", op)) return err;
@@ -485,7 +606,8 @@ private:
         if (!src || is_null(*src)) return std::string("source missing");
         object source;
         if (src->get_object().get(source)) return wrong_type("source", "an object", *src);
-        std::optional<element> table_el, schema_el, db_el, lsn, txid, ts_ms, snapshot;
+        std::optional<element> table_el, schema_el, db_el, lsn, txid, ts_ms, snapshot, file, pos,
+            row, gtid;
         for (auto [k, v] : source) {
             if (eq(k, "table"))
                 table_el = v;
@@ -501,6 +623,14 @@ private:
                 ts_ms = v;
             else if (eq(k, "snapshot"))
                 snapshot = v;
+            else if (eq(k, "file"))
+                file = v;
+            else if (eq(k, "pos"))
+                pos = v;
+            else if (eq(k, "row"))
+                row = v;
+            else if (eq(k, "gtid"))
+                gtid = v;
         }
         std::string_view table, table_schema;
         if (auto err = read_string(table_el, "source.table", table)) return err;
@@ -515,9 +645,15 @@ private:
             ev.table.assign(table);  // the common case, without a new string
         else
             ev.table = TableIdentity::of(table_schema, table, default_schema_);
-        if (auto err = read_uint(lsn, "source.lsn", ev.source.lsn)) return err;
-        if (txid && !is_null(*txid))
-            if (auto err = read_uint(txid, "source.txId", ev.source.tx_id)) return err;
+        std::optional<element> tx_id_text;  // MySQL/MariaDB: transaction.id, else source.gtid
+        if (file && !is_null(*file)) {
+            if (auto err = read_binlog_position(*file, pos, row, ev.source.lsn)) return err;
+            if (gtid && !is_null(*gtid)) tx_id_text = gtid;
+        } else {
+            if (auto err = read_uint(lsn, "source.lsn", ev.source.lsn)) return err;
+            if (txid && !is_null(*txid))
+                if (auto err = read_uint(txid, "source.txId", ev.source.tx_id)) return err;
+        }
         if (auto err = read_int(ts_ms, "source.ts_ms", ev.source.commit_ts_ms)) return err;
         if (auto err = parse_snapshot(snapshot, ev.source.snapshot, ev.source.snapshot_table_end))
             return err;
@@ -527,6 +663,18 @@ private:
             if (auto err =
                     read_uint(txo, "total_order", "transaction.total_order", ev.source.total_order))
                 return err;
+            if (file && !is_null(*file)) tx_id_text = field_of(txo, "id");
+        }
+        if (tx_id_text) {
+            std::string_view text;
+            if (auto err = read_string(tx_id_text, "transaction.id", text)) return err;
+            auto id = gtid_tx_id(text);
+            if (!id)
+                return "transaction id " + quoted(text) +
+                       " is not a MariaDB GTID <domain>-<server>-<sequence> with domain < 2^24 "
+                       "and sequence < 2^40 (MySQL's uuid:N GTIDs are not supported: "
+                       "docs/decoding.md)";
+            ev.source.tx_id = *id;
         }
         ev.version = pack_version(ev.source, ev.op == Op::Truncate);
 
@@ -945,7 +1093,8 @@ private:
     // Storage of earlier results, reused by decode_into (see change_in).
     ChangeEvent spare_;
     RowImage spare_before_, spare_after_;
-    bool routed_tx_marker_ = false;  // decode_change saw transaction metadata (status, no op)
+    bool routed_tx_marker_ = false;      // decode_change saw transaction metadata (status, no op)
+    bool routed_schema_change_ = false;  // decode_change saw a schema change (ddl, no op)
 };
 
 DebeziumJsonDecoder::DebeziumJsonDecoder(DebeziumDecoderConfig config)

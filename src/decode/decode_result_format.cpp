@@ -101,6 +101,14 @@ std::string format_decode_result(const DecodeResult& r) {
                        out += " ts=" + std::to_string(m.ts_ms);
                    },
                    [&](const Tombstone&) { out += "tombstone"; },
+                   [&](const SchemaChange& s) {
+                       out += "schema_change database=" + s.database + " table=" + s.table;
+                       out += " lsn=" + std::to_string(s.source.lsn);
+                       out += " tx=" + std::to_string(s.source.tx_id);
+                       out += s.source.snapshot ? " snapshot=true" : " snapshot=false";
+                       out += " ddl=";
+                       append_json_string(out, s.ddl.substr(0, 120));
+                   },
                    [&](const DecodeFailure& f) {
                        out += "failure ";
                        append_json_string(out, f.reason);

@@ -3,6 +3,8 @@
 #include <thread>
 
 #include "core/error.h"
+#include "oltp/mariadb_change_writer.h"
+#include "oltp/mariadb_connection.h"
 #include "oltp/oltp_schema.h"
 #include "oltp/pg_connection.h"
 #include "oltp/sql_change_writer.h"
@@ -40,6 +42,104 @@ void wait_for_slot(PgConnection& db, const std::string& slot, std::chrono::secon
     }
 }
 
+// Runs the simulator into `writer` until a limit or stop (shared by both databases).
+template <class Writer>
+OltpProgress drive(const SimulatorConfig& sim_config, const OltpSimulationConfig& config,
+                   Writer& writer, const std::atomic<bool>& stop,
+                   const std::function<void(const OltpProgress&)>& on_progress) {
+    using Clock = std::chrono::steady_clock;
+    BettingSimulator sim(sim_config);
+    OltpProgress progress;
+    const auto started = Clock::now();
+    auto last_truth = started;
+    auto report = [&] {
+        progress.transactions = writer.transactions();
+        progress.statements = writer.statements();
+        progress.initial_rows = writer.initial_rows();
+        progress.change_events = sim.change_events_emitted();
+        progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        progress.finished = sim.finished();
+        if (on_progress) on_progress(progress);
+    };
+    uint64_t steps = 0;
+    for (;;) {
+        if (stop.load(std::memory_order_relaxed) || sim.finished()) break;
+        if (config.max_change_events != 0 &&
+            sim.change_events_emitted() >= config.max_change_events)
+            break;
+        if (config.duration_s > 0 &&
+            std::chrono::duration<double>(Clock::now() - started).count() >= config.duration_s)
+            break;
+        if (sim.step(writer) == 0) break;
+        if (!sim.snapshot_done()) writer.flush();  // one transaction per chunk of initial rows
+        ++steps;
+        if (config.rate > 0) {
+            const double due_s = static_cast<double>(sim.change_events_emitted()) / config.rate;
+            const auto due = started + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(due_s));
+            if (due > Clock::now()) std::this_thread::sleep_until(due);  // pacing, not sync
+        }
+        if (Clock::now() - last_truth >= config.ground_truth_every) {
+            writer.flush();  // the truth is of committed transactions only
+            write_truth(sim, config.ground_truth_path);
+            last_truth = Clock::now();
+        }
+        if (config.rate > 0 || (steps & 255) == 0) report();
+    }
+    writer.flush();
+    write_truth(sim, config.ground_truth_path);
+    report();
+    return progress;
+}
+
+size_t batch_of(const OltpSimulationConfig& config) {
+    return config.rate > 0 ? 1 : std::max<size_t>(1, config.batch_transactions);
+}
+
+// MariaDB (schema/oltp_mariadb.sql): the tables must exist and be empty. The connector is
+// registered by scripts/stack.sh connector-mariadb (docs/operations.md, "MariaDB").
+OltpProgress run_mariadb(const SimulatorConfig& sim, const OltpSimulationConfig& config,
+                         const std::atomic<bool>& stop,
+                         const std::function<void(const OltpProgress&)>& on_progress) {
+    if (!config.connect_url.empty())
+        throw ToteError(ErrorClass::Fatal,
+                        "--connect-url registers the Debezium PostgreSQL connector; for MariaDB "
+                        "register Debezium's MariaDB connector with scripts/stack.sh "
+                        "connector-mariadb NAME DATABASE (docs/operations.md, \"MariaDB\")");
+    if (!config.synchronous_commit)
+        throw ToteError(ErrorClass::Fatal,
+                        "--no-sync-commit is PostgreSQL's synchronous_commit; MariaDB's "
+                        "durability is the server's innodb_flush_log_at_trx_commit");
+    MariaDbConnection db(config.url);
+    if (config.create_schema)
+        throw ToteError(ErrorClass::Fatal,
+                        "--create-schema is for PostgreSQL; create the MariaDB tables with the "
+                        "client: mariadb -h " +
+                            db.host() + " -P " + std::to_string(db.port()) + " -u " + db.user() +
+                            " -p " + db.database() + " < schema/oltp_mariadb.sql");
+    for (size_t t = 0; t < kTableCount; ++t) {
+        const std::string name(table_def(t).name);
+        const auto rows = db.query(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+            "TABLE_NAME = '" +
+            name + "'");
+        if (rows.empty() || rows[0][0] != std::optional<std::string>("1"))
+            throw ToteError(ErrorClass::Fatal,
+                            "MariaDB (" + db.describe() + ") has no table " + name +
+                                ": apply schema/oltp_mariadb.sql to the database first (mariadb "
+                                "... " +
+                                db.database() + " < schema/oltp_mariadb.sql)");
+        const auto any = db.query("SELECT EXISTS (SELECT 1 FROM " + name + ")");
+        if (!any.empty() && any[0][0] == std::optional<std::string>("1"))
+            throw ToteError(ErrorClass::Fatal,
+                            "table " + name + " in MariaDB (" + db.describe() +
+                                ") already holds rows: tote simulate --oltp fills an empty OLTP. "
+                                "Use a new database, or empty the tables");
+    }
+    MariaDbChangeWriter writer(db, batch_of(config));
+    return drive(sim, config, writer, stop, on_progress);
+}
+
 }  // namespace
 
 OltpSimulation::OltpSimulation(SimulatorConfig sim, OltpSimulationConfig config)
@@ -48,7 +148,8 @@ OltpSimulation::OltpSimulation(SimulatorConfig sim, OltpSimulationConfig config)
 OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
                                  const std::function<void(const OltpProgress&)>& on_progress,
                                  const std::function<void(const std::string&)>& on_note) {
-    using Clock = std::chrono::steady_clock;
+    if (MariaDbConnection::is_url(config_.url))
+        return run_mariadb(sim_, config_, stop, on_progress);
     PgConnection db(config_.url);
     if (!config_.synchronous_commit) db.exec("SET synchronous_commit = off");
     OltpSchema::ensure_tables(db, config_.create_schema);
@@ -79,50 +180,8 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
     }
 
     OltpSchema::check_empty(db);  // after the connector: a second run still checks it
-    BettingSimulator sim(sim_);
-    SqlChangeWriter writer(db,
-                           config_.rate > 0 ? 1 : std::max<size_t>(1, config_.batch_transactions));
-    OltpProgress progress;
-    const auto started = Clock::now();
-    auto last_truth = started;
-    auto report = [&] {
-        progress.transactions = writer.transactions();
-        progress.statements = writer.statements();
-        progress.initial_rows = writer.initial_rows();
-        progress.change_events = sim.change_events_emitted();
-        progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        progress.finished = sim.finished();
-        if (on_progress) on_progress(progress);
-    };
-    uint64_t steps = 0;
-    for (;;) {
-        if (stop.load(std::memory_order_relaxed) || sim.finished()) break;
-        if (config_.max_change_events != 0 &&
-            sim.change_events_emitted() >= config_.max_change_events)
-            break;
-        if (config_.duration_s > 0 &&
-            std::chrono::duration<double>(Clock::now() - started).count() >= config_.duration_s)
-            break;
-        if (sim.step(writer) == 0) break;
-        if (!sim.snapshot_done()) writer.flush();  // one transaction per chunk of initial rows
-        ++steps;
-        if (config_.rate > 0) {
-            const double due_s = static_cast<double>(sim.change_events_emitted()) / config_.rate;
-            const auto due = started + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(due_s));
-            if (due > Clock::now()) std::this_thread::sleep_until(due);  // pacing, not sync
-        }
-        if (Clock::now() - last_truth >= config_.ground_truth_every) {
-            writer.flush();  // the truth is of committed transactions only
-            write_truth(sim, config_.ground_truth_path);
-            last_truth = Clock::now();
-        }
-        if (config_.rate > 0 || (steps & 255) == 0) report();
-    }
-    writer.flush();
-    write_truth(sim, config_.ground_truth_path);
-    report();
-    return progress;
+    SqlChangeWriter writer(db, batch_of(config_));
+    return drive(sim_, config_, writer, stop, on_progress);
 }
 
 }  // namespace tote

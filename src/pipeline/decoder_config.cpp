@@ -6,6 +6,7 @@ namespace tote {
 
 DebeziumDecoderConfig DecoderConfig::debezium() const {
     DebeziumDecoderConfig c;
+    c.default_schema = source_schema;
     for (const auto& m : money_columns) c.money_columns.insert(m);
     for (const auto& d : decimal_scales) {
         auto eq = d.find('=');

@@ -16,6 +16,9 @@ struct DecoderConfig {
     std::vector<std::string> money_columns;   // table.column
     std::vector<std::string> decimal_scales;  // table.column=scale
     std::vector<std::string> primary_keys;    // table=col1,col2 (Maxwell)
+    // The PostgreSQL schema, or MySQL/MariaDB database, whose tables keep their bare names as
+    // their identity (core/table_identity.h): with "tote", the MariaDB table tote.bets is "bets".
+    std::string source_schema = "public";
     // Declared column types for messages without a value schema (DeclaredTypeDecoder):
     // `--column-type table.column=TYPE` flags first, then `declared_columns` (the source
     // catalog, then the mapping file's source_types); the first declaration of a column wins.

@@ -61,6 +61,8 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
         for (const auto& m : config.decoder.money_columns) fingerprint += " money=" + m;
         for (const auto& s : config.decoder.decimal_scales) fingerprint += " scale=" + s;
         for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;
+        if (config.decoder.source_schema != "public")
+            fingerprint += " source_schema=" + config.decoder.source_schema;
         for (const auto& d : decoder.declarations())
             fingerprint += " type=" + d.table + "." + d.column + "=" + d.type.text();
         if (!decoder.declarations().empty()) fingerprint += " decimal_mode=" + decoder.decimal_mode;

@@ -386,6 +386,14 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                         landing.begin(r, land);
                     else
                         landing.end(r, land);
+                } else if constexpr (std::is_same_v<T, SchemaChange>) {
+                    writer_.add_tombstone(rec);  // nothing lands; the offset advances
+                    // A MySQL/MariaDB DDL statement is a transaction of its own that Debezium
+                    // opens (BEGIN with its GTID) and never ends: its schema change is its last
+                    // record (docs/decoding.md, "MariaDB").
+                    if (r.source.tx_id != 0)
+                        landing.end(TxMarker{false, r.source.tx_id, 0, r.source.commit_ts_ms, 0},
+                                    land);
                 } else if constexpr (std::is_same_v<T, Tombstone>) {
                     writer_.add_tombstone(rec);
                 } else {

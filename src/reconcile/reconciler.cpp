@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "model/currency.h"
 
 namespace tote {
 namespace {
@@ -69,14 +70,73 @@ static std::string latest_rows_sql(const std::string& db, const std::string& tab
         columns, db, table, offset, db, table, offset);
 }
 
-std::string Reconciler::ledger_columns() const {
+// The ledger as the model reads it, from the source's own columns (LedgerMapping): the UTC day
+// (from ISO text, or an integer timestamp), the model's type name, signed integer minor units.
+// For the simulator's schema these are the columns themselves.
+std::string Reconciler::ledger_columns() {
     const auto& m = ledger_;
+    // Columns used inside another column's expression are qualified, so that they are never
+    // read as the output aliases (day, currency, type, amount).
+    const auto col = [&](const std::string& c) { return "land_" + m.table + "." + c; };
+    std::string day = fmt::format("substring(ifNull({}, ''), 1, 10)", m.day_column);
+    const std::string day_type = conn_.query(fmt::format(
+        "SELECT type FROM system.columns WHERE database = {} AND table = {} AND name = {}",
+        quote(db_), quote("land_" + m.table), quote(m.day_column)));
+    if (day_type.find("Int") != std::string::npos)
+        day =
+            fmt::format("toString(toDate(toDateTime(intDiv(ifNull({}, 0) * {}, 1000000), 'UTC')))",
+                        col(m.day_column), m.integer_time_unit_us);
+    std::string type = fmt::format("ifNull({}, '')", m.type_column);
+    std::string amount = fmt::format("ifNull({}, 0)", m.amount_column);
+    if (m.amount_major) {
+        // x 10^exponent of each currency the table holds (one not known keeps its major units
+        // and shows as a difference).
+        std::string codes, factors;
+        for (auto& row : parse_tsv(conn_.query(
+                 fmt::format("SELECT DISTINCT ifNull({}, '') FROM {}.land_{} ORDER BY 1",
+                             m.currency_column, db_, m.table)))) {
+            if (row.empty()) continue;
+            auto e = model::Currency::exponent(row[0]);
+            if (!e) continue;
+            int64_t f = 1;
+            for (int i = 0; i < *e; ++i) f *= 10;
+            codes += (codes.empty() ? "" : ", ") + quote(row[0]);
+            factors += (factors.empty() ? "" : ", ") + std::to_string(f);
+        }
+        // Decimal strings (decimal.handling.mode=string) are read exactly as Decimal128(6).
+        const std::string amount_type = conn_.query(fmt::format(
+            "SELECT type FROM system.columns WHERE database = {} AND table = {} AND name = {}",
+            quote(db_), quote("land_" + m.table), quote(m.amount_column)));
+        const std::string major =
+            amount_type.find("String") != std::string::npos
+                ? fmt::format("toDecimal128(ifNull({}, '0'), 6)", col(m.amount_column))
+                : fmt::format("assumeNotNull({})", col(m.amount_column));
+        amount = codes.empty()
+                     ? fmt::format("toInt64({})", major)
+                     : fmt::format("toInt64({} * transform(ifNull({}, ''), [{}], [{}], 1))", major,
+                                   col(m.currency_column), codes, factors);
+    }
+    if (!m.types.empty()) {
+        const std::string source = fmt::format("toString(assumeNotNull({}))", col(m.type_column));
+        std::string from, to, signs;
+        bool signed_types = false;
+        for (const auto& [value, t] : m.types) {
+            from += (from.empty() ? "" : ", ") + quote(value);
+            to += (to.empty() ? "" : ", ") + quote(t.first);
+            signs += (signs.empty() ? "" : ", ") + std::to_string(t.second == 0 ? 1 : t.second);
+            signed_types = signed_types || t.second != 0;
+        }
+        type = fmt::format("transform({}, [{}], [{}], {})", source, from, to, source);
+        if (signed_types)
+            amount =
+                fmt::format("({}) * transform({}, [{}], [{}], 1)", amount, source, from, signs);
+    }
     return fmt::format(
-        ", argMax(substring(ifNull({}, ''), 1, 10), _version) AS day"
+        ", argMax({}, _version) AS day"
         ", argMax(ifNull({}, ''), _version) AS currency"
-        ", argMax(ifNull({}, ''), _version) AS type"
-        ", argMax(ifNull({}, 0), _version) AS amount",
-        m.day_column, m.currency_column, m.type_column, m.amount_column);
+        ", argMax({}, _version) AS type"
+        ", argMax({}, _version) AS amount",
+        day, m.currency_column, type, amount);
 }
 
 std::map<LedgerKey, LedgerFigures> Reconciler::ledger_as_of(int64_t offset) {

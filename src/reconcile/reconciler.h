@@ -55,7 +55,7 @@ public:
 private:
     // The latest version of each ledger row as (day, currency, type, amount) columns, for
     // latest_rows_sql.
-    std::string ledger_columns() const;
+    std::string ledger_columns();
     bool table_exists(const std::string& table);
 
     ClickHouseConnection& conn_;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> golden_inputs() {
     std::vector<fs::path> out;
-    for (const auto& dir : {"debezium", "maxwell"})
+    for (const auto& dir : {"debezium", "maxwell", "mariadb"})
         for (const auto& e : fs::directory_iterator(fs::path(TOTE_GOLDEN_DIR) / dir))
             if (e.path().extension() == ".jsonl") out.push_back(e.path());
     std::sort(out.begin(), out.end());

@@ -114,6 +114,19 @@ void TransactionAssembler::add_change(ChangeEvent change, Offset offset) {
     enforce_limits();
 }
 
+// A MySQL/MariaDB DDL statement is a transaction of its own, which Debezium opens (BEGIN with
+// its GTID) and never ends: its schema change event is its last record, so it ends the
+// transaction with the changes it has (none, for a DDL). Anything else skips.
+void TransactionAssembler::add_schema_change(const SchemaChange& change, Offset offset) {
+    const uint64_t id = change.source.tx_id;
+    auto it = id == 0 ? open_.end() : open_.find(id);
+    if (it == open_.end() || it->second.end_seen() || it->second.continuation()) {
+        skip(offset);
+        return;
+    }
+    add_marker(TxMarker{false, id, it->second.received(), change.source.commit_ts_ms, 0}, offset);
+}
+
 void TransactionAssembler::add_marker(const TxMarker& marker, Offset offset) {
     advance(offset);
     const int64_t off = offset.value;
@@ -164,6 +177,8 @@ void TransactionAssembler::add(DecodeResult&& result, Offset offset) {
                 add_change(std::move(v), offset);
             else if constexpr (std::is_same_v<T, TxMarker>)
                 add_marker(v, offset);
+            else if constexpr (std::is_same_v<T, SchemaChange>)
+                add_schema_change(v, offset);
             else
                 skip(offset);
         },

@@ -69,6 +69,7 @@ public:
     // offset is a caller bug and throws ToteError (Fatal). Not thread-safe.
     void add_change(ChangeEvent change, Offset offset);
     void add_marker(const TxMarker& marker, Offset offset);
+    void add_schema_change(const SchemaChange& change, Offset offset);
     // A record the assembler does not take (tombstone, decode failure): the watermark moves.
     void skip(Offset offset);
     // Dispatches a decoder result to add_change / add_marker / skip.

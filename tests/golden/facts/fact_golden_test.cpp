@@ -195,8 +195,8 @@ std::string unit_title(const CompleteTransaction& u) {
 // check. `renumber`: the records' offsets become their position in the stream (several capture
 // files read as one ordered topic, as tote requires); else each keeps its own.
 std::string run(const std::vector<fs::path>& inputs, const model::BettingMapping& mapping,
-                bool renumber, FactBatch* all = nullptr) {
-    DebeziumJsonDecoder decoder;
+                bool renumber, FactBatch* all = nullptr, DebeziumDecoderConfig decoding = {}) {
+    DebeziumJsonDecoder decoder(std::move(decoding));
     TransactionAssembler assembler;
     FactBuilder builder(mapping, FactBuilderConfig{kWatermark});
     Renderer r;
@@ -333,6 +333,35 @@ TEST(GoldenFacts, RealCapturesThroughTheirMappingFile) {
     EXPECT_FALSE(all.bets.empty());
     EXPECT_FALSE(all.legs.empty());
     EXPECT_FALSE(all.wallet.empty());
+    for (const auto& e : all.log) EXPECT_NE(e.rule, "mapping_error") << e.details;
+    EXPECT_EQ(got.find("mapping_error"), std::string::npos);
+    EXPECT_NE(got.find("\nkpi +1 bet"), std::string::npos);
+}
+
+// The MariaDB captures (tests/golden/mariadb: MariaDB 10.11 -> Debezium MariaDB connector 3.5.0,
+// snapshot, placements, a settlement, deletes, a key update, DDL, a truncate) through
+// mappings/mariadb.yaml with database `cap` as the source schema: TINYINT codes, DECIMAL major
+// units and DATETIME micros become facts by the mapping file alone.
+TEST(GoldenFacts, MariaDbCaptureThroughItsMappingFile) {
+    const fs::path root = fs::path(TOTE_GOLDEN_FACTS_DIR) / ".." / ".." / "..";
+    const auto mapping = model::MappingFile::load(root / "mappings" / "mariadb.yaml");
+    DebeziumDecoderConfig decoding;
+    decoding.default_schema = "cap";
+    FactBatch all;
+    const std::string got = run({root / "tests" / "golden" / "mariadb" / "mariadb_capture.jsonl"},
+                                mapping.mapping(), false, &all, decoding);
+    const fs::path expected =
+        fs::path(TOTE_GOLDEN_FACTS_DIR) / "mariadb" / "mariadb_capture.expected.txt";
+    const char* update = std::getenv("TOTE_UPDATE_GOLDEN");
+    if (update && std::string(update) == "1") {
+        fs::create_directories(expected.parent_path());
+        std::ofstream(expected) << got;
+    } else {
+        EXPECT_EQ(got, read_file(expected));
+    }
+    ASSERT_EQ(all.wallet.size(), 5u + 0u);  // 2 deposits (snapshot), 2 stake debits, 1 payout
+    EXPECT_FALSE(all.bets.empty());
+    EXPECT_FALSE(all.legs.empty());
     for (const auto& e : all.log) EXPECT_NE(e.rule, "mapping_error") << e.details;
     EXPECT_EQ(got.find("mapping_error"), std::string::npos);
     EXPECT_NE(got.find("\nkpi +1 bet"), std::string::npos);

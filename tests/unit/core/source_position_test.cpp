@@ -55,4 +55,37 @@ TEST(FormatLsn, PostgresTextForm) {
     EXPECT_EQ(format_lsn(~uint64_t{0}), "FFFFFFFF/FFFFFFFF");
 }
 
+TEST(BinlogPosition, PacksFileOffsetAndRowInCommitOrder) {
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    ASSERT_TRUE(binlog_position(4, 19070, 0, a));
+    ASSERT_TRUE(binlog_position(4, 19070, 1, b));  // the next row of the same event
+    ASSERT_TRUE(binlog_position(4, 19352, 0, c));  // the next event
+    ASSERT_TRUE(binlog_position(5, 4, 0, d));      // the next file
+    EXPECT_EQ(a, (((uint64_t{4} << 32 | 19070) << 12) | 1) << 3);
+    EXPECT_LT(a, b);
+    EXPECT_LT(b, c);
+    EXPECT_LT(c, d);
+    EXPECT_EQ(version_position(make_version(a, VersionRank::Change)), a);
+}
+
+TEST(BinlogPosition, LimitsAreKeptAndRefusedPastThem) {
+    uint64_t top = 0, out = 0;
+    ASSERT_TRUE(binlog_position(kBinlogMaxFile, kBinlogMaxOffset, kBinlogMaxRow, top));
+    EXPECT_EQ(top, ~uint64_t{0} & ~uint64_t{7});  // every position bit set: row + 1 = 4095
+    EXPECT_EQ(make_version(top, VersionRank::Change) & 7, 4u);
+    EXPECT_FALSE(binlog_position(kBinlogMaxFile + 1, 0, 0, out));
+    EXPECT_FALSE(binlog_position(0, kBinlogMaxOffset + 1, 0, out));
+    EXPECT_FALSE(binlog_position(0, 0, kBinlogMaxRow + 1, out));
+}
+
+TEST(BinlogGtid, DomainAndSequence) {
+    uint64_t id = 0;
+    ASSERT_TRUE(binlog_gtid_tx_id(0, 150, id));
+    EXPECT_EQ(id, 150u);
+    ASSERT_TRUE(binlog_gtid_tx_id(2, 7, id));
+    EXPECT_EQ(id, (uint64_t{2} << 40) | 7);
+    EXPECT_FALSE(binlog_gtid_tx_id(uint64_t{1} << 24, 1, id));
+    EXPECT_FALSE(binlog_gtid_tx_id(0, uint64_t{1} << 40, id));
+}
+
 }  // namespace tote

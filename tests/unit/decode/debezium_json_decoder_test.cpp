@@ -603,5 +603,63 @@ TEST(DebeziumJsonDecoderSourceTypes, CachedSchemaGivesWhatAFreshDecoderGives) {
     EXPECT_GT(checked, 100u);
 }
 
+// The MariaDB captures (tests/golden/mariadb/): versions from source.file/pos/row, GTIDs as
+// transaction ids, schema changes recognised, commit order kept.
+TEST(DebeziumJsonDecoder, MariaDbBinlogPositionsAndGtids) {
+    DebeziumJsonDecoder d;
+    auto rs = decode_all(d, read_capture("mariadb/mariadb_capture.jsonl"));
+    ASSERT_EQ(rs.size(), 88u);
+    size_t schema_changes = 0, failures = 0;
+    uint64_t last_stream_version = 0;
+    for (const auto& r : rs) {
+        if (std::holds_alternative<SchemaChange>(r)) ++schema_changes;
+        if (std::holds_alternative<DecodeFailure>(r)) ++failures;
+        if (const auto* c = std::get_if<ChangeEvent>(&r); c && !c->source.snapshot) {
+            EXPECT_GE(c->version, last_stream_version) << c->table << " " << c->key;
+            last_stream_version = c->version;
+        }
+    }
+    EXPECT_EQ(schema_changes, 27u);  // 26 from the snapshot, 1 ALTER TABLE
+    EXPECT_EQ(failures, 0u);
+    // The bet of GTID 0-1-151 at mariadb-bin.000004:18821, row 0.
+    const ChangeEvent& bet = change(rs[44]);
+    EXPECT_EQ(bet.table, "cap.bets");
+    EXPECT_EQ(bet.source.tx_id, 151u);
+    EXPECT_EQ(bet.version, ((((uint64_t{4} << 32 | 18821) << 12) | 1) << 3) | 4);
+    // Snapshot reads rank below every streamed change.
+    const ChangeEvent& snap = change(rs[32]);
+    EXPECT_TRUE(snap.source.snapshot);
+    EXPECT_EQ(version_rank(snap.version), VersionRank::SnapshotRead);
+    EXPECT_LT(snap.version, bet.version);
+    // BEGIN/END carry the GTID as transaction id, no position.
+    const auto& end = std::get<TxMarker>(rs[48]);
+    EXPECT_FALSE(end.begin);
+    EXPECT_EQ(end.tx_id, 151u);
+    EXPECT_EQ(end.event_count, 4u);
+    EXPECT_EQ(end.lsn, 0u);
+}
+
+TEST(DebeziumJsonDecoder, MariaDbPositionsThatDoNotFitAreDeadLettered) {
+    DebeziumJsonDecoder d;
+    auto rs = read_capture("mariadb/mariadb_capture.jsonl");
+    LogRecord bad_file = rs[44], bad_row = rs[44], bad_gtid = rs[44], bad_marker = rs[43];
+    auto swap = [](std::optional<std::string>& v, const std::string& from, const std::string& to) {
+        const size_t at = v->find(from);
+        ASSERT_NE(at, std::string::npos) << from;
+        v->replace(at, from.size(), to);
+    };
+    swap(bad_file.value, R"("file":"mariadb-bin.000004")", R"("file":"mariadb-bin")");
+    swap(bad_row.value, R"("row":0)", R"("row":5000)");
+    swap(bad_gtid.value, R"("id":"0-1-151")", R"("id":"3E11FA47-71CA-11E1:23")");
+    swap(bad_marker.value, R"("id":"0-1-151")", R"("id":"file=mariadb-bin.000004,pos=18821")");
+    EXPECT_EQ(failure(d.decode(bad_file)),
+              "source.file 'mariadb-bin' does not end in a binlog file number (e.g. "
+              "mariadb-bin.000004)");
+    EXPECT_NE(failure(d.decode(bad_row)).find("row 5000 does not fit a row version"),
+              std::string::npos);
+    EXPECT_NE(failure(d.decode(bad_gtid)).find("is not a MariaDB GTID"), std::string::npos);
+    EXPECT_NE(failure(d.decode(bad_marker)).find("nor a MariaDB GTID"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tote

@@ -431,5 +431,33 @@ TEST(TransactionAssembler, DecodeResultsAreDispatched) {
     EXPECT_EQ(a.safe_resume_offset(), Offset{5});
 }
 
+// MariaDB: Debezium opens a DDL statement's transaction (BEGIN with its GTID) and never ends
+// it; its schema change event is its last record and ends it. A schema change of no open
+// transaction (the snapshot's) only moves the watermark.
+TEST(TransactionAssembler, SchemaChangeEndsItsDdlTransaction) {
+    TransactionAssembler a;
+    SchemaChange snapshot_ddl;
+    snapshot_ddl.ddl = "CREATE TABLE t (id INT)";
+    a.add(DecodeResult{snapshot_ddl}, Offset{0});
+    a.add(DecodeResult{begin(157)}, Offset{1});
+    SchemaChange ddl;
+    ddl.ddl = "ALTER TABLE players ADD COLUMN vip TINYINT";
+    ddl.source.tx_id = 157;
+    a.add(DecodeResult{ddl}, Offset{2});
+    a.add(DecodeResult{begin(158)}, Offset{3});
+    a.add(DecodeResult{change(158, 1)}, Offset{4});
+    a.add(DecodeResult{end(158, 1)}, Offset{5});
+    // The DDL transaction completes with no change (nothing to hand out) and is not reported
+    // incomplete; the next one is delivered as usual.
+    auto units = drain(a);
+    ASSERT_EQ(units.size(), 1u);
+    EXPECT_EQ(units[0].tx_id, 158u);
+    EXPECT_TRUE(units[0].complete);
+    EXPECT_TRUE(reports(a).empty());
+    EXPECT_EQ(a.stats().transactions_incomplete, 0u);
+    EXPECT_EQ(a.open_transactions(), 0u);
+    EXPECT_EQ(a.safe_resume_offset(), Offset{6});
+}
+
 }  // namespace
 }  // namespace tote

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -219,8 +220,14 @@ int main(int argc, char** argv) {
     {
         // The same envelopes through a bare simdjson On-Demand pass: the machine-independent
         // ratio of issue 13 point 5 (target <= 5x).
+        // The fastest of three passes: the yardstick should not carry the noise of a shared
+        // machine (the ingest figure above is a single run).
         uint64_t sink = 0;
-        const double bare_cpu = bare_on_demand_pass(rc.log_dir, sink);
+        double bare_cpu = bare_on_demand_pass(rc.log_dir, sink);
+        for (int pass = 0; pass < 2; ++pass) {
+            uint64_t again = 0;
+            bare_cpu = std::min(bare_cpu, bare_on_demand_pass(rc.log_dir, again));
+        }
         const double per_m = static_cast<double>(done.changes) / 1e6;
         fmt::print(
             "bare simdjson On-Demand pass over the same {} records: {:.2f} CPU s per million "

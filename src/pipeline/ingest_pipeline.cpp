@@ -165,7 +165,7 @@ void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& re
             progress.seconds_replaying = std::chrono::duration<double>(now - started).count();
             on_progress(progress);
         }
-        batch.clear();
+        reader_.recycle(batch);
         // A position advances by at least one per record: this never reads past `resume`.
         const auto left = static_cast<size_t>(resume.next_offset - reader_.position().next_offset);
         if (stop.load(std::memory_order_relaxed))
@@ -419,7 +419,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         // Poll in cache-sized chunks, fewer records a chunk when records are large, until the
         // batch holds batch_records records or batch_bytes bytes.
         while (got < room && !short_chunk && uncommitted_bytes < config_.batch_bytes) {
-            batch.clear();
+            reader_.recycle(batch);
             size_t want = std::min<size_t>(room - got, 4096);
             if (records_seen == 0) {
                 want = 1;  // learn the record size before reading a whole chunk
@@ -439,7 +439,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         // A commit is due inside a transaction: read on, a record at a time, to its END.
         if ((due || short_chunk) && !at_limit && !landing.at_boundary()) {
             while (!landing.at_boundary() && !stop.load(std::memory_order_relaxed)) {
-                batch.clear();
+                reader_.recycle(batch);
                 if (reader_.poll(batch, 1) == 0) {
                     short_chunk = true;
                     break;

@@ -1,13 +1,18 @@
 #include "pipeline/landing_transactions.h"
 
+#include <span>
+
 #include "core/commit_versions.h"
 
 namespace tote {
 
 void LandingTransactions::land_all(const Land& land) {
-    for (size_t i = 0; i < changes_.size(); ++i) land(changes_[i], records_[i]);
-    changes_.clear();
-    records_.clear();
+    for (size_t i = 0; i < held_; ++i) land(changes_[i], records_[i]);
+    held_ = 0;
+    if (changes_.size() > kSlotsKept) {  // after a large transaction: keep a bounded pool
+        changes_.resize(kSlotsKept);
+        records_.resize(kSlotsKept);
+    }
 }
 
 void LandingTransactions::begin(const TxMarker& marker, const Land& land) {
@@ -20,7 +25,7 @@ void LandingTransactions::begin(const TxMarker& marker, const Land& land) {
 void LandingTransactions::end(const TxMarker& marker, const Land& land) {
     if (!open_ || marker.tx_id != tx_id_) return;
     if (!overflowed_) {
-        assign_commit_versions(changes_, marker.lsn);
+        assign_commit_versions(std::span<ChangeEvent>(changes_.data(), held_), marker.lsn);
         ++versioned_;
     } else {
         ++released_;
@@ -35,18 +40,24 @@ bool LandingTransactions::hold(const ChangeEvent& change, const LogRecord& recor
     if (!open_ || overflowed_ || change.source.snapshot || change.source.total_order == 0 ||
         change.source.tx_id != tx_id_)
         return false;
-    if (changes_.size() >= max_changes_) {
+    if (held_ >= max_changes_) {
         overflowed_ = true;
         land_all(land);
         return false;
     }
-    changes_.push_back(change);
-    records_.push_back(record);
+    if (held_ < changes_.size()) {
+        changes_[held_] = change;
+        records_[held_] = record;
+    } else {
+        changes_.push_back(change);
+        records_.push_back(record);
+    }
+    ++held_;
     return true;
 }
 
 void LandingTransactions::release(const Land& land) {
-    if (open_ && !overflowed_ && !changes_.empty()) ++released_;
+    if (open_ && !overflowed_ && held_ > 0) ++released_;
     land_all(land);
     open_ = false;
     overflowed_ = false;

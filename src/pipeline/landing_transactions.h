@@ -35,8 +35,8 @@ public:
 
     // Nothing held, and a restart from here lands the same rows (no transaction open, or the
     // open one outgrew the limit and lands as it arrives): a commit may be taken here.
-    bool at_boundary() const { return changes_.empty() && (!open_ || overflowed_); }
-    size_t held() const { return changes_.size(); }
+    bool at_boundary() const { return held_ == 0 && (!open_ || overflowed_); }
+    size_t held() const { return held_; }
     uint64_t transactions_versioned() const { return versioned_; }
     uint64_t transactions_released() const { return released_; }
 
@@ -47,6 +47,10 @@ private:
     bool open_ = false;
     bool overflowed_ = false;  // the open transaction outgrew max_changes_
     uint64_t tx_id_ = 0;
+    // The held changes are the first held_ slots; the slots after them keep the storage of
+    // earlier transactions' changes (their strings and rows are assigned over, not allocated).
+    static constexpr size_t kSlotsKept = 1024;
+    size_t held_ = 0;
     std::vector<ChangeEvent> changes_;
     std::vector<LogRecord> records_;
     uint64_t versioned_ = 0;

@@ -37,7 +37,10 @@ bool get_bytes(std::string_view& in, int32_t len, std::optional<std::string>& v)
         return true;
     }
     if (len < 0 || static_cast<size_t>(len) > in.size()) return false;
-    v.emplace(in.data(), static_cast<size_t>(len));
+    if (v)
+        v->assign(in.data(), static_cast<size_t>(len));  // reuses the string's storage
+    else
+        v.emplace(in.data(), static_cast<size_t>(len));
     in.remove_prefix(static_cast<size_t>(len));
     return true;
 }

@@ -114,8 +114,8 @@ bool FileLogReader::fill() {
 size_t FileLogReader::poll(std::vector<LogRecord>& out, size_t max_records) {
     size_t got = 0;
     bool reread = false;
+    LogRecord rec = take_spare();
     while (got < max_records) {
-        LogRecord rec;
         FrameResult fr = decode_log_frame(std::string_view(buffer_).substr(buffer_used_), rec);
         if (fr.status == FrameStatus::Ok) {
             if (rec.offset.value != pos_.next_offset)
@@ -127,6 +127,7 @@ size_t FileLogReader::poll(std::vector<LogRecord>& out, size_t max_records) {
             pos_.byte_position += static_cast<int64_t>(fr.frame_size);
             ++pos_.next_offset;
             out.push_back(std::move(rec));
+            rec = take_spare();
             ++got;
             reread = false;
             continue;
@@ -153,7 +154,25 @@ size_t FileLogReader::poll(std::vector<LogRecord>& out, size_t max_records) {
         }
         reread = true;
     }
+    if (spare_.size() < kMaxSpare) spare_.push_back(std::move(rec));
     return got;
+}
+
+LogRecord FileLogReader::take_spare() {
+    if (spare_.empty()) return LogRecord{};
+    LogRecord rec = std::move(spare_.back());
+    spare_.pop_back();
+    rec.source_error.clear();  // decode_log_frame sets every other field
+    return rec;
+}
+
+void FileLogReader::recycle(std::vector<LogRecord>& batch) {
+    for (LogRecord& r : batch) {
+        if (spare_.size() >= kMaxSpare) break;
+        const size_t bytes = (r.key ? r.key->capacity() : 0) + (r.value ? r.value->capacity() : 0);
+        if (bytes <= kMaxSpareRecordBytes) spare_.push_back(std::move(r));
+    }
+    batch.clear();
 }
 
 void FileLogReader::sync() {

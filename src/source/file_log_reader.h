@@ -22,6 +22,8 @@ public:
     // Appends up to max_records complete records to out; returns how many. 0 means the reader
     // is at the current end of the log (poll again later).
     size_t poll(std::vector<LogRecord>& out, size_t max_records) override;
+    // Keeps up to kMaxSpare records of moderate size for later polls to decode into.
+    void recycle(std::vector<LogRecord>& batch) override;
 
     // Position after the last record returned by poll.
     LogPosition position() const override { return pos_; }
@@ -39,7 +41,10 @@ public:
     std::optional<int64_t> end_offset() override;
 
 private:
+    static constexpr size_t kMaxSpare = 4096;                 // records
+    static constexpr size_t kMaxSpareRecordBytes = 64 << 10;  // a larger one is freed
     bool fill();
+    LogRecord take_spare();
 
     std::filesystem::path path_;
     UniqueFd fd_;
@@ -49,6 +54,7 @@ private:
     int64_t read_pos_ = 0;  // file position of buffer_ end
     LogPosition scanned_;   // end_offset(): the frame boundary scanned up to
     bool scanned_valid_ = false;
+    std::vector<LogRecord> spare_;  // recycled records whose storage poll reuses
 };
 
 }  // namespace tote

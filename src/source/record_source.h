@@ -26,6 +26,10 @@ public:
     // A record the source could not read carries LogRecord::source_error and its raw bytes in
     // value: the pipeline dead-letters it.
     virtual size_t poll(std::vector<LogRecord>& out, size_t max_records) = 0;
+    // Takes back records returned by poll that the caller is done with, and empties `batch`;
+    // a source may reuse their storage in later polls (their strings keep their capacity, so
+    // reading a record allocates nothing). Default: drops them.
+    virtual void recycle(std::vector<LogRecord>& batch) { batch.clear(); }
     // Position after the last record returned by poll.
     virtual LogPosition position() const = 0;
     // Makes every record returned by poll so far durable where the source itself is a local

@@ -48,6 +48,42 @@ TEST_F(FileLogTest, RoundTripsRecordsWithNullKeysAndValues) {
     EXPECT_EQ(r.poll(out, 100), 0u);
 }
 
+TEST_F(FileLogTest, RecycledRecordsReadTheSameAsFreshOnes) {
+    {
+        FileLogWriter w(dir_);
+        w.append("tote.public.bets", Partition{0}, 10, "k1", std::string(300, 'v'));
+        w.append("t", Partition{3}, 11, std::nullopt, std::nullopt);
+        w.append("tote.public.x", Partition{1}, 12, "k3", "short");
+        w.append("u", Partition{0}, 13, "k4", std::nullopt);
+    }
+    FileLogReader fresh(dir_);
+    std::vector<LogRecord> expected;
+    ASSERT_EQ(fresh.poll(expected, 100), 4u);
+
+    // Poll one record at a time and hand each back: every later record is decoded into the
+    // storage of an earlier one (a value over a null, a null over a value, a shorter value).
+    FileLogReader r(dir_);
+    std::vector<LogRecord> batch;
+    for (size_t i = 0; i < expected.size(); ++i) {
+        ASSERT_EQ(r.poll(batch, 1), 1u);
+        batch[0].source_error = "left over";  // never carried into a later record
+        const LogRecord& got = batch[0];
+        const LogRecord& want = expected[i];
+        EXPECT_EQ(got.topic, want.topic);
+        EXPECT_EQ(got.partition, want.partition);
+        EXPECT_EQ(got.offset, want.offset);
+        EXPECT_EQ(got.timestamp_ms, want.timestamp_ms);
+        EXPECT_EQ(got.key, want.key);
+        EXPECT_EQ(got.value, want.value);
+        r.recycle(batch);
+        EXPECT_TRUE(batch.empty());
+    }
+    ASSERT_EQ(r.poll(batch, 1), 0u);
+    r.seek(LogPosition{});
+    ASSERT_EQ(r.poll(batch, 100), 4u);
+    for (const auto& rec : batch) EXPECT_EQ(rec.source_error, "");
+}
+
 TEST_F(FileLogTest, ResumesAtAPositionAndSeesAppendsLater) {
     LogPosition mid;
     {

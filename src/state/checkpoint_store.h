@@ -23,8 +23,9 @@
 
 namespace tote {
 
-// 2: row version layout 2; 3: KPI bases held per fact, memory budget counters
-inline constexpr uint32_t kCheckpointFormatVersion = 3;
+// 2: row version layout 2; 3: KPI bases held per fact, memory budget counters; 4: a bet's
+// placed_before_stream (its legs first seen as snapshot reads)
+inline constexpr uint32_t kCheckpointFormatVersion = 4;
 
 // Where a checkpoint stands in the log.
 struct CheckpointMeta {

@@ -270,10 +270,14 @@ void FactBuilder::apply_leg(const model::BetLeg& l, uint64_t version, int64_t of
     }
     ls.leg = SourceRow<model::BetLeg>{l, version, true};
     // docs/validation.md open question 2: the event's status when the leg is first seen, i.e.
-    // as of the placement in source (commit) order.
+    // as of the placement in source (commit) order. A leg first seen as a snapshot read was
+    // placed before the stream began: the catalogue the snapshot shows is as of the snapshot
+    // (an event finished since looks finished), so its status at placement is unknown.
     if (!s.status_at_placement.count(l.selection_id)) {
         std::optional<model::EventStatus> st;
-        if (const auto* sel = dims_.selection(l.selection_id))
+        if (version_rank(version) == VersionRank::SnapshotRead)
+            s.placed_before_stream = true;
+        else if (const auto* sel = dims_.selection(l.selection_id))
             if (const auto* m = dims_.market(sel->row.market_id))
                 if (const auto* e = dims_.event(m->row.event_id)) st = e->row.status;
         s.status_at_placement[l.selection_id] = st;
@@ -631,6 +635,7 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
     ctx.bet = b;
     ctx.watermark_passed = watermark_passed;
     ctx.coverage = coverage_;
+    ctx.placed_before_stream = s.placed_before_stream;
     if (const auto* pv = dims_.player(b.player_id)) {
         ctx.player = pv->row;
         inputs = std::max(inputs, pv->version);

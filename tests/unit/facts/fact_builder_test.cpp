@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -684,6 +685,68 @@ TEST(FactBuilder, DeletedBetIsANewVersionWithStatusDeleted) {
     // Nothing more for it: later inputs (its debit changing) emit no bet version.
     out = h.add(h.src.tx({wallet(100, 7, "stake_debit", -1500, "UGX", 10, "reversed")}));
     EXPECT_TRUE(out.bets.empty());
+}
+
+}  // namespace
+}  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+using namespace test;  // NOLINT
+
+// Joining an existing database: Debezium's initial snapshot reads a bet placed (and won) on an
+// event that has finished since. The snapshot shows the event as finished: that is its status
+// now, not at placement, so no_bet_on_finished_event must not flag the bet, whichever table the
+// snapshot reads first; the bet's facts are otherwise exact, and a bet placed on the finished
+// event after the snapshot (streamed) is still a violation.
+TEST(FactBuilder, SnapshotReadBetIsNotJudgedByTheEventStatusItShowsNow) {
+    auto won_bet_snapshot = [](bool catalogue_first) {
+        std::vector<ChangeEvent> catalogue_rows = {sport(1, "Football"),
+                                                   competition(2, 1, "Premier League"),
+                                                   event(3, 2, "finished"),
+                                                   market(4, 3),
+                                                   selection(5, 4, "2.5000", "win"),
+                                                   player(7, "UG", "UGX"),
+                                                   fx("UGX", kDay, "0.0002500000")};
+        BetRow b;
+        b.status = "won";
+        b.payout = 3750;
+        b.settled_at = "2026-11-01T18:00:00.000000Z";
+        std::vector<ChangeEvent> bet_rows = {leg(10, 1, 5, "2.5000", "win"), bet(b),
+                                             wallet(100, 7, "stake_debit", -1500, "UGX", 10),
+                                             wallet(101, 7, "payout_credit", 3750, "UGX", 10,
+                                                    "completed", "2026-11-01T18:00:00.000000Z")};
+        std::vector<ChangeEvent> rows;
+        for (auto* part : catalogue_first ? std::array{&catalogue_rows, &bet_rows}
+                                          : std::array{&bet_rows, &catalogue_rows})
+            for (auto& r : *part) rows.push_back(r);
+        return rows;
+    };
+    for (bool catalogue_first : {true, false}) {
+        SCOPED_TRACE(catalogue_first ? "catalogue read first" : "bets read first");
+        Harness h(/*watermark=*/20);
+        for (auto& unit : h.src.snapshot(won_bet_snapshot(catalogue_first))) h.add(unit);
+        h.advance(h.src.offset() + 20);  // every watermark has passed
+        const FactBet& f = h.bet(10);
+        EXPECT_EQ(f.status, "won");
+        EXPECT_EQ(f.payout_minor, 3750);
+        EXPECT_EQ(f.validation, ValidationStatus::Ok);
+        EXPECT_TRUE(f.violated_rules.empty()) << ::testing::PrintToString(f.violated_rules);
+        EXPECT_EQ(h.log_count("no_bet_on_finished_event", id_key(10)), 0u);
+        EXPECT_TRUE(h.all.log.empty());
+        for (const auto& l : h.all.legs) EXPECT_FALSE(l.live_at_placement);
+
+        // After the snapshot, the stream: a bet on the finished event is a violation again.
+        BetRow late;
+        late.id = 11;
+        h.add(h.src.tx(
+            {bet(late), leg(11, 1, 5, "2.5000"), wallet(102, 7, "stake_debit", -1500, "UGX", 11)}));
+        h.advance(h.src.offset() + 20);
+        const FactBet& g = h.bet(11);
+        EXPECT_EQ(g.validation, ValidationStatus::Violation);
+        EXPECT_EQ(h.log_count("no_bet_on_finished_event", id_key(11)), 1u);
+    }
 }
 
 }  // namespace

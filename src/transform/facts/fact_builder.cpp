@@ -130,6 +130,7 @@ FactBuilder::FactBuilder(model::BettingMapping mapping, FactBuilderConfig config
 }
 
 void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
+    in_snapshot_ = tx.snapshot;
     advance(tx.first_offset, out);
     ++stats_.transactions;
     const int64_t offset = tx.last_offset;
@@ -168,6 +169,7 @@ void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
 }
 
 void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
+    if (in_snapshot_) return;  // no watermark passes inside a snapshot (in_snapshot_)
     const int64_t w = config_.watermark_offsets;
     while (!pending_bets_.empty() && log_offset - pending_bets_.begin()->first >= w) {
         int64_t id = pending_bets_.begin()->second;

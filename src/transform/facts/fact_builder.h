@@ -20,7 +20,8 @@
 // satisfy is Pending (docs/validation.md); a fact with any Fail is Violation; else with any
 // Pending (or an FX rate still unknown) Pending; else Ok. After the watermark an unknown FX rate
 // does not hold the verdict (the fact keeps fx_rate_e10 = 0 and is re-emitted if the rate still
-// arrives).
+// arrives). While a snapshot is read (snapshot reads, until the first streamed change) no
+// watermark passes: Debezium reads one table after the other.
 //
 // Dimension rows. Every change that DimensionState::apply takes (a new or changed row, a
 // delete of a held row, each row a truncate removes) is emitted as a DimRow in FactBatch::dims
@@ -216,6 +217,12 @@ private:
     std::map<DimKey, std::set<int64_t>> bet_waiters_;     // dimension -> bets waiting for it
     std::map<DimKey, std::set<int64_t>> wallet_waiters_;  // dimension -> ledger rows
     Pending pending_bets_, pending_wallet_;
+    // The last unit added was a snapshot read: a snapshot is being read. Its rows all share one
+    // source position and come table after table (a bet's ledger rows may be millions of log
+    // offsets after the bet), so no watermark passes until the snapshot is over (the first
+    // streamed change): a fact of the snapshot is never judged on half of it. Set from the
+    // stream by add(), so not checkpointed.
+    bool in_snapshot_ = false;
     // Touched by the unit being processed (flush() sorts them and drops repeats).
     std::vector<int64_t> dirty_bets_, dirty_wallet_;
     FactBuilderStats stats_;

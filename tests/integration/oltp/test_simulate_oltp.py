@@ -211,7 +211,8 @@ def check_continue(pg, work, truth):
           "--continue with other simulator flags is refused, naming the flag")
     p = tote(os.path.join(work, "nowhere"), "simulate", "--oltp", pg.url("split"), "--continue",
              *rest, expect_rc=2)
-    check("--continue: no record of an earlier `tote simulate --oltp`" in p.stderr,
+    check("--continue: no record of an earlier `tote" in p.stderr and
+          "oltp_simulate.progress: give the --data-dir of the run that filled" in p.stderr,
           "--continue with another --data-dir is refused")
     p = tote(d, "simulate", "--oltp", pg.url("split"), "--continue", "--max-events", "50000", *rest)
     print(p.stdout.strip())

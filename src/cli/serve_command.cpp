@@ -61,6 +61,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         config.database = ctx.database;
         config.port = opts->port;
         config.poll_ms = opts->poll_ms;
+        config.reconcile_result_path = ctx.reconcile_result_path().string();
         config.token = ApiServer::new_token();
         const std::string version_sql =
             "SELECT max(next_offset) FROM " + sql_table(ctx.database, "_offsets");

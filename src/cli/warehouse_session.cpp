@@ -88,6 +88,7 @@ std::string WarehouseSession::start_dashboard(int port) {
     DashboardServerConfig config;
     config.database = ctx_.database;
     config.port = port;
+    config.reconcile_result_path = ctx_.reconcile_result_path().string();
     config.token = ApiServer::new_token();
     write_private_file(ctx_.dashboard_token_path(), config.token + "\n");
     const auto url_path = ctx_.dashboard_url_path();

@@ -69,20 +69,23 @@ static std::string latest_rows_sql(const std::string& db, const std::string& tab
         columns, db, table, offset, db, table, offset);
 }
 
-std::map<LedgerKey, LedgerFigures> Reconciler::ledger_as_of(int64_t offset) {
-    std::map<LedgerKey, LedgerFigures> out;
-    if (!table_exists(ledger_.table)) return out;
+std::string Reconciler::ledger_columns() const {
     const auto& m = ledger_;
-    std::string columns = fmt::format(
+    return fmt::format(
         ", argMax(substring(ifNull({}, ''), 1, 10), _version) AS day"
         ", argMax(ifNull({}, ''), _version) AS currency"
         ", argMax(ifNull({}, ''), _version) AS type"
         ", argMax(ifNull({}, 0), _version) AS amount",
         m.day_column, m.currency_column, m.type_column, m.amount_column);
+}
+
+std::map<LedgerKey, LedgerFigures> Reconciler::ledger_as_of(int64_t offset) {
+    std::map<LedgerKey, LedgerFigures> out;
+    if (!table_exists(ledger_.table)) return out;
     std::string sql = fmt::format(
         "SELECT day, currency, type, count(), sum(amount) FROM ({}) AS latest "
         "GROUP BY day, currency, type ORDER BY day, currency, type",
-        latest_rows_sql(db_, m.table, columns, offset));
+        latest_rows_sql(db_, ledger_.table, ledger_columns(), offset));
     for (auto& row : parse_tsv(conn_.query(sql))) {
         if (row.size() != 5)
             throw ToteError(ErrorClass::Fatal, "unexpected ledger query result shape");
@@ -104,18 +107,11 @@ std::vector<std::string> Reconciler::locate_ledger_difference(
     size_t limit) {
     std::map<std::string, int64_t> have;
     if (table_exists(ledger_.table)) {
-        const auto& m = ledger_;
-        std::string columns = fmt::format(
-            ", argMax(substring(ifNull({}, ''), 1, 10), _version) AS day"
-            ", argMax(ifNull({}, ''), _version) AS currency"
-            ", argMax(ifNull({}, ''), _version) AS type"
-            ", argMax(ifNull({}, 0), _version) AS amount",
-            m.day_column, m.currency_column, m.type_column, m.amount_column);
         std::string sql = fmt::format(
             "SELECT _key, amount FROM ({}) AS latest WHERE day = {} AND currency = {} AND type "
             "= {} ORDER BY _key",
-            latest_rows_sql(db_, m.table, columns, offset), quote(key.day), quote(key.currency),
-            quote(key.type));
+            latest_rows_sql(db_, ledger_.table, ledger_columns(), offset), quote(key.day),
+            quote(key.currency), quote(key.type));
         for (auto& row : parse_tsv(conn_.query(sql)))
             if (row.size() == 2) have[row[0]] = std::stoll(row[1]);
     }

@@ -53,6 +53,9 @@ public:
         size_t limit = 10);
 
 private:
+    // The latest version of each ledger row as (day, currency, type, amount) columns, for
+    // latest_rows_sql.
+    std::string ledger_columns() const;
     bool table_exists(const std::string& table);
 
     ClickHouseConnection& conn_;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "core/log.h"
 #include "report/dashboard_tiles.h"
 #include "serve/api_server.h"
+#include "serve/quality_page.h"
 #include "serve/tile_cache.h"
 #include "serve/web_assets.h"
 #include "sink/sql_text.h"
@@ -107,15 +109,24 @@ void deny(httplib::Response& res, int status, const std::string& why) {
 
 struct DashboardServer::Impl {
     Impl(ClickHouseConnection& c, DashboardServerConfig cfg)
-        : conn(c), config(std::move(cfg)), tiles(config.database) {}
+        : conn(c),
+          config(std::move(cfg)),
+          tiles(config.database),
+          quality(
+              config.database, cache,
+              [this](const std::string& check, const std::string& sql) {
+                  return run("quality_" + check, sql);
+              },
+              config.reconcile_result_path) {}
 
     ClickHouseConnection& conn;
     DashboardServerConfig config;
     DashboardTiles tiles;
-    VersionFeed feed;   // versions committed (published by the owner or the poller)
-    VersionFeed ready;  // versions whose tiles are computed: what viewers are told and shown
+    TileCache cache;      // dashboard tiles and data-quality checks, per warehouse version
+    QualityPage quality;  // the data-quality page (its checks run only when it is read)
+    VersionFeed feed;     // versions committed (published by the owner or the poller)
+    VersionFeed ready;    // versions whose tiles are computed: what viewers are told and shown
     std::thread refresher;
-    TileCache cache;
     httplib::Server server;
     std::thread thread;
     std::thread poller;
@@ -338,6 +349,14 @@ std::string DashboardServer::Impl::metrics() const {
         out += fmt::format("tote_dashboard_warehouse_seconds_total{{tile=\"{}\"}} {:.6f}\n", t.id,
                            it == seconds.end() ? 0.0 : it->second);
     }
+    out +=
+        "# HELP tote_quality_warehouse_queries_total Statements a data-quality check sent to "
+        "the warehouse (one per check per version read).\n"
+        "# TYPE tote_quality_warehouse_queries_total counter\n";
+    for (const auto& [name, n] : queries)
+        if (name.rfind("quality_", 0) == 0)
+            out += fmt::format("tote_quality_warehouse_queries_total{{check=\"{}\"}} {}\n",
+                               name.substr(8), n);
     return out;
 }
 
@@ -403,7 +422,7 @@ void DashboardServer::Impl::routes() {
                                          "; HttpOnly; SameSite=Strict; Path=/");
         res.set_redirect("/", 303);
     });
-    for (const char* path : {"/", "/app.js", "/app.css"}) {
+    for (const char* path : {"/", "/app.js", "/app.css", "/quality", "/quality.js"}) {
         server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
             const WebAsset* a = find_web_asset(req.path);
             res.set_content(std::string(a->body), std::string(a->content_type));
@@ -422,6 +441,57 @@ void DashboardServer::Impl::routes() {
             }
             res.set_content(tile_json(*t, shown()), "application/json");
         });
+    server.Get("/api/v1/quality", [this](const httplib::Request&, httplib::Response& res) {
+        const VersionEvent at = shown();
+        res.set_content(quality.page_json(at.version, at.committed_at_ms), "application/json");
+    });
+    server.Get(R"(/api/v1/quality/checks/([a-z_]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                   const std::string id = req.matches[1].str();
+                   const auto& all = QualityPage::checks();
+                   if (std::none_of(all.begin(), all.end(), [&](auto& c) { return c.id == id; })) {
+                       deny(res, 404,
+                            "no data-quality check " + id +
+                                " (GET /api/v1/quality "
+                                "lists them)");
+                       return;
+                   }
+                   res.set_content(quality.check_json(id, shown().version), "application/json");
+               });
+    // Drill-downs: the parameters are bound as quoted SQL literals (QualityPage).
+    auto page_of = [](const httplib::Request& req, int64_t& page) {
+        const std::string p = req.has_param("page") ? req.get_param_value("page") : "0";
+        page = -1;
+        if (p.size() <= 6) std::from_chars(p.data(), p.data() + p.size(), page);
+        return page >= 0;
+    };
+    server.Get("/api/v1/quality/etl_log", [this, page_of](const httplib::Request& req,
+                                                          httplib::Response& res) {
+        int64_t page = 0;
+        const std::string rule = req.get_param_value("rule");
+        if (rule.empty() || rule.size() > 200 || !page_of(req, page)) {
+            deny(res, 400,
+                 "give ?rule=NAME (a rule of GET /api/v1/quality's etl_log check) and "
+                 "optionally &page=N (0-999999)");
+            return;
+        }
+        res.set_content(quality.etl_entries_json(shown().version, rule, page), "application/json");
+    });
+    server.Get("/api/v1/quality/dead_letters",
+               [this, page_of](const httplib::Request& req, httplib::Response& res) {
+                   int64_t page = 0;
+                   const std::string stage = req.get_param_value("stage");
+                   const std::string reason = req.get_param_value("reason");
+                   if (stage.empty() || stage.size() > 200 || reason.size() > 4000 ||
+                       !req.has_param("reason") || !page_of(req, page)) {
+                       deny(res, 400,
+                            "give ?stage=S&reason=R (a group of GET /api/v1/quality's "
+                            "dead_letters check) and optionally &page=N (0-999999)");
+                       return;
+                   }
+                   res.set_content(quality.dead_letters_json(shown().version, stage, reason, page),
+                                   "application/json");
+               });
     server.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
         int64_t after = -2;  // below every version: the current one is sent at once
         if (req.has_header("Last-Event-ID")) {

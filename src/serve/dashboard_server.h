@@ -11,7 +11,8 @@
 // Safety (same spirit as the API):
 // - binds to 127.0.0.1 only, and refuses a Host other than 127.0.0.1:PORT / localhost:PORT (so a
 //   DNS-rebinding page cannot reach it) and an Origin other than its own;
-// - GET only, and every statement is one of the fixed tile queries, run read-only
+// - GET only, and every statement is one of the fixed tile queries or data-quality checks
+//   (QualityPage: a drill-down's parameters are bound as quoted literals), run read-only
 //   (ClickHouseConnection::query_trusted_readonly: the engine's readonly setting); no SQL
 //   comes from the request;
 // - every path but /ping and /login needs either the session cookie or the dashboard's token
@@ -41,6 +42,8 @@ struct DashboardServerConfig {
     // on versions() as it commits.
     std::function<std::optional<int64_t>()> poll_version;
     int poll_ms = 250;
+    // DATA/reconcile-latest.json, shown by the data-quality page ("" = no data folder).
+    std::string reconcile_result_path;
     size_t workers = 256;  // HTTP worker threads: each open event stream holds one
 };
 

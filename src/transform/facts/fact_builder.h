@@ -166,6 +166,7 @@ private:
     BetState& bet(int64_t id);
     WalletState* find_wallet(int64_t id);
     WalletState& wallet(int64_t id);
+    // The state of `id` in `held`, or read back into it from the ColdState (key tag + id).
     template <class State>
     State* read_back(std::unordered_map<int64_t, State>& held, char tag, int64_t id);
     // Re-estimates what a state counts for in held_state_bytes().

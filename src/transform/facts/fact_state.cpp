@@ -96,6 +96,7 @@ constexpr size_t kNodeBytes = 32;
 
 template <class State>
 State* FactBuilder::read_back(std::unordered_map<int64_t, State>& held, char tag, int64_t id) {
+    if (auto it = held.find(id); it != held.end()) return &it->second;
     if (!cold_ || !uses_cold_state()) return nullptr;
     std::string bytes;
     if (!cold_->get(cold_key(tag, id), bytes)) return nullptr;
@@ -112,7 +113,6 @@ State* FactBuilder::read_back(std::unordered_map<int64_t, State>& held, char tag
 }
 
 BetState* FactBuilder::find_bet(int64_t id) {
-    if (auto it = bets_.find(id); it != bets_.end()) return &it->second;
     return read_back(bets_, 'b', id);
 }
 
@@ -122,7 +122,6 @@ BetState& FactBuilder::bet(int64_t id) {
 }
 
 WalletState* FactBuilder::find_wallet(int64_t id) {
-    if (auto it = wallet_.find(id); it != wallet_.end()) return &it->second;
     return read_back(wallet_, 'w', id);
 }
 
@@ -179,24 +178,21 @@ void FactBuilder::evict_to_budget() {
             candidates.push_back({s.last_input_offset, true, id});
     std::sort(candidates.begin(), candidates.end());
     StateWriter out;
+    auto move_out = [&](auto& held, char tag, int64_t id, uint64_t& count) {
+        auto it = held.find(id);
+        out = StateWriter();
+        out(it->second);
+        cold_->put(cold_key(tag, id), out.bytes());
+        hot_bytes_ -= it->second.accounted_bytes;
+        held.erase(it);
+        ++count;
+    };
     for (const auto& c : candidates) {
         if (held_state_bytes() <= target) break;
-        out = StateWriter();
-        if (c.is_wallet) {
-            auto it = wallet_.find(c.id);
-            out(it->second);
-            cold_->put(cold_key('w', c.id), out.bytes());
-            hot_bytes_ -= it->second.accounted_bytes;
-            wallet_.erase(it);
-            ++stats_.evicted_wallet;
-        } else {
-            auto it = bets_.find(c.id);
-            out(it->second);
-            cold_->put(cold_key('b', c.id), out.bytes());
-            hot_bytes_ -= it->second.accounted_bytes;
-            bets_.erase(it);
-            ++stats_.evicted_bets;
-        }
+        if (c.is_wallet)
+            move_out(wallet_, 'w', c.id, stats_.evicted_wallet);
+        else
+            move_out(bets_, 'b', c.id, stats_.evicted_bets);
     }
     // Then dimension rows not looked up lately, if the facts' states alone do not make room.
     if (held_state_bytes() > target) dims_.evict(target - std::min(target, hot_bytes_));

@@ -17,6 +17,12 @@ using model::EntityKind;
 using tote::make_version;
 using tote::VersionRank;
 
+// An active NGN web player.
+model::Player player(int64_t id, std::string country) {
+    return model::Player{id, std::move(country),         "NGN", model::Channel::Web,
+                         0,  model::PlayerStatus::Active};
+}
+
 TEST(KeyText, ReadsIntegersAndText) {
     EXPECT_EQ(KeyText::integer("{\"bet_id\":5,\"leg_no\":12}", "leg_no"), 12);
     EXPECT_EQ(KeyText::integer("{\"bet_id\":5,\"leg_no\":12}", "bet_id"), 5);
@@ -116,10 +122,6 @@ TEST(DimensionState, TruncateClearsTheEntity) {
 // a transaction committed after S, stays.
 TEST(DimensionState, ACompleteSnapshotRemovesTheRowsItDidNotRead) {
     DimensionState d(model::MappingFile::builtin_simulator().mapping());
-    auto player = [](int64_t id, std::string country) {
-        return model::Player{id, std::move(country),         "NGN", model::Channel::Web,
-                             0,  model::PlayerStatus::Active};
-    };
     const uint64_t s = 8000;
     d.apply(player(7, "NG"), make_version(1000, VersionRank::Change));
     d.apply(player(8, "NG"), make_version(1100, VersionRank::Change));
@@ -205,10 +207,6 @@ TEST(DimensionState, RowsThatLeftMemoryAnswerAsIfHeld) {
         d.evict(0);  // clears the lookup marks
         d.evict(0);  // moves everything
         EXPECT_EQ(d.held_bytes(), 0u);
-    };
-    auto player = [](int64_t id, std::string country) {
-        return model::Player{id, std::move(country),         "NGN", model::Channel::Web,
-                             0,  model::PlayerStatus::Active};
     };
     const uint64_t s = 8000;
     d.apply(player(7, "NG"), make_version(1000, VersionRank::Change));

@@ -39,6 +39,10 @@ public:
                    "20421\tNG\t123456\t0\t0\t0\t0\t0\t0\t7\t0\t0\t0\n";
         if (sql.find("r_level") != std::string_view::npos) return "1\t20421\t\t3\n";
         if (sql.find("minute_s") != std::string_view::npos) return "1795962540\t500\t2\n";
+        if (sql.find("groupUniqArray(severity)") != std::string_view::npos)  // quality: etl_log
+            return "stake_positive\terror\t2\t2\t1\n";
+        if (sql.find("entity_key, severity") != std::string_view::npos)  // its drill-down
+            return "fact_bet\t7\terror\t16\t100\t0\tstake 0\n";
         return "x\t1\t2\t3\t4\n";
     }
     void insert_row_binary(std::string_view, std::string_view, std::string_view) override {
@@ -279,6 +283,64 @@ TEST(DashboardServer, AOneTimeLinkSetsAStrictHttpOnlyCookieOnceAndIsReplaced) {
     ASSERT_EQ(f.login_urls.size(), 2u);
     EXPECT_NE(f.login_urls[1], first);
     EXPECT_EQ(f.server->login_url(), f.login_urls[1]);
+}
+
+// The data-quality page through the server: the page, a check computed once per version
+// however often it is read, a drill-down, and the refusals of bad parameters.
+TEST(DashboardServer, QualityChecksAndDrillDownsOverHttp) {
+    Fixture f;
+    f.server->versions().publish(3, 1);
+    auto c = f.client();
+    {  // until the server shows version 3 (its event stream announces it)
+        auto stream = f.client();
+        stream.set_read_timeout(30, 0);
+        std::string seen;
+        stream.Get("/api/v1/events", kBearer, [&](const char* data, size_t n) {
+            seen.append(data, n);
+            return seen.find("\"version\":3,") == std::string::npos;
+        });
+        ASSERT_NE(seen.find("\"version\":3,"), std::string::npos) << seen;
+    }
+    auto page = c.Get("/quality", kBearer);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("<script src=\"/quality.js\"></script>"), std::string::npos);
+    EXPECT_EQ(c.Get("/api/v1/quality/checks/etl_log")->status, 401);
+    std::string first;
+    for (int i = 0; i < 3; ++i) {
+        auto res = c.Get("/api/v1/quality/checks/etl_log", kBearer);
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 200);
+        const auto at = res->body.find(",\"status\":");
+        ASSERT_NE(at, std::string::npos) << res->body;
+        if (i == 0) first = res->body;
+        EXPECT_EQ(res->body, first);
+    }
+    EXPECT_EQ(first.substr(first.find(",\"status\":")),
+              ",\"status\":\"warn\",\"summary\":\"2 entries in force under 1 rules\",\"columns\":"
+              "[\"rule\",\"severities\",\"entries\",\"entities\",\"provisional\"],\"rows\":"
+              "[[\"stake_positive\",\"error\",2,2,1]]}");
+    int etl_statements = 0;
+    for (const auto& [sql, n] : f.warehouse.statements())
+        if (sql.find("groupUniqArray(severity)") != std::string::npos) etl_statements += n;
+    EXPECT_EQ(etl_statements, 1);  // three reads of one version
+    auto drill = c.Get("/api/v1/quality/etl_log?rule=stake_positive&page=0", kBearer);
+    ASSERT_TRUE(drill);
+    EXPECT_EQ(drill->status, 200);
+    EXPECT_EQ(drill->body,
+              "{\"version\":3,\"rule\":\"stake_positive\",\"page\":0,\"page_rows\":50,"
+              "\"columns\":[\"entity\",\"entity_key\",\"severity\",\"version\",\"log_offset\","
+              "\"provisional\",\"details\"],\"rows\":[[\"fact_bet\",\"7\",\"error\",16,100,0,"
+              "\"stake 0\"]]}");
+    EXPECT_EQ(c.Get("/api/v1/quality/etl_log", kBearer)->status, 400);
+    EXPECT_EQ(c.Get("/api/v1/quality/etl_log?rule=a&page=-1", kBearer)->status, 400);
+    EXPECT_EQ(c.Get("/api/v1/quality/etl_log?rule=a&page=x", kBearer)->status, 400);
+    EXPECT_EQ(c.Get("/api/v1/quality/dead_letters?stage=land", kBearer)->status, 400);
+    EXPECT_EQ(c.Get("/api/v1/quality/checks/nope", kBearer)->status, 404);
+    const std::string metrics = f.server->metrics_text();
+    EXPECT_NE(metrics.find("tote_quality_warehouse_queries_total{check=\"etl_log\"} 1\n"),
+              std::string::npos)
+        << metrics;
 }
 
 }  // namespace

@@ -130,7 +130,12 @@ FactBuilder::FactBuilder(model::BettingMapping mapping, FactBuilderConfig config
 }
 
 void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
-    in_snapshot_ = tx.snapshot;
+    if (tx.snapshot) {
+        in_snapshot_ = true;
+    } else if (in_snapshot_) {  // the stream begins: every watermark counts from here
+        in_snapshot_ = false;
+        stream_from_ = tx.first_offset;
+    }
     advance(tx.first_offset, out);
     ++stats_.transactions;
     const int64_t offset = tx.last_offset;
@@ -170,22 +175,29 @@ void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
 
 void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
     if (in_snapshot_) return;  // no watermark passes inside a snapshot (in_snapshot_)
+    // A fact's watermark counts from its latest input or from where the stream began after the
+    // latest snapshot, whichever is later (stream_from_); monotonic in the pending index's order.
     const int64_t w = config_.watermark_offsets;
-    while (!pending_bets_.empty() && log_offset - pending_bets_.begin()->first >= w) {
+    auto passed = [&](const Pending& p) {
+        return !p.empty() && log_offset - std::max(p.begin()->first, stream_from_) >= w;
+    };
+    while (passed(pending_bets_)) {
         int64_t id = pending_bets_.begin()->second;
         pending_bets_.erase(pending_bets_.begin());
         auto& s = bet(id);
         s.pending_at.reset();
         emit_bet(id, s, true, out);
         account(s);
+        between_facts(out);
     }
-    while (!pending_wallet_.empty() && log_offset - pending_wallet_.begin()->first >= w) {
+    while (passed(pending_wallet_)) {
         int64_t id = pending_wallet_.begin()->second;
         pending_wallet_.erase(pending_wallet_.begin());
         auto& s = wallet(id);
         s.pending_at.reset();
         emit_wallet(id, s, true, out);
         account(s);
+        between_facts(out);
     }
 }
 
@@ -427,18 +439,34 @@ void FactBuilder::flush(int64_t /*offset*/, FactBatch& out) {
         std::sort(ids->begin(), ids->end());
         ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
     }
-    for (int64_t id : dirty_bets_) {
+    // (By index: between_facts() may read states back, never touch these lists.)
+    for (size_t i = 0; i < dirty_bets_.size(); ++i) {
+        const int64_t id = dirty_bets_[i];
         auto& s = bet(id);
         emit_bet(id, s, final_at_once, out);
         account(s);
+        between_facts(out);
     }
     dirty_bets_.clear();
-    for (int64_t id : dirty_wallet_) {
+    for (size_t i = 0; i < dirty_wallet_.size(); ++i) {
+        const int64_t id = dirty_wallet_[i];
         auto& s = wallet(id);
         emit_wallet(id, s, final_at_once, out);
         account(s);
+        between_facts(out);
     }
     dirty_wallet_.clear();
+}
+
+void FactBuilder::between_facts(FactBatch& out) {
+    constexpr uint32_t kEvictEvery = 1024;
+    if (spill_ && spill_rows_ > 0 &&
+        out.bets.size() + out.legs.size() + out.wallet.size() + out.log.size() >= spill_rows_)
+        spill_(out);
+    if (++since_evict_ >= kEvictEvery) {
+        since_evict_ = 0;
+        evict_to_budget();
+    }
 }
 
 void FactBuilder::set_waiting(std::vector<DimKey>& current, std::vector<DimKey> next, int64_t id,

@@ -10,6 +10,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/state_reader.h"
+#include "core/state_writer.h"
 #include "fact_stream.h"
 #include "model/betting_mapping.h"
 #include "model/mapping_file.h"
@@ -776,6 +778,93 @@ TEST(FactBuilder, NoWatermarkPassesInsideASnapshot) {
     EXPECT_EQ(h.bet(10).validation, ValidationStatus::Ok);
     EXPECT_TRUE(h.all.log.empty());
     for (const auto& f : h.all.bets) EXPECT_NE(f.validation, ValidationStatus::Violation);
+}
+
+}  // namespace
+}  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+using namespace test;  // NOLINT
+
+// A snapshot read table after table, each row its own unit at one position: the catalogue,
+// bet_legs, bets, other rows (players here), then the ledger; more rows between a bet and its
+// debit than the watermark.
+std::vector<ChangeEvent> snapshot_with_far_debit(int64_t filler) {
+    std::vector<ChangeEvent> rows = catalogue();
+    rows.push_back(leg(10, 1, 5, "2.5000"));
+    rows.push_back(bet(BetRow{}));
+    for (int64_t p = 20; p < 20 + filler; ++p) rows.push_back(player(p, "UG", "UGX"));
+    rows.push_back(wallet(100, 7, "stake_debit", -1500, "UGX", 10));
+    return rows;
+}
+
+// The flake of join_existing_oltp (2 false bet_has_stake_debit flags on snapshot-read bets):
+// `tote ingest` was run again and again while Debezium still published the snapshot. A restart
+// loads the fact state, and the stage's first advance() comes before any unit of the rest of the
+// snapshot is added (FactStage::build_ready advances to the assembler's safe offset after popping
+// what is ready: nothing, at the end of a replay that ends where the checkpoint stands, or on an
+// empty poll). The builder forgot that it was inside a snapshot (in_snapshot_ was not part of
+// its state), so every fact read more than a watermark before that offset was judged on half of
+// the snapshot: the bet's debit, read later with the ledger, was not there yet.
+TEST(FactBuilder, ARestartInsideASnapshotIsStillInsideIt) {
+    constexpr int64_t kWatermark = 5;
+    Harness h(kWatermark);
+    auto units = h.src.snapshot(snapshot_with_far_debit(3 * kWatermark));
+    const CompleteTransaction debit = units.back();  // the ledger: the last table read
+    units.pop_back();
+    for (auto& unit : units) h.add(unit);
+    EXPECT_TRUE(h.all.log.empty());
+
+    // The checkpoint (or the state a replay rebuilt) and the restarted builder.
+    StateWriter w;
+    h.builder.save_state(w);
+    const std::string bytes = w.take();
+    Harness r(kWatermark);
+    r.src = h.src;
+    StateReader in(bytes, "test checkpoint inside a snapshot");
+    r.builder.load_state(in);
+    in.expect_end();
+
+    r.advance(debit.first_offset);  // before the rest of the snapshot is read
+    EXPECT_EQ(r.log_count("bet_has_stake_debit", id_key(10)), 0u);
+    for (const auto& f : r.all.bets) EXPECT_NE(f.validation, ValidationStatus::Violation);
+    r.add(debit);
+    r.add(r.src.tx({player(60, "UG", "UGX")}));  // the stream begins
+    r.advance(r.src.offset() + kWatermark);
+    EXPECT_EQ(r.bet(10).validation, ValidationStatus::Ok);
+    EXPECT_TRUE(r.all.log.empty()) << r.all.log.front().rule << ": " << r.all.log.front().details;
+}
+
+// A bet the snapshot read whose debit commits just after the snapshot's consistent point (at an
+// operator the wallet service commits apart from the betting service: no transaction spans
+// both) arrives as the first streamed change. The snapshot read the bet more than a watermark
+// before the stream began; its watermark counts from the stream's first offset, so the debit
+// is in time: nothing is flagged. A snapshot bet whose debit never comes is flagged once the
+// stream is a watermark past its start, not before.
+TEST(FactBuilder, ASnapshotBetGetsAWholeWindowOfStreamForItsLateRows) {
+    constexpr int64_t kWatermark = 5;
+    Harness h(kWatermark);
+    auto rows = snapshot_with_far_debit(3 * kWatermark);
+    rows.pop_back();  // the debit is not in the snapshot
+    BetRow lonely;    // nor is this bet's, ever
+    lonely.id = 11;
+    const auto at = rows.end() - 3 * kWatermark;  // after bet 10, before the other rows
+    rows.insert(rows.insert(at, bet(lonely)), leg(11, 1, 5, "2.5000"));
+    for (auto& unit : h.src.snapshot(std::move(rows))) h.add(unit);
+
+    h.add(h.src.tx({wallet(100, 7, "stake_debit", -1500, "UGX", 10)}));  // the stream begins
+    const int64_t stream_from = h.txs.back().first_offset;
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(10)), 0u);
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(11)), 0u);
+    h.advance(stream_from + kWatermark - 1);
+    EXPECT_EQ(h.bet(11).validation, ValidationStatus::Pending) << "judged before its window ended";
+    h.advance(stream_from + kWatermark);
+    EXPECT_EQ(h.bet(10).validation, ValidationStatus::Ok);
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(10)), 0u);
+    EXPECT_EQ(h.bet(11).validation, ValidationStatus::Violation);
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(11)), 1u);
 }
 
 }  // namespace

@@ -278,7 +278,7 @@ namespace {
 // one LSN above every change folded, no transaction block, table after table in name order, the
 // last row of each table marked), then the rest of the log streamed. Every fact the snapshot
 // reads waits for the stream: no watermark passes inside it.
-class SnapshotShapedLog : public BudgetedLog {
+class BudgetedLogWithSnapshot : public BudgetedLog {
 protected:
     static void SetUpTestSuite() {
         BudgetedLog::SetUpTestSuite();
@@ -403,7 +403,7 @@ protected:
     static inline size_t snapshot_rows_ = 0;
 };
 
-TEST_F(SnapshotShapedLog, PendingStatesLeaveMemoryAndTheRowsEqualAnUnbudgetedRun) {
+TEST_F(BudgetedLogWithSnapshot, PendingStatesLeaveMemoryAndTheRowsEqualAnUnbudgetedRun) {
     constexpr size_t kBudget = 64 * 1024;
     const size_t n = stream_->size();
     ASSERT_GT(snapshot_rows_, 10000u);

@@ -1,5 +1,8 @@
 // tote ingest: land the change stream from the embedded log into the warehouse, exactly once.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/decoder_options.h"
@@ -8,9 +11,39 @@
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
 #include "core/log.h"
+#include "oltp/postgres_catalog.h"
 #include "pipeline/ingest_job.h"
 
 namespace tote {
+
+namespace {
+
+// The declared types of the source database's catalog, with a line saying what was read.
+std::vector<DeclaredColumn> read_source_catalog(const std::string& url) {
+    PgConnection conn(url);
+    const std::string where = conn.describe();
+    std::vector<DeclaredColumn> out;
+    std::vector<std::string> untyped;
+    std::set<std::string> tables;
+    for (const auto& c : PostgresCatalog::read(conn)) {
+        tables.insert(c.identity);
+        if (!c.type) {
+            untyped.push_back(c.identity + "." + c.column + " (" + c.sql_type + ")");
+            continue;
+        }
+        out.push_back(DeclaredColumn{c.identity, c.column, *c.type,
+                                     "declared by the source catalog, " + c.sql_type});
+    }
+    Log::info("ingest",
+              fmt::format("source catalog ({}): {} columns of {} tables typed{}", where, out.size(),
+                          tables.size(),
+                          untyped.empty() ? ""
+                                          : "; typed from their values: " +
+                                                fmt::format("{}", fmt::join(untyped, ", "))));
+    return out;
+}
+
+}  // namespace
 
 void add_ingest_command(CLI::App& app, CliContext& ctx) {
     struct Options {
@@ -26,6 +59,7 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         bool no_fsync = false;
         FactStageConfig facts;
         std::string mapping;
+        std::string source_catalog;
         uint64_t checkpoint_every = CheckpointConfig{}.every_records;
         size_t state_memory_mb = kDefaultFactStateMemoryMb;
     };
@@ -76,6 +110,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         ->needs(brokers);
     add_decoder_options(*cmd, opts->decoder);
     add_mapping_option(*cmd, opts->mapping);
+    cmd->add_option("--source-catalog", opts->source_catalog,
+                    "postgresql://… of the source database: the column types of its catalog "
+                    "type the landing columns of messages without a value schema (after "
+                    "--column-type, before the mapping file's source_types)");
     cmd->add_flag("--no-facts", opts->no_facts,
                   "Land the change stream only: no transaction assembly, fact tables, ETL log or "
                   "KPI tables (for sources that are not a betting OLTP)");
@@ -126,6 +164,8 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             if (consumer.empty()) consumer = opts->jsonl.empty() ? "ingest" : "jsonl";
         }
         job_config.decoder = opts->decoder;
+        if (!opts->source_catalog.empty())
+            job_config.decoder.declared_columns = read_source_catalog(opts->source_catalog);
         job_config.writer.database = ctx.database;
         job_config.writer.consumer = consumer;
         job_config.facts = !opts->no_facts;

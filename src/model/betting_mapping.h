@@ -22,6 +22,7 @@
 #include "model/channel.h"
 #include "model/event.h"
 #include "model/leg_result.h"
+#include "model/local_time_zone.h"
 #include "model/market.h"
 #include "model/player.h"
 #include "model/wallet_transaction.h"
@@ -52,8 +53,11 @@ struct SourceFormats {
     // Debezium decimal); N >= 0 = integers with N implied decimals (250 with N = 2 is 2.50).
     int32_t odds_integer_scale = -1;
     // A timestamp written without a zone ("2026-01-01 10:00:00", MySQL DATETIME) is in this
-    // fixed offset from UTC; nullopt = such a timestamp is a mapping error.
-    std::optional<int32_t> naive_time_offset_s;
+    // zone (a fixed offset or an IANA zone); nullopt = such a timestamp is a mapping error.
+    std::optional<LocalTimeZone> naive_time_zone;
+    // What a zone-less time that a daylight-saving change repeats means (Error: a mapping
+    // error naming it).
+    AmbiguousTime ambiguous_time = AmbiguousTime::Error;
     // An integer timestamp counts this many microseconds per unit since the epoch (1: Debezium
     // MicroTimestamp; 1000: Timestamp in ms; 1'000'000: seconds).
     int64_t integer_time_unit_us = 1;

@@ -104,8 +104,8 @@ public:
             return problems_;
         }
         keys(root, "",
-             {"tote_mapping", "formats", "absent", "player", "wallet_transaction", "sport",
-              "competition", "event", "market", "selection", "bet", "bet_leg", "fx_rate"});
+             {"tote_mapping", "formats", "source_types", "absent", "player", "wallet_transaction",
+              "sport", "competition", "event", "market", "selection", "bet", "bet_leg", "fx_rate"});
         const YAML::Node version = root["tote_mapping"];
         if (!version)
             problem(root, "missing 'tote_mapping: 1' (the version of the mapping format)");
@@ -113,6 +113,7 @@ public:
             problem(version, "tote_mapping must be " + std::to_string(kFormatVersion) +
                                  " (the only version of the format this tote reads)");
         formats(root["formats"]);
+        source_types(root["source_types"]);
         absent(root["absent"]);
         entities(root);
         if (problems_.empty()) {
@@ -162,11 +163,49 @@ private:
         return false;
     }
 
+    // source_types: {table: {column: type}} (core/source_type.h names the types).
+    void source_types(const YAML::Node& st) {
+        if (!st) return;
+        if (!is_map(st, "source_types")) return;
+        std::set<std::string> tables;
+        for (auto t = st.begin(); t != st.end(); ++t) {
+            const std::string table = t->first.Scalar();
+            if (!tables.insert(table).second) {
+                problem(t->first, "duplicate table '" + table + "' in source_types: keep one");
+                continue;
+            }
+            if (!t->second.IsMap()) {
+                problem(t->second, "source_types." + table +
+                                       " must map columns to types, e.g. {stake: decimal(18,2)}");
+                continue;
+            }
+            std::set<std::string> columns;
+            for (auto c = t->second.begin(); c != t->second.end(); ++c) {
+                const std::string column = c->first.Scalar();
+                const std::string path = "source_types." + table + "." + column;
+                if (!columns.insert(column).second) {
+                    problem(c->first, "duplicate column '" + column + "' in source_types." + table +
+                                          ": keep one");
+                    continue;
+                }
+                note_line(path, c->first);
+                std::string why;
+                std::optional<SourceType> type;
+                if (c->second.IsScalar()) type = parse_source_type(c->second.Scalar(), &why);
+                if (!type) {
+                    problem(c->second, path + ": " + (why.empty() ? "expected a type" : why));
+                    continue;
+                }
+                out_.source_types_.push_back({table, column, *type, line_of(c->first)});
+            }
+        }
+    }
+
     void formats(const YAML::Node& f) {
         auto& fm = out_.mapping_.formats;
         if (!f) return;
         if (!is_map(f, "formats")) return;
-        keys(f, "formats", {"odds", "time_zone", "integer_time"});
+        keys(f, "formats", {"odds", "time_zone", "ambiguous_time", "integer_time"});
         if (const auto odds = f["odds"]) {
             if (odds.IsScalar() && odds.Scalar() == "decimal") {
                 fm.odds_integer_scale = -1;
@@ -177,23 +216,23 @@ private:
             }
         }
         if (const auto tz = f["time_zone"]) {
-            const std::string z = tz.IsScalar() ? tz.Scalar() : "";
-            if (z == "UTC" || z == "Z") {
-                fm.naive_time_offset_s = 0;
-            } else if (z.size() == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':' &&
-                       std::isdigit(static_cast<unsigned char>(z[1])) &&
-                       std::isdigit(static_cast<unsigned char>(z[2])) &&
-                       std::isdigit(static_cast<unsigned char>(z[4])) &&
-                       std::isdigit(static_cast<unsigned char>(z[5])) &&
-                       std::stoi(z.substr(1, 2)) <= 23 && std::stoi(z.substr(4, 2)) <= 59) {
-                const int s = std::stoi(z.substr(1, 2)) * 3600 + std::stoi(z.substr(4, 2)) * 60;
-                fm.naive_time_offset_s = z[0] == '+' ? s : -s;
-            } else {
-                problem(tz, "formats.time_zone '" + z +
-                                "' is not UTC or a fixed offset like +03:00 (named zones with "
-                                "daylight saving are not supported: a zone-less time in such a "
-                                "zone is ambiguous)");
-            }
+            std::string why;
+            if (auto z = tz.IsScalar() ? LocalTimeZone::named(tz.Scalar(), &why) : std::nullopt)
+                fm.naive_time_zone = std::move(*z);
+            else
+                problem(tz, "formats.time_zone: " +
+                                (why.empty() ? std::string("expected a zone name") : why));
+        }
+        if (const auto a = f["ambiguous_time"]) {
+            const std::string v = a.IsScalar() ? a.Scalar() : "";
+            if (v == "error")
+                fm.ambiguous_time = AmbiguousTime::Error;
+            else if (v == "earlier")
+                fm.ambiguous_time = AmbiguousTime::Earlier;
+            else if (v == "later")
+                fm.ambiguous_time = AmbiguousTime::Later;
+            else
+                problem(a, "formats.ambiguous_time '" + v + "' is not error, earlier or later");
         }
         if (const auto it = f["integer_time"]) {
             const std::string u = it.IsScalar() ? it.Scalar() : "";

@@ -12,9 +12,19 @@
 #include <string_view>
 #include <vector>
 
+#include "core/source_type.h"
 #include "model/betting_mapping.h"
 
 namespace tote::model {
+
+// A source column's type declared by the file's `source_types:` section, for messages that carry
+// no value schema (DeclaredTypeDecoder).
+struct SourceColumnType {
+    std::string table;
+    std::string column;
+    SourceType type;
+    int line = 0;
+};
 
 // One problem of a mapping file, at a line (1-based; 0 = the file as a whole).
 struct MappingProblem {
@@ -44,6 +54,9 @@ public:
     // the checkpoint fingerprint, so a checkpoint taken under another mapping is not used.
     const std::string& digest() const { return digest_; }
 
+    // The `source_types:` section, in file order.
+    const std::vector<SourceColumnType>& source_types() const { return source_types_; }
+
     // The line of a key, by its dotted path ("bet.columns.stake", "bet.values.status",
     // "bet.values.status.won", "bet.table", "bet"); 0 when the file does not have it.
     int line_of(const std::string& path) const;
@@ -55,6 +68,7 @@ private:
     std::string origin_;
     std::string digest_;
     std::map<std::string, int> lines_;
+    std::vector<SourceColumnType> source_types_;
 
     friend class MappingFileReader;
 };

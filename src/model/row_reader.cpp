@@ -108,15 +108,26 @@ std::optional<int64_t> RowReader::time_of(const std::string& column, const Value
         }
         t = us;
     } else if (const auto* s = std::get_if<std::string>(&v)) {
-        t = TimeText::parse_micros(*s, formats_.naive_time_offset_s);
+        t = TimeText::parse_micros(*s);
+        const auto& zone = formats_.naive_time_zone;
+        if (!t && zone) {
+            // No zone in the text: a wall-clock time in the mapping's zone.
+            if (auto wall = TimeText::parse_micros(*s, 0)) {
+                auto utc = zone->to_utc_us(*wall, formats_.ambiguous_time);
+                if (const auto* problem = std::get_if<std::string>(&utc)) {
+                    fail(column, "'" + *s + "': " + *problem);
+                    return std::nullopt;
+                }
+                t = std::get<int64_t>(utc);
+            }
+        }
         if (!t)
             fail(column, "'" + *s +
-                             (formats_.naive_time_offset_s
-                                  ? "' is not an ISO-8601 timestamp with at most microsecond "
-                                    "precision"
-                                  : "' is not an ISO-8601 timestamp with a zone and at most "
-                                    "microsecond precision (a mapping can state the zone of "
-                                    "zone-less times: formats.time_zone)"));
+                             (zone ? "' is not an ISO-8601 timestamp with at most microsecond "
+                                     "precision"
+                                   : "' is not an ISO-8601 timestamp with a zone and at most "
+                                     "microsecond precision (a mapping can state the zone of "
+                                     "zone-less times: formats.time_zone)"));
     } else {
         fail(column, "expected a timestamp, got " + describe(v));
     }

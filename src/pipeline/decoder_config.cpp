@@ -24,9 +24,42 @@ DebeziumDecoderConfig DecoderConfig::debezium() const {
     return c;
 }
 
+std::vector<DeclaredColumn> DecoderConfig::declarations() const {
+    std::vector<DeclaredColumn> out;
+    for (const auto& c : column_types) {
+        const auto eq = c.find('=');
+        const auto dot = c.rfind('.', eq);
+        std::string why;
+        std::optional<SourceType> t;
+        if (eq != std::string::npos) t = parse_source_type(c.substr(eq + 1), &why);
+        if (eq == std::string::npos || dot == std::string::npos || dot == 0 || dot + 1 >= eq || !t)
+            throw ToteError(ErrorClass::Fatal, "--column-type '" + c +
+                                                   "': expected table.column=TYPE" +
+                                                   (why.empty() ? "" : " (" + why + ")"));
+        out.push_back(DeclaredColumn{c.substr(0, dot), c.substr(dot + 1, eq - dot - 1), *t,
+                                     "declared by --column-type"});
+    }
+    out.insert(out.end(), declared_columns.begin(), declared_columns.end());
+    return out;
+}
+
 std::unique_ptr<Decoder> DecoderConfig::make_decoder() const {
+    if (decimal_mode != "string" && decimal_mode != "precise")
+        throw ToteError(ErrorClass::Fatal, "--decimal-mode '" + decimal_mode +
+                                               "': expected string or precise (the connector's "
+                                               "decimal.handling.mode; double is not exact)");
+    const DecimalMode mode = decimal_mode == "precise" ? DecimalMode::Precise : DecimalMode::String;
+    std::vector<DeclaredColumn> declared = declarations();
+    auto wrap = [&](std::unique_ptr<Decoder> inner) -> std::unique_ptr<Decoder> {
+        if (declared.empty()) return inner;
+        return std::make_unique<DeclaredTypeDecoder>(std::move(inner), declared, mode);
+    };
     DebeziumDecoderConfig d = debezium();
-    if (format == "debezium") return std::make_unique<DebeziumJsonDecoder>(std::move(d));
+    if (format == "debezium") {
+        // Precise mode: the decoder reads a declared decimal's base64 with the declared scale.
+        if (mode == DecimalMode::Precise) add_declared_scales(declared, d.decimal_scales);
+        return wrap(std::make_unique<DebeziumJsonDecoder>(std::move(d)));
+    }
     if (format != "maxwell")
         throw ToteError(ErrorClass::Fatal,
                         "unknown change-event format '" + format + "' (debezium or maxwell)");
@@ -48,7 +81,9 @@ std::unique_ptr<Decoder> DecoderConfig::make_decoder() const {
         }
         m.primary_keys[pk.substr(0, eq)] = cols;
     }
-    return std::make_unique<MaxwellJsonDecoder>(std::move(m));
+    // Maxwell writes DECIMAL as exact JSON numbers: a declared decimal is read from that text.
+    add_declared_scales(declared, m.decimal_scales);
+    return wrap(std::make_unique<MaxwellJsonDecoder>(std::move(m)));
 }
 
 }  // namespace tote

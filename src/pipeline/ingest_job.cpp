@@ -20,14 +20,25 @@ std::unique_ptr<RecordSource> IngestJob::make_source(const SourceConfig& config)
     return nullptr;
 }
 
+DecoderConfig IngestJob::decoder_with_mapping(const DecoderConfig& decoder,
+                                              const model::MappingFile& mapping) {
+    DecoderConfig out = decoder;
+    for (const auto& t : mapping.source_types())
+        out.declared_columns.push_back(
+            DeclaredColumn{t.table, t.column, t.type,
+                           "declared by " + mapping.origin() + ":" + std::to_string(t.line)});
+    return out;
+}
+
 IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) {
-    decoder_ = config.decoder.make_decoder();  // a bad flag fails before anything is opened
+    const model::MappingFile mapping =
+        config.mapping ? *config.mapping : model::MappingFile::builtin_simulator();
+    const DecoderConfig decoder = decoder_with_mapping(config.decoder, mapping);
+    decoder_ = decoder.make_decoder();  // a bad flag fails before anything is opened
     SourceConfig source = config.source;
     source.kafka.stop_at_end = !config.ingest.follow;
     source_ = make_source(source);
     writer_ = std::make_unique<WarehouseWriter>(conn, config.writer);
-    const model::MappingFile mapping =
-        config.mapping ? *config.mapping : model::MappingFile::builtin_simulator();
     if (config.facts)
         facts_ = std::make_unique<FactStage>(mapping.mapping(), config.fact_stage, conn,
                                              config.writer.database);
@@ -50,6 +61,9 @@ IngestJob::IngestJob(ClickHouseConnection& conn, const IngestJobConfig& config) 
         for (const auto& m : config.decoder.money_columns) fingerprint += " money=" + m;
         for (const auto& s : config.decoder.decimal_scales) fingerprint += " scale=" + s;
         for (const auto& k : config.decoder.primary_keys) fingerprint += " key=" + k;
+        for (const auto& d : decoder.declarations())
+            fingerprint += " type=" + d.table + "." + d.column + "=" + d.type.text();
+        if (!decoder.declarations().empty()) fingerprint += " decimal_mode=" + decoder.decimal_mode;
         // Which records are too large to decode shapes the state as much as the decoder does.
         fingerprint += " max_record_bytes=" + std::to_string(config.ingest.max_record_bytes);
         // A checkpoint of a budgeted run needs its cold store copy (the budget's size does not

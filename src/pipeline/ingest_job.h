@@ -76,6 +76,11 @@ public:
     WarehouseWriter& writer() { return *writer_; }
     bool builds_facts() const { return facts_ != nullptr; }
 
+    // `decoder` with the mapping file's source_types appended to its declared columns (after
+    // the flags' and the catalog's, so those win).
+    static DecoderConfig decoder_with_mapping(const DecoderConfig& decoder,
+                                              const model::MappingFile& mapping);
+
     // The source a config names (for the job, and for tools that only read it).
     static std::unique_ptr<RecordSource> make_source(const SourceConfig& config);
 

@@ -5,6 +5,8 @@
 //   money_column TABLE.COLUMN
 //   decimal_scale TABLE.COLUMN SCALE
 //   primary_key TABLE COL1,COL2        (Maxwell)
+//   column_type TABLE.COLUMN TYPE      (a declared type: DeclaredTypeDecoder)
+//   decimal_mode string|precise        (how declared decimals arrive)
 #include <memory>
 #include <string>
 

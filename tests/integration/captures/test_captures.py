@@ -52,7 +52,7 @@ def main():
     golden = sys.argv[2]
     try:
         for name in sorted(os.listdir(golden)):
-            if not name.endswith(".jsonl") or name.startswith("e_schemas_enable_false_scales"):
+            if not name.endswith(".jsonl") or name.startswith("e_schemas_enable_false_"):
                 continue
             path = os.path.join(golden, name)
             db = "cap_" + name[:-6]
@@ -84,6 +84,24 @@ def main():
                          "bets.stake=2", "--decimal-scale", "bets.payout=2",
                          "--decimal-scale", "bets.total_odds=4")
                 dead = int(tote.query(f"SELECT count() FROM {db}._dead_letters FINAL").strip())
+                check(dead == 0, f"{name}: no dead letters with the scales ({dead})")
+                # The mapping file's source_types declare every column (issue 16, point 4):
+                # no dead letter, and each landing column typed as the schemas-on capture's.
+                db = "cap_e_declared"
+                mapping = os.path.join(golden, "..", "..", "..", "mappings", "real_debezium.yaml")
+                tote.run("--database", db, "ingest", "--jsonl", path, *MONEY, "--mapping",
+                         mapping, "--decimal-mode", "precise")
+                dead = int(tote.query(f"SELECT count() FROM {db}._dead_letters FINAL").strip())
+                check(dead == 0, f"{name}: no dead letters with the mapping's source_types ({dead})")
+                tote.run("--database", "cap_e_on", "ingest", "--jsonl",
+                         os.path.join(golden, "e_schemas_enable_true.jsonl"), *MONEY)
+                types = {}
+                for d in (db, "cap_e_on"):
+                    types[d] = tote.query(
+                        f"SELECT table, name, type FROM system.columns WHERE database = '{d}' "
+                        f"AND table LIKE 'land_%' ORDER BY table, name")
+                check(types[db] == types["cap_e_on"] and "Decimal(38, 2)" in types[db],
+                      f"{name}: declared landing types equal the schemas-on capture's:\n{types[db]}")
             check(dead == 0, f"{name}: no dead letters ({dead})")
             for table, keys in sorted(expected_live_keys(recs).items()):
                 exists = tote.query(f"SELECT count() FROM system.tables WHERE database = '{db}' "

@@ -8,7 +8,7 @@ tests/golden/debezium/e_schemas_enable_true.jsonl (Debezium 3.7, PostgreSQL 15; 
 as ../shared/real-debezium/e_schemas_enable_true.jsonl): same schema, envelope and source
 block, with new ids, stakes and positions.
 
-1. First value: the first bets message carries `stake` as the JSON string "12.50" where its
+1. First value (schemas on): the first bets message carries `stake` as the JSON string "12.50" where its
    schema declares org.apache.kafka.connect.data.Decimal (bytes, scale 2); 1,000 correct
    messages follow. Expected: exactly 1 dead letter (raw bytes, offset, a reason naming table,
    column, declared type and the value) and 1,000 landed rows, `stake` typed
@@ -20,7 +20,12 @@ block, with new ids, stakes and positions.
    change and what to do; status string -> int32 cannot land in the String column: dead letter.
    Each change of a landed column's declared type is reported once in etl_log (rule
    landing_type_changed) and on stderr. Then the operator's procedure: MODIFY COLUMN as the
-   reason says, ingest again under a new consumer name: 10.125 lands."""
+   reason says, ingest again under a new consumer name: 10.125 lands.
+3. First value with schemas off (e_schemas_enable_false.jsonl's shape): the types declared by
+   the mapping file's source_types (mappings/real_debezium.yaml), then by the source catalog
+   (`--source-catalog`, a throwaway PostgreSQL 15 with the captures' bets table): the first
+   message's player_id "5" is 1 dead letter, 1,000 correct messages land, every column typed as
+   declared."""
 import base64
 import copy
 import decimal
@@ -115,6 +120,89 @@ def first_value(tote, tmpl, common):
     check(types == want, f"first value: every column typed from the schema, nulls included: {types}")
 
 
+def schemaless_template(golden):
+    with open(os.path.join(golden, "e_schemas_enable_false.jsonl")) as f:
+        for line in f:
+            r = json.loads(line)
+            if r["topic"].endswith(".public.bets") and r["value"]:
+                return r
+    raise SystemExit("no bets record in e_schemas_enable_false.jsonl")
+
+
+def schemaless_record(tmpl, offset, bet_id, **after):
+    r = copy.deepcopy(tmpl)
+    value = json.loads(r["value"])
+    value["after"].update(id=bet_id, **after)
+    value["source"]["lsn"] = 40000000 + offset * 8
+    value["source"]["txId"] = 900 + offset
+    value["transaction"] = None
+    r.update(offset=offset, key=compact({"id": bet_id}), value=compact(value))
+    return r
+
+
+def schemaless_first_value(tote, golden, common, label, db, declare):
+    """Schemas off: the declared types (mapping file or source catalog) type the columns. The
+    first message's player_id is the string "5" where bigint is declared; 1,000 correct
+    messages follow (precise decimals: base64 read with the declared scale)."""
+    tmpl = schemaless_template(golden)
+    recs = [schemaless_record(tmpl, 0, 1, player_id="5")]
+    recs += [schemaless_record(tmpl, i, 1 + i, player_id=i, stake=b64_unscaled(i * 100 + 25))
+             for i in range(1, 1001)]
+    path = os.path.join(tote.data_dir, f"schemaless_{db}.jsonl")
+    write(path, recs)
+    out = tote.run(*common, "--database", db, "ingest", "--no-facts", "--jsonl", path,
+                   "--decimal-mode", "precise", *declare).stdout
+    line = ingested_line(out)
+    check(line.startswith("ingested 1,001 records (1,000 changes, 1 dead letters)"),
+          f"{label}: 1,001 read, 1,000 changes, 1 dead letter: {line}")
+    dead = [l.split("\t") for l in tote.query(
+        f"SELECT offset, value, reason FROM {db}._dead_letters FINAL", *common).strip().splitlines()]
+    check(len(dead) == 1 and dead[0][0] == "0" and
+          dead[0][1].encode().decode("unicode_escape") == recs[0]["value"],
+          f"{label}: exactly one dead letter, at offset 0 with its raw bytes")
+    reason = dead[0][2].encode().decode("unicode_escape")
+    for part in ["bets.player_id", "'5' (a string)", "declared type int64", "declared by"]:
+        check(part in reason, f"{label}: the reason names {part!r}: {reason}")
+    landed = tote.query(f"SELECT count(), sum(stake), sum(player_id) FROM {db}.land_bets FINAL "
+                        "WHERE _deleted = 0", *common).split()
+    want_sum = decimal.Decimal(sum(i * 100 + 25 for i in range(1, 1001))).scaleb(-2)
+    check(landed[0] == "1000" and decimal.Decimal(landed[1]) == want_sum and
+          landed[2] == str(sum(range(1, 1001))),
+          f"{label}: 1,000 landed rows, stakes exact: {landed} (sum {want_sum})")
+    types = dict(l.split("\t") for l in tote.query(
+        f"SELECT name, type FROM system.columns WHERE database = '{db}' AND table = 'land_bets' "
+        "AND substring(name, 1, 1) != '_'", *common).strip().splitlines())
+    want = {"id": "Nullable(Int64)", "player_id": "Nullable(Int64)",
+            "stake": "Nullable(Decimal(38, 2))", "total_odds": "Nullable(Decimal(38, 4))",
+            "status": "Nullable(String)", "payout": "Nullable(Decimal(38, 2))",
+            "placed_at": "Nullable(String)", "settled_at": "Nullable(String)",
+            "note": "Nullable(String)"}
+    check(types == want, f"{label}: every column typed as declared, nulls included: {types}")
+
+
+# The bets table of ../shared/real-debezium/schema.sql (the captures' source).
+BETS_DDL = """CREATE TABLE bets (id bigserial PRIMARY KEY, player_id bigint, stake numeric(18,2),
+  total_odds numeric(10,4), status text, payout numeric(18,2), placed_at timestamptz DEFAULT now(),
+  settled_at timestamptz, note text)"""
+
+
+def catalog_first_value(tote, golden):
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "oltp"))
+    import postgres_cluster  # noqa: E402
+    if not postgres_cluster.installed():
+        print("PostgreSQL 15 is not installed: the source catalog case is skipped")
+        return
+    pg = postgres_cluster.PostgresCluster()
+    try:
+        pg.start()
+        pg.psql("CREATE DATABASE sportsbook")
+        pg.psql(BETS_DDL, "sportsbook")
+        schemaless_first_value(tote, golden, [], "source catalog", "types_catalog",
+                               ["--source-catalog", pg.url("sportsbook")])
+    finally:
+        pg.stop()
+
+
 def alter_column(tote, tmpl, common):
     db = "types_alter"
 
@@ -191,6 +279,10 @@ def main():
         print("== the embedded engine")
         first_value(tote, tmpl, [])
         alter_column(tote, tmpl, [])
+        mapping = os.path.join(golden, "..", "..", "..", "mappings", "real_debezium.yaml")
+        schemaless_first_value(tote, golden, [], "mapping file", "types_mapping",
+                               ["--mapping", mapping])
+        catalog_first_value(tote, golden)
     finally:
         cleanup(tote.data_dir)
     # The same on ClickHouse 18.16 (Debian's server) when it is installed.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -88,6 +89,36 @@ TEST(MappingFile, RealDebeziumMappingSaysWhatTheSourceLacks) {
     EXPECT_EQ(m.bet_legs.odds_taken, "odds");
     EXPECT_EQ(m.bet_legs.result, "");
     EXPECT_NE(f.digest(), MappingFile::builtin_simulator().digest());
+}
+
+TEST(MappingFile, SourceTypesDeclareTheColumnsWithTheirLines) {
+    const auto f = MappingFile::load(kMappings + "real_debezium.yaml");
+    ASSERT_EQ(f.source_types().size(), 23u);
+    const auto& stake = f.source_types()[12];
+    EXPECT_EQ(stake.table, "bets");
+    EXPECT_EQ(stake.column, "stake");
+    EXPECT_EQ(stake.type.text(), "decimal(18,2)");
+    EXPECT_EQ(stake.line, f.line_of("source_types.bets.stake"));
+    EXPECT_GT(stake.line, 0);
+    EXPECT_EQ(f.source_types()[20].type.text(), "int32");  // bet_legs.leg_no: integer
+    EXPECT_TRUE(MappingFile::builtin_simulator().source_types().empty());
+}
+
+TEST(MappingFile, BadSourceTypesAreProblemsAtTheirLine) {
+    std::string text(MappingFile::builtin_simulator_text());
+    text += "source_types:\n  bets: {stake: \"numeric(40,2)\", id: varchar}\n  legs: [a, b]\n";
+    const int first = static_cast<int>(std::count(text.begin(), text.end(), '\n')) - 1;
+    const auto p = MappingFile::problems(text);
+    ASSERT_EQ(p.size(), 3u);
+    EXPECT_EQ(p[0], (MappingProblem{first,
+                                    "source_types.bets.stake: 'numeric(40,2)': precision "
+                                    "must be 1..38 and scale 0..precision"}));
+    EXPECT_EQ(p[1].line, first);
+    EXPECT_EQ(p[1].message.rfind("source_types.bets.id: unknown type 'varchar'", 0), 0u)
+        << p[1].message;
+    EXPECT_EQ(p[2], (MappingProblem{first + 1,
+                                    "source_types.legs must map columns to types, "
+                                    "e.g. {stake: decimal(18,2)}"}));
 }
 
 std::vector<MappingProblem> problems_of(const std::string& text) {
@@ -191,11 +222,26 @@ TEST(MappingFile, FormatsOfOddsAndTimes) {
         simulator_with("  odds: decimal ", "  odds: {integer_scale: 2}\n  time_zone: \"+03:00\" #"),
         "t");
     EXPECT_EQ(f.mapping().formats.odds_integer_scale, 2);
-    EXPECT_EQ(f.mapping().formats.naive_time_offset_s, 3 * 3600);
+    EXPECT_EQ(f.mapping().formats.naive_time_zone->fixed_offset_s(), 3 * 3600);
     EXPECT_EQ(MappingFile::parse(text, "t").mapping().formats.integer_time_unit_us, 1'000'000);
-    auto p = problems_of(simulator_with("  odds: decimal ", "  time_zone: Africa/Nairobi #"));
+    // IANA zones (daylight saving included) and the choice for repeated local times.
+    const auto cairo = MappingFile::parse(
+        simulator_with("  odds: decimal ",
+                       "  time_zone: Africa/Cairo\n  ambiguous_time: earlier\n  odds: decimal #"),
+        "t");
+    EXPECT_EQ(cairo.mapping().formats.naive_time_zone->name(), "Africa/Cairo");
+    EXPECT_EQ(cairo.mapping().formats.naive_time_zone->fixed_offset_s(), std::nullopt);
+    EXPECT_EQ(cairo.mapping().formats.ambiguous_time, AmbiguousTime::Earlier);
+    auto p = problems_of(simulator_with("  odds: decimal ", "  time_zone: Africa/Atlantis #"));
     ASSERT_EQ(p.size(), 1u);
-    EXPECT_EQ(p[0].line, 8);
+    EXPECT_EQ(p[0], (MappingProblem{8,
+                                    "formats.time_zone: unknown time zone 'Africa/Atlantis': "
+                                    "not in the system's time zone database (tzdata, "
+                                    "/usr/share/zoneinfo)"}));
+    p = problems_of(simulator_with("  odds: decimal ", "  ambiguous_time: first #"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0],
+              (MappingProblem{8, "formats.ambiguous_time 'first' is not error, earlier or later"}));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "model/mapping_file.h"
 #include "model/model_mapper.h"
+#include "model/time_text.h"
 #include "row_builder.h"
 
 namespace tote::model {
@@ -196,7 +197,7 @@ TEST(SecondMapping, RealCapturesMappingFillsWhatTheSourceLacks) {
 TEST(SecondMapping, IntegerOddsAndZoneLessTimesAsTheFormatsSay) {
     auto m = MappingFile::builtin_simulator().mapping();
     m.formats.odds_integer_scale = 2;
-    m.formats.naive_time_offset_s = 3 * 3600;  // +03:00 (East Africa Time)
+    m.formats.naive_time_zone = LocalTimeZone::fixed(3 * 3600);  // +03:00 (East Africa Time)
     m.formats.integer_time_unit_us = 1'000'000;
     ModelMapper mapper(m);
     auto leg = mapper.map(change(
@@ -225,6 +226,43 @@ TEST(SecondMapping, IntegerOddsAndZoneLessTimesAsTheFormatsSay) {
     p = player(int64_t{1767225600});  // seconds
     ASSERT_TRUE(std::holds_alternative<Player>(p));
     EXPECT_EQ(std::get<Player>(p).registered_at_us, int64_t{1767225600} * 1'000'000);
+}
+
+TEST(SecondMapping, ZoneLessTimesInAZoneWithDaylightSaving) {
+    auto m = MappingFile::builtin_simulator().mapping();
+    m.formats.naive_time_zone = LocalTimeZone::named("Europe/London");
+    ModelMapper mapper(m);
+    auto player = [&](const char* registered) {
+        return mapper.map(change(
+            "players", R"({"id":1})",
+            {col("id", int64_t{1}), col("country", std::string("GB")),
+             col("currency", std::string("GBP")), col("channel", std::string("app")),
+             col("registered_at", std::string(registered)), col("status", std::string("active"))}));
+    };
+    auto p = player("2026-07-01 12:00:00");  // BST: 11:00 UTC
+    ASSERT_TRUE(std::holds_alternative<Player>(p)) << std::get<MappingError>(p).message();
+    EXPECT_EQ(std::get<Player>(p).registered_at_us,
+              *TimeText::parse_micros("2026-07-01T11:00:00Z"));
+    p = player("2026-07-01T12:00:00+02:00");  // a time with its zone keeps it
+    ASSERT_TRUE(std::holds_alternative<Player>(p));
+    EXPECT_EQ(std::get<Player>(p).registered_at_us,
+              *TimeText::parse_micros("2026-07-01T10:00:00Z"));
+    p = player("2026-10-25 01:30:00");  // repeated: a mapping error naming the choice
+    ASSERT_TRUE(std::holds_alternative<MappingError>(p));
+    EXPECT_EQ(std::get<MappingError>(p).problem,
+              "'2026-10-25 01:30:00': local time 2026-10-25T01:30:00.000000 occurs twice in "
+              "Europe/London (the daylight-saving change at 2026-10-25T01:00:00.000000Z repeats "
+              "it): set formats.ambiguous_time to earlier or later in the mapping");
+    m.formats.ambiguous_time = AmbiguousTime::Later;
+    ModelMapper later(m);
+    p = later.map(change("players", R"({"id":1})",
+                         {col("id", int64_t{1}), col("country", std::string("GB")),
+                          col("currency", std::string("GBP")), col("channel", std::string("app")),
+                          col("registered_at", std::string("2026-10-25 01:30:00")),
+                          col("status", std::string("active"))}));
+    ASSERT_TRUE(std::holds_alternative<Player>(p));
+    EXPECT_EQ(std::get<Player>(p).registered_at_us,
+              *TimeText::parse_micros("2026-10-25T01:30:00Z"));
 }
 
 }  // namespace

@@ -27,6 +27,10 @@ struct CliContext {
         return std::filesystem::path(data_dir) / "ground_truth.json";
     }
     // Written by a process that holds the embedded warehouse: the URL of its local API.
+    // How far `tote simulate --oltp` has committed, for --continue.
+    std::filesystem::path oltp_progress_path() const {
+        return std::filesystem::path(data_dir) / "oltp_simulate.progress";
+    }
     std::filesystem::path api_url_path() const {
         return std::filesystem::path(data_dir) / "api.url";
     }

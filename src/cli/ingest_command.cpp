@@ -312,6 +312,11 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                        done.last_checkpoint_error.empty()
                            ? std::string()
                            : "; the last one failed: " + done.last_checkpoint_error);
+        if (done.snapshot_reads > 0)
+            fmt::print(
+                "snapshot: {} of the changes are rows read by a Debezium snapshot (op r, no "
+                "transaction metadata), landed below any later change of their key\n",
+                with_commas(done.snapshot_reads));
         fmt::print(
             "ingested {} records ({} changes, {} dead letters) in {:.1f} s; warehouse at offset "
             "{}\n",

@@ -2,15 +2,52 @@
 // (--oltp) commit the same workload into a real PostgreSQL for Debezium to capture.
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "cli/simulator_options.h"
+#include "core/error.h"
 #include "oltp/mariadb_connection.h"
 #include "oltp/oltp_simulation.h"
 #include "pipeline/simulation_runner.h"
 
 namespace tote {
 namespace {
+
+// --continue: the records an earlier run with this --data-dir committed, after checking that
+// it used the same simulator flags.
+int64_t read_oltp_progress(const OltpSimulationConfig& c) {
+    std::ifstream in(c.progress_path);
+    if (!in)
+        throw ToteError(ErrorClass::Fatal,
+                        "--continue: no record of an earlier `tote simulate --oltp` in " +
+                            c.progress_path.string() +
+                            ": give the --data-dir of the run that filled the database");
+    std::istringstream wanted(c.progress_header);
+    std::string have, want;
+    while (std::getline(wanted, want)) {
+        if (!std::getline(in, have) || have != want)
+            throw ToteError(ErrorClass::Fatal,
+                            "--continue: the earlier run (" + c.progress_path.string() +
+                                ") was made with " + (have.empty() ? "other settings" : have) +
+                                ", not " + want + ": continue it with the same flags");
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("records=", 0) == 0) {
+            try {
+                return std::stoll(line.substr(8));
+            } catch (const std::exception&) {
+                break;
+            }
+        }
+    }
+    throw ToteError(ErrorClass::Fatal, "--continue: " + c.progress_path.string() +
+                                           " has no records=N line: it is damaged; start again "
+                                           "on an empty database");
+}
 
 void run_oltp(const SimulatorConfig& sim, OltpSimulationConfig config, CliContext& ctx) {
     config.ground_truth_path = ctx.ground_truth_path();
@@ -46,6 +83,7 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
         SimulatorConfig sim;
         SimulationRunnerConfig run;
         OltpSimulationConfig oltp;
+        bool resume = false;
     };
     auto opts = std::make_shared<Options>();
     opts->run.max_change_events = 100000;
@@ -78,6 +116,10 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
            "for this session): faster on a server with fsync; a server crash may lose "
            "the last transactions")
         ->needs(oltp);
+    cmd->add_flag("--continue", opts->resume,
+                  "With --oltp: go on in a database an earlier `tote simulate --oltp` with this "
+                  "--data-dir and the same simulator flags filled (--max-events stays the total)")
+        ->needs(oltp);
     cmd->add_option("--duration", opts->oltp.duration_s,
                     "With --oltp: stop after this many wall-clock seconds (0 = no limit)")
         ->needs(oltp)
@@ -102,6 +144,9 @@ void add_simulate_command(CLI::App& app, CliContext& ctx) {
             if (c.route_topic == "none") c.route_topic.clear();
             c.max_change_events = opts->run.max_change_events;
             c.rate = opts->run.rate;
+            c.progress_path = ctx.oltp_progress_path();
+            c.progress_header = describe_simulator_config(opts->sim);
+            if (opts->resume) c.resume_records = read_oltp_progress(c);
             run_oltp(opts->sim, c, ctx);
             return;
         }

@@ -42,6 +42,10 @@ std::string describe(const SimulatorConfig& c) {
 }
 }  // namespace
 
+std::string describe_simulator_config(const SimulatorConfig& config) {
+    return describe(config);
+}
+
 void check_or_record_simulator_config(const std::filesystem::path& log_dir,
                                       const SimulatorConfig& config) {
     std::filesystem::create_directories(log_dir);

@@ -3,6 +3,7 @@
 // configuration a log was made with (a log can only be continued with the same one).
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <string>
 
 #include "simulate/betting_simulator.h"
 
@@ -14,5 +15,8 @@ void add_simulator_options(CLI::App& cmd, SimulatorConfig& config);
 // throws a Fatal ToteError naming the first difference.
 void check_or_record_simulator_config(const std::filesystem::path& log_dir,
                                       const SimulatorConfig& config);
+
+// The configuration as `name=value` lines, the form simulator.conf holds.
+std::string describe_simulator_config(const SimulatorConfig& config);
 
 }  // namespace tote

@@ -49,8 +49,10 @@ void OltpSchema::check_empty(PgConnection& db) {
             throw ToteError(ErrorClass::Fatal,
                             "table " + name + " in PostgreSQL (" + db.describe() +
                                 ") already holds rows: tote simulate --oltp fills an empty OLTP "
-                                "(its ids and ground truth start from nothing). Use a new "
-                                "database (createdb, then --create-schema), or empty the tables");
+                                "(its ids and ground truth start from nothing). If an earlier "
+                                "tote simulate --oltp filled it, add --continue with that run's "
+                                "--data-dir and flags; otherwise use a new database (createdb, "
+                                "then --create-schema), or empty the tables");
     }
 }
 

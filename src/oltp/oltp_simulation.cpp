@@ -1,5 +1,6 @@
 #include "oltp/oltp_simulation.h"
 
+#include <fstream>
 #include <thread>
 
 #include "core/error.h"
@@ -25,6 +26,45 @@ void write_truth(const BettingSimulator& sim, const std::filesystem::path& path)
     std::filesystem::rename(tmp, path);  // readers never see half a file
 }
 
+void write_progress(const OltpSimulationConfig& c, const BettingSimulator& sim) {
+    if (c.progress_path.empty()) return;
+    if (c.progress_path.has_parent_path())
+        std::filesystem::create_directories(c.progress_path.parent_path());
+    auto tmp = c.progress_path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << c.progress_header << "records=" << sim.records_emitted()
+            << "\nchange_events=" << sim.change_events_emitted() << "\n";
+        if (!out.flush())
+            throw ToteError(ErrorClass::Fatal,
+                            "cannot write " + tmp.string() + ": is the --data-dir writable?");
+    }
+    std::filesystem::rename(tmp, c.progress_path);
+}
+
+// --continue: the database must hold exactly the rows the regenerated simulator holds.
+void check_resumed_rows(PgConnection& db, const BettingSimulator& sim, int64_t records) {
+    const auto expected = sim.state().live_row_counts();
+    std::string diffs;
+    for (size_t t = 0; t < kTableCount; ++t) {
+        std::string name(table_def(t).name);
+        const int64_t have = db.exec("SELECT count(*) FROM " + name).int64(0, 0);
+        if (have != expected[t])
+            diffs += (diffs.empty() ? "" : ", ") + name + " has " + std::to_string(have) +
+                     " rows, not " + std::to_string(expected[t]);
+    }
+    if (!diffs.empty())
+        throw ToteError(ErrorClass::Fatal,
+                        "cannot continue in PostgreSQL (" + db.describe() + "): the earlier run " +
+                            "recorded " + std::to_string(records) +
+                            " records, but the database does not hold what they committed (" +
+                            diffs +
+                            "). Was it changed by hand, filled with other flags, or was the "
+                            "earlier run killed between a commit and its record? Start again on "
+                            "an empty database");
+}
+
 void wait_for_slot(PgConnection& db, const std::string& slot, std::chrono::seconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
@@ -44,19 +84,19 @@ void wait_for_slot(PgConnection& db, const std::string& slot, std::chrono::secon
 
 // Runs the simulator into `writer` until a limit or stop (shared by both databases).
 template <class Writer>
-OltpProgress drive(const SimulatorConfig& sim_config, const OltpSimulationConfig& config,
+// `sim` and `progress` as the caller prepared them (fast-forwarded by --continue, with
+// resumed_change_events set).
+OltpProgress drive(BettingSimulator& sim, OltpProgress progress, const OltpSimulationConfig& config,
                    Writer& writer, const std::atomic<bool>& stop,
                    const std::function<void(const OltpProgress&)>& on_progress) {
     using Clock = std::chrono::steady_clock;
-    BettingSimulator sim(sim_config);
-    OltpProgress progress;
     const auto started = Clock::now();
     auto last_truth = started;
     auto report = [&] {
         progress.transactions = writer.transactions();
         progress.statements = writer.statements();
         progress.initial_rows = writer.initial_rows();
-        progress.change_events = sim.change_events_emitted();
+        progress.change_events = sim.change_events_emitted() - progress.resumed_change_events;
         progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         progress.finished = sim.finished();
         if (on_progress) on_progress(progress);
@@ -74,7 +114,9 @@ OltpProgress drive(const SimulatorConfig& sim_config, const OltpSimulationConfig
         if (!sim.snapshot_done()) writer.flush();  // one transaction per chunk of initial rows
         ++steps;
         if (config.rate > 0) {
-            const double due_s = static_cast<double>(sim.change_events_emitted()) / config.rate;
+            const double due_s =
+                static_cast<double>(sim.change_events_emitted() - progress.resumed_change_events) /
+                config.rate;
             const auto due = started + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(due_s));
             if (due > Clock::now()) std::this_thread::sleep_until(due);  // pacing, not sync
@@ -82,12 +124,14 @@ OltpProgress drive(const SimulatorConfig& sim_config, const OltpSimulationConfig
         if (Clock::now() - last_truth >= config.ground_truth_every) {
             writer.flush();  // the truth is of committed transactions only
             write_truth(sim, config.ground_truth_path);
+            write_progress(config, sim);
             last_truth = Clock::now();
         }
         if (config.rate > 0 || (steps & 255) == 0) report();
     }
     writer.flush();
     write_truth(sim, config.ground_truth_path);
+    write_progress(config, sim);
     report();
     return progress;
 }
@@ -136,8 +180,12 @@ OltpProgress run_mariadb(const SimulatorConfig& sim, const OltpSimulationConfig&
                                 ") already holds rows: tote simulate --oltp fills an empty OLTP. "
                                 "Use a new database, or empty the tables");
     }
+    if (config.resume_records >= 0)
+        throw ToteError(ErrorClass::Fatal,
+                        "--continue is for PostgreSQL: a MariaDB run starts from empty tables");
     MariaDbChangeWriter writer(db, batch_of(config));
-    return drive(sim, config, writer, stop, on_progress);
+    BettingSimulator simulator(sim);
+    return drive(simulator, OltpProgress{}, config, writer, stop, on_progress);
 }
 
 }  // namespace
@@ -179,9 +227,22 @@ OltpProgress OltpSimulation::run(const std::atomic<bool>& stop,
                      : "every table and the transaction metadata in topic " + target.route_topic));
     }
 
-    OltpSchema::check_empty(db);  // after the connector: a second run still checks it
+    BettingSimulator sim(sim_);
+    OltpProgress progress;
+    if (config_.resume_records >= 0) {
+        sim.fast_forward(config_.resume_records);
+        check_resumed_rows(db, sim, config_.resume_records);
+        progress.resumed_change_events = sim.change_events_emitted();
+        if (on_note)
+            on_note("continuing the earlier run: its " +
+                    std::to_string(sim.change_events_emitted()) +
+                    " change events regenerated without writing; the database's row counts "
+                    "match them");
+    } else {
+        OltpSchema::check_empty(db);  // after the connector: a second run still checks it
+    }
     SqlChangeWriter writer(db, batch_of(config_));
-    return drive(sim_, config_, writer, stop, on_progress);
+    return drive(sim, progress, config_, writer, stop, on_progress);
 }
 
 }  // namespace tote

@@ -32,13 +32,24 @@ struct OltpSimulationConfig {
     std::string connect_url;  // Kafka Connect REST; "" = leave the connector alone
     std::string connector_name = "tote";
     std::string route_topic;  // see ConnectorTarget::route_topic
+    // --continue: the database already holds the transactions of this simulator configuration's
+    // first `resume_records` records, committed by an earlier run. They are regenerated without
+    // writing, the database's row counts are checked against them, and the run goes on from
+    // there (the ground truth covers both runs). -1: a fresh run into an empty database.
+    int64_t resume_records = -1;
+    // Where the run records how far it has committed (progress_header, then records=N), each
+    // time the ground truth is written; "" = not recorded.
+    std::filesystem::path progress_path;
+    std::string progress_header;
 };
 
 struct OltpProgress {
-    uint64_t transactions = 0;   // committed (the initial load not counted)
-    uint64_t statements = 0;     // in those transactions
-    uint64_t initial_rows = 0;   // rows of the initial state loaded
+    uint64_t transactions = 0;           // committed (the initial load not counted)
+    uint64_t statements = 0;             // in those transactions
+    uint64_t initial_rows = 0;           // rows of the initial state loaded
+    uint64_t resumed_change_events = 0;  // change events of the earlier run (--continue)
     uint64_t change_events = 0;  // the change events Debezium makes of them (simulator's count)
+                                 // (this run's: an earlier run's are in resumed_change_events)
     double seconds = 0;
     bool finished = false;
 };

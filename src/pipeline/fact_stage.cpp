@@ -38,7 +38,9 @@ FactStage::FactStage(model::BettingMapping mapping, FactStageConfig config,
       builder_(std::move(mapping), config.builder),
       conn_(conn),
       database_(database),
-      writer_(conn, std::move(database)) {}
+      writer_(conn, std::move(database)) {
+    builder_.set_spill([this](facts::FactBatch& b) { spill(b); }, config_.max_batch_rows);
+}
 
 void FactStage::add(DecodeResult& result, Offset offset) {
     auto* change = std::get_if<ChangeEvent>(&result);
@@ -145,19 +147,34 @@ void FactStage::emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out) {
     batch.clear();
 }
 
+void FactStage::spill(facts::FactBatch& batch) {
+    if (!spill_out_) return;  // outside collect()/drain(): the batch waits for the next one
+    if (provisional_from_ != SIZE_MAX) {
+        for (size_t i = provisional_from_; i < batch.log.size(); ++i)
+            batch.log[i].provisional = true;
+        provisional_from_ = 0;  // the batch starts empty again
+    }
+    emit(batch, *spill_out_);
+}
+
 void FactStage::collect(std::vector<EncodedInsert>& out) {
+    spill_out_ = &out;
     build_ready(batch_);
     emit(batch_, out);
+    spill_out_ = nullptr;
     builder_.evict_to_budget();  // the batch's KPI bases are taken: its states may leave
 }
 
 void FactStage::drain(std::vector<EncodedInsert>& out) {
+    spill_out_ = &out;
     build_ready(batch_);
-    const size_t logged_by_the_log = batch_.log.size();
+    provisional_from_ = batch_.log.size();
     builder_.advance(std::numeric_limits<int64_t>::max() / 2, batch_);
     // Final only because the input ended: the next run retracts them (see the header).
-    for (size_t i = logged_by_the_log; i < batch_.log.size(); ++i) batch_.log[i].provisional = true;
+    for (size_t i = provisional_from_; i < batch_.log.size(); ++i) batch_.log[i].provisional = true;
+    provisional_from_ = SIZE_MAX;
     emit(batch_, out);
+    spill_out_ = nullptr;
 }
 
 }  // namespace tote

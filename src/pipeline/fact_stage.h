@@ -20,6 +20,7 @@
 // drain(), whose versions equal those a later natural watermark would give: the KPI chain never
 // passes through a version that a restarted process might not emit.
 // Not thread-safe.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ struct FactStageConfig {
     // (etl_log FINAL: provisional = 1, retracted = 0). False for `tote repair`, which rebuilds
     // rows up to the ingest's position rather than continuing after it.
     bool retract_provisional_log = true;
+    // Rows (facts, legs, ledger rows, log entries) one batch holds before the builder hands it
+    // over in the middle of a unit (FactBuilder::set_spill): the end of a snapshot's window
+    // finalises every fact the snapshot read at once. Where batches are cut changes only how
+    // the same rows are split into inserts. 0: never cut.
+    size_t max_batch_rows = 65536;
 };
 
 struct FactStageStats {
@@ -68,6 +74,8 @@ class FactStage {
 public:
     FactStage(model::BettingMapping mapping, FactStageConfig config, ClickHouseConnection& conn,
               std::string database);
+    FactStage(const FactStage&) = delete;  // the builder's spill callback points at this stage
+    FactStage& operator=(const FactStage&) = delete;
 
     // Feeds one record's decode result, in log order. A change of a table the mapping names is
     // moved out of `result`; one of any other table is left in `result` (its storage stays for
@@ -133,6 +141,9 @@ private:
     // Appends the retraction of the provisional entries in force (once per stage).
     void retract_provisional_log(std::vector<EncodedInsert>& out);
     void emit(facts::FactBatch& batch, std::vector<EncodedInsert>& out);
+    // The builder's batch is full in the middle of a unit: emits it into the inserts of the
+    // collect() or drain() running (spill_out_).
+    void spill(facts::FactBatch& batch);
     template <class Base, class Fact>
     void add_kpis(std::optional<Base>& base, int64_t key, const Fact& current,
                   std::vector<KpiContribution>& kpis);
@@ -147,6 +158,10 @@ private:
     ColdState* cold_ = nullptr;
     bool replaying_ = false;
     bool provisional_log_settled_ = false;  // retract_provisional_log() has run
+    std::vector<EncodedInsert>* spill_out_ =
+        nullptr;  // the inserts of the collect()/drain() running
+    // In drain(): the ETL log entries of the batch from this index on are provisional.
+    size_t provisional_from_ = SIZE_MAX;
     CompleteTransaction unit_;
     IncompleteTransaction report_;
     facts::FactBatch batch_;

@@ -340,6 +340,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         const auto& s = writer_.stats();
         progress.next_offset = reader_.position().next_offset;
         progress.changes = s.changes;
+        progress.snapshot_reads = s.snapshot_reads;
         progress.dead_letters = s.dead_letters;
         progress.commits = s.commits;
         if (progress.landing_notes.size() != s.notes.size()) progress.landing_notes = s.notes;

@@ -61,6 +61,7 @@ struct IngestProgress {
     int64_t durable_offset = 0;  // position durable in the warehouse (data and offset written)
     uint64_t records = 0;        // records read in this run
     uint64_t changes = 0;
+    uint64_t snapshot_reads = 0;  // of the changes, rows read by a snapshot (op r)
     uint64_t dead_letters = 0;
     uint64_t commits = 0;
     // Operator notes of the landing (WarehouseWriterStats::notes): declared type changes.

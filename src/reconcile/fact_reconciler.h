@@ -29,6 +29,9 @@ struct AnomalyTally {
     uint64_t found = 0;
     uint64_t missed = 0;
     uint64_t pending = 0;
+    // Not decidable from the stream: a bet on a finished event that tote only saw through a
+    // snapshot (placed before the stream began: the event's status at placement is not in it).
+    uint64_t not_judged = 0;
     bool operator==(const AnomalyTally&) const = default;
 };
 

@@ -360,6 +360,7 @@ void WarehouseWriter::add_change(const ChangeEvent& change, const LogRecord& rec
     }
     t.append(change, record, *columns);
     ++s.stats.changes;
+    if (change.source.snapshot) ++s.stats.snapshot_reads;
 }
 
 void WarehouseWriter::add_transaction(const TxMarker& marker, const LogRecord& record) {

@@ -44,6 +44,7 @@ struct WarehouseWriterConfig {
 
 struct WarehouseWriterStats {
     uint64_t changes = 0;
+    uint64_t snapshot_reads = 0;  // of the changes, rows read by a snapshot (op r)
     uint64_t dead_letters = 0;
     uint64_t transactions = 0;
     uint64_t tombstones = 0;

@@ -53,6 +53,11 @@ struct BetState {
     // (nullopt: the selection/market/event was not known then). Keyed by selection, not leg_no,
     // so a renumbered leg keeps it.
     SortedVectorMap<int64_t, std::optional<model::EventStatus>> status_at_placement;
+    // Its legs were first seen as snapshot reads: the bet was placed before the stream tote reads
+    // began (tote joined an existing database), so what the source says about the catalogue at
+    // placement is unknown; the snapshot shows the catalogue as of the snapshot, not as of the
+    // placement (status_at_placement then holds nullopt).
+    bool placed_before_stream = false;
     // The player as of placement: captured when the bet row is first seen, or when the player
     // row arrives if it was not known then.
     std::optional<model::Player> player_at_placement;

@@ -130,6 +130,12 @@ FactBuilder::FactBuilder(model::BettingMapping mapping, FactBuilderConfig config
 }
 
 void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
+    if (tx.snapshot) {
+        in_snapshot_ = true;
+    } else if (in_snapshot_) {  // the stream begins: every watermark counts from here
+        in_snapshot_ = false;
+        stream_from_ = tx.first_offset;
+    }
     advance(tx.first_offset, out);
     ++stats_.transactions;
     const int64_t offset = tx.last_offset;
@@ -168,8 +174,14 @@ void FactBuilder::add(const CompleteTransaction& tx, FactBatch& out) {
 }
 
 void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
+    if (in_snapshot_) return;  // no watermark passes inside a snapshot (in_snapshot_)
+    // A fact's watermark counts from its latest input or from where the stream began after the
+    // latest snapshot, whichever is later (stream_from_); monotonic in the pending index's order.
     const int64_t w = config_.watermark_offsets;
-    while (!awaiting_index_.empty() && log_offset - awaiting_index_.begin()->first >= w) {
+    auto passed = [&](const Pending& p) {
+        return !p.empty() && log_offset - std::max(p.begin()->first, stream_from_) >= w;
+    };
+    while (passed(awaiting_index_)) {
         const auto [at, player] = *awaiting_index_.begin();
         awaiting_index_.erase(awaiting_index_.begin());
         for (auto& h : awaiting_player_[player]) {
@@ -186,21 +198,23 @@ void FactBuilder::advance(int64_t log_offset, FactBatch& out) {
                     "arrives"});
         }
     }
-    while (!pending_bets_.empty() && log_offset - pending_bets_.begin()->first >= w) {
+    while (passed(pending_bets_)) {
         int64_t id = pending_bets_.begin()->second;
         pending_bets_.erase(pending_bets_.begin());
         auto& s = bet(id);
         s.pending_at.reset();
         emit_bet(id, s, true, out);
         account(s);
+        between_facts(out);
     }
-    while (!pending_wallet_.empty() && log_offset - pending_wallet_.begin()->first >= w) {
+    while (passed(pending_wallet_)) {
         int64_t id = pending_wallet_.begin()->second;
         pending_wallet_.erase(pending_wallet_.begin());
         auto& s = wallet(id);
         s.pending_at.reset();
         emit_wallet(id, s, true, out);
         account(s);
+        between_facts(out);
     }
 }
 
@@ -296,10 +310,14 @@ void FactBuilder::apply_leg(const model::BetLeg& l, uint64_t version, int64_t of
     }
     ls.leg = SourceRow<model::BetLeg>{l, version, true};
     // docs/validation.md open question 2: the event's status when the leg is first seen, i.e.
-    // as of the placement in source (commit) order.
+    // as of the placement in source (commit) order. A leg first seen as a snapshot read was
+    // placed before the stream began: the catalogue the snapshot shows is as of the snapshot
+    // (an event finished since looks finished), so its status at placement is unknown.
     if (!s.status_at_placement.count(l.selection_id)) {
         std::optional<model::EventStatus> st;
-        if (const auto* sel = dims_.selection(l.selection_id))
+        if (version_rank(version) == VersionRank::SnapshotRead)
+            s.placed_before_stream = true;
+        else if (const auto* sel = dims_.selection(l.selection_id))
             if (const auto* m = dims_.market(sel->row.market_id))
                 if (const auto* e = dims_.event(m->row.event_id)) st = e->row.status;
         s.status_at_placement[l.selection_id] = st;
@@ -465,18 +483,34 @@ void FactBuilder::flush(int64_t /*offset*/, FactBatch& out) {
         std::sort(ids->begin(), ids->end());
         ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
     }
-    for (int64_t id : dirty_bets_) {
+    // (By index: between_facts() may read states back, never touch these lists.)
+    for (size_t i = 0; i < dirty_bets_.size(); ++i) {
+        const int64_t id = dirty_bets_[i];
         auto& s = bet(id);
         emit_bet(id, s, final_at_once, out);
         account(s);
+        between_facts(out);
     }
     dirty_bets_.clear();
-    for (int64_t id : dirty_wallet_) {
+    for (size_t i = 0; i < dirty_wallet_.size(); ++i) {
+        const int64_t id = dirty_wallet_[i];
         auto& s = wallet(id);
         emit_wallet(id, s, final_at_once, out);
         account(s);
+        between_facts(out);
     }
     dirty_wallet_.clear();
+}
+
+void FactBuilder::between_facts(FactBatch& out) {
+    constexpr uint32_t kEvictEvery = 1024;
+    if (spill_ && spill_rows_ > 0 &&
+        out.bets.size() + out.legs.size() + out.wallet.size() + out.log.size() >= spill_rows_)
+        spill_(out);
+    if (++since_evict_ >= kEvictEvery) {
+        since_evict_ = 0;
+        evict_to_budget();
+    }
 }
 
 void FactBuilder::set_waiting(std::vector<DimKey>& current, std::vector<DimKey> next, int64_t id,
@@ -675,6 +709,7 @@ void FactBuilder::emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, F
     ctx.bet = b;
     ctx.watermark_passed = watermark_passed;
     ctx.coverage = coverage_;
+    ctx.placed_before_stream = s.placed_before_stream;
     if (const auto* pv = dims_.player(b.player_id)) {
         ctx.player = pv->row;
         inputs = std::max(inputs, pv->version);

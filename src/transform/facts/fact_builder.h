@@ -20,7 +20,10 @@
 // satisfy is Pending (docs/validation.md); a fact with any Fail is Violation; else with any
 // Pending (or an FX rate still unknown) Pending; else Ok. After the watermark an unknown FX rate
 // does not hold the verdict (the fact keeps fx_rate_e10 = 0 and is re-emitted if the rate still
-// arrives).
+// arrives). While a snapshot is read (snapshot reads, until the first streamed change) no
+// watermark passes: Debezium reads one table after the other; after it, a fact's watermark
+// counts from its latest input or from the stream's first offset, whichever is later (a fact of
+// the snapshot gets a full window of stream for its late rows).
 //
 // Dimension rows. Every change that DimensionState::apply takes (a new or changed row, a
 // delete of a held row, each row a truncate removes) is emitted as a DimRow in FactBatch::dims
@@ -38,14 +41,20 @@
 //
 // State. The per-bet and per-ledger-row state (bet_state.h) stays in memory up to
 // FactBuilderConfig::memory_budget_bytes (an estimate of its bytes, see approx_bytes); beyond it,
-// evict_to_budget() moves the states that wait for nothing (no pending verdict, no dimension
-// awaited), oldest input first, to the ColdState, until 3/4 of the budget is held. A change, a
-// ledger row or a dimension that touches such a fact later reads it back first, so the rows
-// emitted are exactly those of a builder without a budget (what leaves is the whole state,
-// serialised as a checkpoint writes it). Dimensions as in dimension_state.h (held whole).
+// evict_to_budget() moves states to the ColdState, those that wait for nothing first (then those
+// with a pending verdict or awaiting a dimension: the pending and waiting indexes hold only ids),
+// oldest input first, until 3/4 of the budget is held. A change, a ledger row, a dimension or a
+// watermark that touches such a fact later reads it back first, so the rows emitted are exactly
+// those of a builder without a budget (what leaves is the whole state, serialised as a
+// checkpoint writes it). Inside one add() or advance() that emits many facts (the end of a
+// snapshot's window finalises every fact the snapshot read; a dimension row that thousands of
+// facts wait for), the builder evicts between facts too, and hands the batch to the spill
+// callback (set_spill) every so many rows, so neither the states nor the batch grow with the
+// snapshot. Dimensions as in dimension_state.h.
 // Not thread-safe.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -135,10 +144,19 @@ public:
         cold_ = cold;
         dims_.set_cold_state(cold);
     }
-    // When the held states exceed the budget, moves the ones that wait for nothing to the
-    // ColdState (see the header). Call it between units (after add/advance and once their
-    // batch has been consumed): the states of the facts just emitted may leave.
+    // When the held states exceed the budget, moves states to the ColdState (see the header).
+    // Call it between units (after add/advance and once their batch has been consumed): the
+    // states of the facts just emitted may leave. (A state whose KPI base is still to be taken
+    // may leave too: bet_kpi_base() reads it back.)
     void evict_to_budget();
+    // Called with the batch being filled once it holds `max_rows` rows (facts, legs, ledger rows,
+    // log entries) in the middle of an add() or advance(): the caller consumes the rows (writes
+    // them, takes their KPI bases) and clears the batch. The rows and their order are those of
+    // one batch: only where the batch is cut depends on `max_rows`. Unset (or 0): never.
+    void set_spill(std::function<void(FactBatch&)> spill, size_t max_rows) {
+        spill_ = std::move(spill);
+        spill_rows_ = max_rows;
+    }
     // The estimated bytes of the per-bet, per-ledger-row and dimension state held in memory.
     size_t held_state_bytes() const { return hot_bytes_ + dims_.held_bytes(); }
     // 0 when there is no budget or no ColdState to take what exceeds it.
@@ -200,6 +218,9 @@ private:
     void touch_bet(int64_t bet_id, int64_t offset);
     void touch_wallet(int64_t id, int64_t offset);
     void flush(int64_t offset, FactBatch& out);
+    // After each fact emitted inside flush() or advance(): spills a full batch, and every
+    // kEvictEvery facts keeps the held states within the budget.
+    void between_facts(FactBatch& out);
 
     void emit_bet(int64_t bet_id, BetState& s, bool watermark_passed, FactBatch& out);
     // The parts of emit_bet: a deleted bet's last version; the legs (their facts emitted when
@@ -243,6 +264,21 @@ private:
     Pending pending_bets_, pending_wallet_;
     std::map<int64_t, std::vector<AwaitingPlayer>> awaiting_player_;  // player -> bet changes
     Pending awaiting_index_;  // (offset, player) of the changes held, for the watermark
+    // The last unit added was a snapshot read: a snapshot is being read. Its rows all share one
+    // source position and come table after table (a bet's ledger rows may be millions of log
+    // offsets after the bet), so no watermark passes until the snapshot is over (the first
+    // streamed change): a fact of the snapshot is never judged on half of it. Checkpointed: a
+    // restart in the middle of a snapshot (its next unit not read yet) is still inside it.
+    bool in_snapshot_ = false;
+    // The first log offset of the stream after the latest snapshot (0: none yet). A watermark
+    // counts from a fact's latest input or from here, whichever is later: a fact read by the
+    // snapshot gets the same window of stream for its late rows (a debit committed just after
+    // the snapshot's consistent point) as a fact placed at the stream's start, however far back
+    // in the snapshot it was read.
+    int64_t stream_from_ = 0;
+    std::function<void(FactBatch&)> spill_;  // set_spill
+    size_t spill_rows_ = 0;
+    uint32_t since_evict_ = 0;  // facts emitted since between_facts() last checked the budget
     // Touched by the unit being processed (flush() sorts them and drops repeats).
     std::vector<int64_t> dirty_bets_, dirty_wallet_;
     FactBuilderStats stats_;

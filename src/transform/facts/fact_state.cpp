@@ -25,13 +25,13 @@ void DimensionState::load_state(StateReader& in) {
 void FactBuilder::save_state(StateWriter& out) const {
     dims_.save_state(out);
     out(bets_, wallet_, bet_waiters_, wallet_waiters_, pending_bets_, pending_wallet_, dirty_bets_,
-        dirty_wallet_, stats_, awaiting_player_, awaiting_index_);
+        dirty_wallet_, in_snapshot_, stream_from_, stats_, awaiting_player_, awaiting_index_);
 }
 
 void FactBuilder::load_state(StateReader& in) {
     dims_.load_state(in);
     in(bets_, wallet_, bet_waiters_, wallet_waiters_, pending_bets_, pending_wallet_, dirty_bets_,
-       dirty_wallet_, stats_, awaiting_player_, awaiting_index_);
+       dirty_wallet_, in_snapshot_, stream_from_, stats_, awaiting_player_, awaiting_index_);
     hot_bytes_ = 0;
     for (auto& [id, s] : bets_) {
         s.accounted_bytes = 0;
@@ -159,23 +159,25 @@ void FactBuilder::evict_to_budget() {
     const size_t budget = config_.memory_budget_bytes;
     if (!cold_ || budget == 0 || held_state_bytes() <= budget) return;
     const size_t target = budget / 4 * 3;
-    // The states that wait for nothing, oldest input first (bets before ledger rows at a tie).
+    // The states that wait for nothing first, then those with a pending verdict or awaiting a
+    // dimension (their indexes hold ids: a watermark or the dimension reads them back); oldest
+    // input first, bets before ledger rows at a tie.
     struct Candidate {
+        bool waits;
         int64_t last_input_offset;
         bool is_wallet;
         int64_t id;
         bool operator<(const Candidate& o) const {
-            return std::tie(last_input_offset, is_wallet, id) <
-                   std::tie(o.last_input_offset, o.is_wallet, o.id);
+            return std::tie(waits, last_input_offset, is_wallet, id) <
+                   std::tie(o.waits, o.last_input_offset, o.is_wallet, o.id);
         }
     };
     std::vector<Candidate> candidates;
+    candidates.reserve(bets_.size() + wallet_.size());
     for (const auto& [id, s] : bets_)
-        if (!s.pending_at && s.waiting.empty())
-            candidates.push_back({s.last_input_offset, false, id});
+        candidates.push_back({s.pending_at || !s.waiting.empty(), s.last_input_offset, false, id});
     for (const auto& [id, s] : wallet_)
-        if (!s.pending_at && s.waiting.empty())
-            candidates.push_back({s.last_input_offset, true, id});
+        candidates.push_back({s.pending_at || !s.waiting.empty(), s.last_input_offset, true, id});
     std::sort(candidates.begin(), candidates.end());
     StateWriter out;
     auto move_out = [&](auto& held, char tag, int64_t id, uint64_t& count) {

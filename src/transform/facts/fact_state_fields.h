@@ -125,7 +125,7 @@ void state_fields(A& a, LegState& s) {
 }
 template <class A>
 void state_fields(A& a, BetState& s) {
-    a(s.bet, s.legs, s.ledger, s.status_at_placement, s.player_at_placement,
+    a(s.bet, s.legs, s.ledger, s.status_at_placement, s.placed_before_stream, s.player_at_placement,
       s.player_at_placement_version, s.emitted, s.last_input_offset, s.pending_at, s.waiting,
       s.logged, s.kpi);
 }

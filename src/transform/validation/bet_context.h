@@ -36,6 +36,9 @@ struct BetContext {
     // True once enough of the stream has been seen that a counterpart row still missing will
     // never arrive (see docs/validation.md): Pending verdicts become Pass or Fail.
     bool watermark_passed = false;
+    // The bet's legs were first read by a snapshot (placed before the stream began): what the
+    // catalogue was at placement is not in the source.
+    bool placed_before_stream = false;
     // What the source schema has (SourceCoverage bits, from the mapping): rules that need more
     // are not applicable.
     uint8_t coverage = 7;

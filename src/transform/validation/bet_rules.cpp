@@ -181,6 +181,11 @@ CheckResult check_no_bet_on_finished_event(const BetContext& c) {
                                      (l.event ? std::to_string(l.event->id) : std::string("?")) +
                                      " already " + std::string(to_text(s)));
     }
+    if (unknown && c.placed_before_stream)
+        return CheckResult::not_applicable(
+            bet_ref(c) +
+            " was read by a snapshot (placed before the stream began): the status of "
+            "its events at placement is not in the source");
     if (c.legs.empty() || unknown) {
         std::string d = c.legs.empty()
                             ? "no legs of " + bet_ref(c) + " seen"

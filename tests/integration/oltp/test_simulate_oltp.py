@@ -193,6 +193,45 @@ def check_reconcile_oltp(pg, log_dir):
           "reconcile --oltp names the changed and the deleted ledger row")
 
 
+def check_continue(pg, work, truth):
+    """--continue: half the workload, then the rest in a second run, gives the database and the
+    ground truth of one run; a run with other flags, another --data-dir or a database that does
+    not match what was recorded is refused, saying why."""
+    pg.psql("CREATE DATABASE split")
+    d = os.path.join(work, "split")
+    rest = FLAGS[2:]
+    tote(d, "simulate", "--oltp", pg.url("split"), "--create-schema", "--max-events", "25000", *rest)
+    p = tote(d, "simulate", "--oltp", pg.url("split"), "--max-events", "50000", *rest,
+             expect_rc=2)
+    check("already holds rows" in p.stderr and "add --continue" in p.stderr,
+          "a filled database without --continue is refused, pointing at --continue")
+    p = tote(d, "simulate", "--oltp", pg.url("split"), "--continue", "--max-events", "50000",
+             *[a if a != "7" else "8" for a in rest], expect_rc=2)
+    check("--continue: the earlier run" in p.stderr and "was made with seed=7, not seed=8" in p.stderr,
+          "--continue with other simulator flags is refused, naming the flag")
+    p = tote(os.path.join(work, "nowhere"), "simulate", "--oltp", pg.url("split"), "--continue",
+             *rest, expect_rc=2)
+    check("--continue: no record of an earlier `tote" in p.stderr and
+          "oltp_simulate.progress: give the --data-dir of the run that filled" in p.stderr,
+          "--continue with another --data-dir is refused")
+    p = tote(d, "simulate", "--oltp", pg.url("split"), "--continue", "--max-events", "50000", *rest)
+    print(p.stdout.strip())
+    check("continuing the earlier run" in p.stdout, "--continue says it regenerated the earlier run")
+    with open(os.path.join(d, "ground_truth.json")) as f:
+        split = json.load(f)
+    check(split == truth, "25,000 then --continue to 50,000 change events: the ground truth of one "
+                          "50,000 run")
+    for t in TABLES:
+        digest = f"SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM {t} t"
+        check(pg.psql(digest, "split") == pg.psql(digest),
+              f"{t}: the same rows as the database of one run")
+    pg.psql("DELETE FROM bets WHERE id = (SELECT max(id) FROM bets)", "split")
+    p = tote(d, "simulate", "--oltp", pg.url("split"), "--continue", "--max-events", "60000", *rest,
+             expect_rc=2)
+    check("cannot continue in PostgreSQL" in p.stderr and "bets has" in p.stderr,
+          "--continue on a database that differs from the record is refused, naming the table")
+
+
 def check_errors(pg, work):
     d = os.path.join(work, "errors")
     pg.psql("CREATE DATABASE empty")
@@ -266,6 +305,8 @@ def main():
         check(embedded == truth, "the embedded simulator with the same flags has the identical "
                                  "ground truth but for the log position (same generator, same "
                                  "content)")
+        truth["log_offset"] = -1
+        check_continue(pg, work, truth)
         check_reconcile_oltp(pg, log_dir)
         check_errors(pg, work)
     finally:

@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
 #include <stdexcept>
 
+#include "core/state_reader.h"
+#include "core/state_writer.h"
 #include "fact_stream.h"
 #include "model/betting_mapping.h"
 #include "model/mapping_file.h"
@@ -684,6 +687,184 @@ TEST(FactBuilder, DeletedBetIsANewVersionWithStatusDeleted) {
     // Nothing more for it: later inputs (its debit changing) emit no bet version.
     out = h.add(h.src.tx({wallet(100, 7, "stake_debit", -1500, "UGX", 10, "reversed")}));
     EXPECT_TRUE(out.bets.empty());
+}
+
+}  // namespace
+}  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+using namespace test;  // NOLINT
+
+// Joining an existing database: Debezium's initial snapshot reads a bet placed (and won) on an
+// event that has finished since. The snapshot shows the event as finished: that is its status
+// now, not at placement, so no_bet_on_finished_event must not flag the bet, whichever table the
+// snapshot reads first; the bet's facts are otherwise exact, and a bet placed on the finished
+// event after the snapshot (streamed) is still a violation.
+TEST(FactBuilder, SnapshotReadBetIsNotJudgedByTheEventStatusItShowsNow) {
+    auto won_bet_snapshot = [](bool catalogue_first) {
+        std::vector<ChangeEvent> catalogue_rows = {sport(1, "Football"),
+                                                   competition(2, 1, "Premier League"),
+                                                   event(3, 2, "finished"),
+                                                   market(4, 3),
+                                                   selection(5, 4, "2.5000", "win"),
+                                                   player(7, "UG", "UGX"),
+                                                   fx("UGX", kDay, "0.0002500000")};
+        BetRow b;
+        b.status = "won";
+        b.payout = 3750;
+        b.settled_at = "2026-11-01T18:00:00.000000Z";
+        std::vector<ChangeEvent> bet_rows = {leg(10, 1, 5, "2.5000", "win"), bet(b),
+                                             wallet(100, 7, "stake_debit", -1500, "UGX", 10),
+                                             wallet(101, 7, "payout_credit", 3750, "UGX", 10,
+                                                    "completed", "2026-11-01T18:00:00.000000Z")};
+        std::vector<ChangeEvent> rows;
+        for (auto* part : catalogue_first ? std::array{&catalogue_rows, &bet_rows}
+                                          : std::array{&bet_rows, &catalogue_rows})
+            for (auto& r : *part) rows.push_back(r);
+        return rows;
+    };
+    for (bool catalogue_first : {true, false}) {
+        SCOPED_TRACE(catalogue_first ? "catalogue read first" : "bets read first");
+        Harness h(/*watermark=*/20);
+        for (auto& unit : h.src.snapshot(won_bet_snapshot(catalogue_first))) h.add(unit);
+        h.advance(h.src.offset() + 20);  // every watermark has passed
+        const FactBet& f = h.bet(10);
+        EXPECT_EQ(f.status, "won");
+        EXPECT_EQ(f.payout_minor, 3750);
+        EXPECT_EQ(f.validation, ValidationStatus::Ok);
+        EXPECT_TRUE(f.violated_rules.empty()) << ::testing::PrintToString(f.violated_rules);
+        EXPECT_EQ(h.log_count("no_bet_on_finished_event", id_key(10)), 0u);
+        EXPECT_TRUE(h.all.log.empty());
+        for (const auto& l : h.all.legs) EXPECT_FALSE(l.live_at_placement);
+
+        // After the snapshot, the stream: a bet on the finished event is a violation again.
+        BetRow late;
+        late.id = 11;
+        h.add(h.src.tx(
+            {bet(late), leg(11, 1, 5, "2.5000"), wallet(102, 7, "stake_debit", -1500, "UGX", 11)}));
+        h.advance(h.src.offset() + 20);
+        const FactBet& g = h.bet(11);
+        EXPECT_EQ(g.validation, ValidationStatus::Violation);
+        EXPECT_EQ(h.log_count("no_bet_on_finished_event", id_key(11)), 1u);
+    }
+}
+
+}  // namespace
+}  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+using namespace test;  // NOLINT
+
+// Debezium's snapshot reads table after table: a bet's ledger rows come long after the bet (more
+// log offsets than the watermark). No verdict is final inside the snapshot: the bet is never a
+// violation of bet_has_stake_debit on half of the snapshot, and once the stream begins and its
+// watermark passes, the bet is Ok with nothing logged.
+TEST(FactBuilder, NoWatermarkPassesInsideASnapshot) {
+    Harness h(/*watermark=*/5);
+    std::vector<ChangeEvent> rows = {leg(10, 1, 5, "2.5000"), bet(BetRow{})};
+    for (int64_t p = 20; p < 40; ++p) rows.push_back(player(p, "UG", "UGX"));  // > watermark
+    for (auto& c : catalogue()) rows.push_back(c);
+    rows.push_back(wallet(100, 7, "stake_debit", -1500, "UGX", 10));
+    for (auto& unit : h.src.snapshot(std::move(rows))) h.add(unit);
+    EXPECT_TRUE(h.all.log.empty());
+    EXPECT_NE(h.bet(10).validation, ValidationStatus::Violation);
+
+    h.add(h.src.tx({player(50, "UG", "UGX")}));  // the stream begins
+    h.advance(h.src.offset() + 5);
+    EXPECT_EQ(h.bet(10).validation, ValidationStatus::Ok);
+    EXPECT_TRUE(h.all.log.empty());
+    for (const auto& f : h.all.bets) EXPECT_NE(f.validation, ValidationStatus::Violation);
+}
+
+}  // namespace
+}  // namespace tote::facts
+
+namespace tote::facts {
+namespace {
+
+using namespace test;  // NOLINT
+
+// A snapshot read table after table, each row its own unit at one position: the catalogue,
+// bet_legs, bets, other rows (players here), then the ledger; more rows between a bet and its
+// debit than the watermark.
+std::vector<ChangeEvent> snapshot_with_far_debit(int64_t filler) {
+    std::vector<ChangeEvent> rows = catalogue();
+    rows.push_back(leg(10, 1, 5, "2.5000"));
+    rows.push_back(bet(BetRow{}));
+    for (int64_t p = 20; p < 20 + filler; ++p) rows.push_back(player(p, "UG", "UGX"));
+    rows.push_back(wallet(100, 7, "stake_debit", -1500, "UGX", 10));
+    return rows;
+}
+
+// The flake of join_existing_oltp (2 false bet_has_stake_debit flags on snapshot-read bets):
+// `tote ingest` was run again and again while Debezium still published the snapshot. A restart
+// loads the fact state, and the stage's first advance() comes before any unit of the rest of the
+// snapshot is added (FactStage::build_ready advances to the assembler's safe offset after popping
+// what is ready: nothing, at the end of a replay that ends where the checkpoint stands, or on an
+// empty poll). The builder forgot that it was inside a snapshot (in_snapshot_ was not part of
+// its state), so every fact read more than a watermark before that offset was judged on half of
+// the snapshot: the bet's debit, read later with the ledger, was not there yet.
+TEST(FactBuilder, ARestartInsideASnapshotIsStillInsideIt) {
+    constexpr int64_t kWatermark = 5;
+    Harness h(kWatermark);
+    auto units = h.src.snapshot(snapshot_with_far_debit(3 * kWatermark));
+    const CompleteTransaction debit = units.back();  // the ledger: the last table read
+    units.pop_back();
+    for (auto& unit : units) h.add(unit);
+    EXPECT_TRUE(h.all.log.empty());
+
+    // The checkpoint (or the state a replay rebuilt) and the restarted builder.
+    StateWriter w;
+    h.builder.save_state(w);
+    const std::string bytes = w.take();
+    Harness r(kWatermark);
+    r.src = h.src;
+    StateReader in(bytes, "test checkpoint inside a snapshot");
+    r.builder.load_state(in);
+    in.expect_end();
+
+    r.advance(debit.first_offset);  // before the rest of the snapshot is read
+    EXPECT_EQ(r.log_count("bet_has_stake_debit", id_key(10)), 0u);
+    for (const auto& f : r.all.bets) EXPECT_NE(f.validation, ValidationStatus::Violation);
+    r.add(debit);
+    r.add(r.src.tx({player(60, "UG", "UGX")}));  // the stream begins
+    r.advance(r.src.offset() + kWatermark);
+    EXPECT_EQ(r.bet(10).validation, ValidationStatus::Ok);
+    EXPECT_TRUE(r.all.log.empty()) << r.all.log.front().rule << ": " << r.all.log.front().details;
+}
+
+// A bet the snapshot read whose debit commits just after the snapshot's consistent point (at an
+// operator the wallet service commits apart from the betting service: no transaction spans
+// both) arrives as the first streamed change. The snapshot read the bet more than a watermark
+// before the stream began; its watermark counts from the stream's first offset, so the debit
+// is in time: nothing is flagged. A snapshot bet whose debit never comes is flagged once the
+// stream is a watermark past its start, not before.
+TEST(FactBuilder, ASnapshotBetGetsAWholeWindowOfStreamForItsLateRows) {
+    constexpr int64_t kWatermark = 5;
+    Harness h(kWatermark);
+    auto rows = snapshot_with_far_debit(3 * kWatermark);
+    rows.pop_back();  // the debit is not in the snapshot
+    BetRow lonely;    // nor is this bet's, ever
+    lonely.id = 11;
+    const auto at = rows.end() - 3 * kWatermark;  // after bet 10, before the other rows
+    rows.insert(rows.insert(at, bet(lonely)), leg(11, 1, 5, "2.5000"));
+    for (auto& unit : h.src.snapshot(std::move(rows))) h.add(unit);
+
+    h.add(h.src.tx({wallet(100, 7, "stake_debit", -1500, "UGX", 10)}));  // the stream begins
+    const int64_t stream_from = h.txs.back().first_offset;
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(10)), 0u);
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(11)), 0u);
+    h.advance(stream_from + kWatermark - 1);
+    EXPECT_EQ(h.bet(11).validation, ValidationStatus::Pending) << "judged before its window ended";
+    h.advance(stream_from + kWatermark);
+    EXPECT_EQ(h.bet(10).validation, ValidationStatus::Ok);
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(10)), 0u);
+    EXPECT_EQ(h.bet(11).validation, ValidationStatus::Violation);
+    EXPECT_EQ(h.log_count("bet_has_stake_debit", id_key(11)), 1u);
 }
 
 }  // namespace

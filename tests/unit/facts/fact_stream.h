@@ -168,6 +168,33 @@ public:
         t.complete = complete;
         return t;
     }
+    // An initial snapshot as Debezium sends it: every row read at one position (one LSN and
+    // txId), no transaction block, each row its own unit; the last row of each table marked as
+    // the table's end. Later transactions get later LSNs.
+    std::vector<CompleteTransaction> snapshot(std::vector<ChangeEvent> rows) {
+        lsn_ += 64;
+        const uint64_t tx = next_tx_++;
+        std::vector<CompleteTransaction> out;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            ChangeEvent c = std::move(rows[i]);
+            c.source.lsn = lsn_;
+            c.source.tx_id = tx;
+            c.source.total_order = 0;
+            c.source.snapshot = true;
+            c.source.snapshot_table_end = i + 1 == rows.size() || rows[i + 1].table != c.table;
+            c.source.commit_ts_ms = 1'793'534'400'000;
+            c.version = pack_version(c.source);
+            CompleteTransaction t;
+            t.tx_id = tx;
+            t.first_offset = t.last_offset = offset_++;
+            t.commit_ts_ms = c.source.commit_ts_ms;
+            t.snapshot = true;
+            t.transaction_metadata = false;
+            t.changes.push_back(std::move(c));
+            out.push_back(std::move(t));
+        }
+        return out;
+    }
     // Other records (of other tables or transactions) pass by.
     void skip(int64_t records) { offset_ += records; }
     int64_t offset() const { return offset_; }

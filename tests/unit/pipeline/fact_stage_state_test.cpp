@@ -10,8 +10,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "../sink/fake_connection.h"
@@ -262,6 +265,212 @@ TEST_F(BudgetedLog, ACheckpointWithItsColdStoreRestoresExactly) {
         feed(*plain, 0, at);
         EXPECT_TRUE(text(feed(*plain, at, n)) == text(want)) << at;
     }
+}
+
+}  // namespace
+}  // namespace tote
+
+namespace tote {
+namespace {
+
+// Joining an existing database (issue 14, item 5): the first half of the simulator's log folded
+// into an initial snapshot as Debezium sends one (the latest version of every row as op r, all at
+// one LSN above every change folded, no transaction block, table after table in name order, the
+// last row of each table marked), then the rest of the log streamed. Every fact the snapshot
+// reads waits for the stream: no watermark passes inside it.
+class BudgetedLogWithSnapshot : public BudgetedLog {
+protected:
+    static void SetUpTestSuite() {
+        BudgetedLog::SetUpTestSuite();
+        DebeziumJsonDecoder decoder;
+        std::vector<DecodeResult> decoded;
+        for (const auto& rec : *records_) decoded.push_back(decoder.decode(rec));
+        size_t cut = decoded.size() / 2;  // at a BEGIN: the stream starts with whole transactions
+        while (cut < decoded.size() && !(std::holds_alternative<TxMarker>(decoded[cut]) &&
+                                         std::get<TxMarker>(decoded[cut]).begin))
+            ++cut;
+        struct Latest {
+            uint64_t version = 0;
+            std::optional<ChangeEvent> row;  // nullopt: deleted
+        };
+        std::map<std::pair<std::string, std::string>, Latest> rows;
+        uint64_t lsn = 0;
+        for (size_t i = 0; i < cut; ++i) {
+            auto* c = std::get_if<ChangeEvent>(&decoded[i]);
+            if (!c) continue;
+            lsn = std::max(lsn, c->source.lsn);
+            if (c->op == Op::Truncate) {
+                for (auto& [k, l] : rows)
+                    if (k.first == c->table) l = Latest{c->version, std::nullopt};
+                continue;
+            }
+            auto& l = rows[{c->table, c->key}];
+            if (l.version > c->version) continue;  // a re-delivery of an older change
+            l.version = c->version;
+            if (c->op == Op::Delete)
+                l.row.reset();
+            else
+                l.row = *c;
+        }
+        stream_ = new std::vector<DecodeResult>();
+        for (auto it = rows.begin(); it != rows.end(); ++it) {
+            if (!it->second.row) continue;
+            ChangeEvent c = *it->second.row;
+            c.op = Op::Read;
+            c.before.reset();
+            c.source.lsn = lsn;
+            c.source.tx_id = 0;
+            c.source.total_order = 0;
+            c.source.snapshot = true;
+            auto next = std::next(it);
+            while (next != rows.end() && next->first.first == it->first.first && !next->second.row)
+                ++next;
+            c.source.snapshot_table_end = next == rows.end() || next->first.first != c.table;
+            c.version = pack_version(c.source);
+            stream_->push_back(std::move(c));
+        }
+        snapshot_rows_ = stream_->size();
+        for (size_t i = cut; i < decoded.size(); ++i) stream_->push_back(std::move(decoded[i]));
+    }
+    static void TearDownTestSuite() {
+        delete stream_;
+        stream_ = nullptr;
+        BudgetedLog::TearDownTestSuite();
+    }
+
+    static FactStageConfig snapshot_config(size_t budget) {
+        FactStageConfig c = config();
+        c.builder.memory_budget_bytes = budget;
+        c.max_batch_rows = 300;  // cut batches inside units: the end of the snapshot's window
+        return c;
+    }
+    // The inserts' rows per table, in order (the same rows cut into other inserts compare equal);
+    // the KPI rows sorted: a batch takes the KPI rows of its bets, then of its ledger rows, so a
+    // cut batch interleaves them otherwise (their table is keyed, not ordered).
+    static std::map<std::string, std::string> rows_by_table(const std::vector<EncodedInsert>& ins) {
+        std::map<std::string, std::string> by;
+        std::map<std::string, std::vector<std::string>> kpis;
+        for (const auto& i : ins) {
+            if (i.table.find("kpi_hourly_contrib") == std::string::npos) {
+                by[i.table + "|" + i.columns] += i.rows;
+                continue;
+            }
+            auto& rows = kpis[i.table + "|" + i.columns];
+            for (size_t at = 0; at < i.rows.size();) {
+                const size_t end = row_end(i.columns, i.rows, at);
+                rows.push_back(i.rows.substr(at, end - at));
+                at = end;
+            }
+        }
+        for (auto& [table, rows] : kpis) {
+            std::sort(rows.begin(), rows.end());
+            for (const auto& r : rows) by[table] += r;
+        }
+        return by;
+    }
+    // Where the RowBinary row starting at `at` ends (the KPI table's column types only).
+    static size_t row_end(const std::string& columns, const std::string& rows, size_t at) {
+        size_t from = 0;
+        while (from < columns.size()) {
+            size_t comma = columns.find(", ", from);
+            if (comma == std::string::npos) comma = columns.size();
+            const std::string type =
+                columns.substr(columns.find(' ', from) + 1, comma - columns.find(' ', from) - 1);
+            if (type == "String") {
+                uint64_t len = 0;
+                for (int shift = 0;; shift += 7) {
+                    const auto b = static_cast<uint8_t>(rows.at(at++));
+                    len |= uint64_t{b & 0x7fu} << shift;
+                    if (!(b & 0x80)) break;
+                }
+                at += len;
+            } else if (type == "DateTime") {
+                at += 4;
+            } else if (type == "Int8" || type == "UInt8") {
+                at += 1;
+            } else if (type == "Int64" || type == "UInt64") {
+                at += 8;
+            } else {
+                ADD_FAILURE() << "no size for column type " << type;
+                return rows.size();
+            }
+            from = comma + 2;
+        }
+        return at;
+    }
+
+    static inline std::vector<DecodeResult>* stream_ = nullptr;
+    static inline size_t snapshot_rows_ = 0;
+};
+
+TEST_F(BudgetedLogWithSnapshot, PendingStatesLeaveMemoryAndTheRowsEqualAnUnbudgetedRun) {
+    constexpr size_t kBudget = 64 * 1024;
+    const size_t n = stream_->size();
+    ASSERT_GT(snapshot_rows_, 10000u);
+    FactStage unbounded(model::MappingFile::builtin_simulator().mapping(), snapshot_config(0),
+                        conn_, "tote");
+    facts::MemoryColdState cold;
+    FactStage bounded(model::MappingFile::builtin_simulator().mapping(), snapshot_config(kBudget),
+                      conn_, "tote");
+    bounded.set_cold_state(&cold);
+    FactStageConfig uncut_config = snapshot_config(0);
+    uncut_config.max_batch_rows = 0;
+    FactStage uncut(model::MappingFile::builtin_simulator().mapping(), uncut_config, conn_, "tote");
+
+    size_t peak_unbounded = 0, peak_bounded = 0, peak_pending_in_snapshot = 0;
+    size_t bounded_in_snapshot = 0;  // the bounded stage's held bytes at that moment
+    std::vector<EncodedInsert> want, got, whole;
+    for (size_t i = 0; i < n; ++i) {
+        for (FactStage* s : {&unbounded, &bounded, &uncut}) {
+            DecodeResult r = (*stream_)[i];
+            s->add(r, Offset{static_cast<int64_t>(i)});
+        }
+        if ((i + 1) % 512 == 0 || i + 1 == snapshot_rows_ || i + 1 == n) {
+            unbounded.collect(want);
+            bounded.collect(got);
+            uncut.collect(whole);
+            peak_unbounded = std::max(peak_unbounded, unbounded.builder().held_state_bytes());
+            peak_bounded = std::max(peak_bounded, bounded.builder().held_state_bytes());
+            if (i < snapshot_rows_ &&
+                unbounded.builder().pending_facts() > peak_pending_in_snapshot) {
+                peak_pending_in_snapshot = unbounded.builder().pending_facts();
+                bounded_in_snapshot = bounded.builder().held_state_bytes();
+                EXPECT_EQ(bounded.builder().pending_facts(), peak_pending_in_snapshot);
+            }
+        }
+    }
+    unbounded.drain(want);
+    bounded.drain(got);
+    uncut.drain(whole);
+    ASSERT_FALSE(want.empty());
+    EXPECT_TRUE(text(got) == text(want)) << "the budget changed a row";
+    {
+        const auto a = rows_by_table(want), b = rows_by_table(whole);
+        EXPECT_EQ(a.size(), b.size());
+        for (const auto& [table, rows] : a)
+            EXPECT_TRUE(b.count(table) && b.at(table) == rows)
+                << "cutting batches inside units changed the rows of " << table.substr(0, 40);
+    }
+    EXPECT_GT(want.size(), whole.size()) << "batches were cut";
+
+    const auto& st = bounded.builder().stats();
+    std::cout << "snapshot of " << snapshot_rows_ << " rows, then " << n - snapshot_rows_
+              << " records streamed; up to " << peak_pending_in_snapshot
+              << " facts pending inside the snapshot; held state: peak " << peak_unbounded
+              << " B without a budget, " << peak_bounded << " B with " << kBudget << " B ("
+              << bounded_in_snapshot << " B with the most pending); evicted " << st.evicted_bets
+              << " bet and " << st.evicted_wallet << " ledger-row states, read back "
+              << st.cold_reads << "; inserts " << want.size() << " cut, " << whole.size()
+              << " uncut\n";
+    // Inside the snapshot, every bet read waits for its ledger rows (the last table) and its
+    // catalogue rows: pending, and awaiting dimensions.
+    EXPECT_GT(peak_pending_in_snapshot, 3000u);
+    EXPECT_GT(peak_unbounded, 20 * kBudget);
+    EXPECT_LE(bounded_in_snapshot, kBudget) << "pending states must leave memory";
+    EXPECT_LE(peak_bounded, 2 * kBudget);
+    EXPECT_GT(st.evicted_bets, 1000u);
+    EXPECT_GT(st.evicted_wallet, 1000u);
+    EXPECT_GT(st.cold_reads, 1000u);
 }
 
 }  // namespace

@@ -244,6 +244,16 @@ TEST(NoBetOnFinishedEvent, UnknownEventIsPendingUntilTheWatermark) {
     EXPECT_EQ(check_no_bet_on_finished_event(c).verdict, Verdict::Fail);
 }
 
+TEST(NoBetOnFinishedEvent, BetReadByASnapshotIsNotApplicableAtOnce) {
+    auto c = won_acca();
+    for (auto& l : c.legs) l.event_status_at_placement.reset();
+    c.placed_before_stream = true;
+    EXPECT_EQ(check_no_bet_on_finished_event(c),
+              CheckResult::not_applicable("bet 5 was read by a snapshot (placed before the stream "
+                                          "began): the status of its events at placement is not "
+                                          "in the source"));
+}
+
 // ---- leg_selection_known ---------------------------------------------------------------
 
 TEST(LegSelectionKnown, PassPendingFail) {

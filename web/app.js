@@ -169,6 +169,29 @@ function renderTrader(tile) {
     el("p", { class: "formula" }, tile.note));
 }
 
+// SQL alerts (tote serve --alerts FILE): state, value and since which version.
+async function renderAlerts() {
+  const box = document.getElementById("alerts");
+  const res = await fetch("/api/v1/alerts", { credentials: "same-origin" });
+  if (!res.ok) return;
+  const d = await res.json();
+  if (!d.alerts.length) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const rows = d.alerts.map((a) =>
+    el("tr", { class: "alert " + a.state, "data-alert": a.id },
+      el("td", {}, a.state),
+      el("td", {}, a.title),
+      el("td", {}, a.value === null ? "–" : count(a.value)),
+      el("td", {}, a.reason),
+      el("td", {}, a.since_version < 0 ? "" : "since version " + a.since_version)));
+  box.replaceChildren(
+    el("h2", {}, "Alerts ", el("small", {}, "evaluated at version " + d.evaluated_version)),
+    el("table", {}, el("tbody", {}, ...rows)));
+}
+
 let shownVersion = null;
 let loading = false;
 let wanted = null;
@@ -193,6 +216,7 @@ async function load(event) {
         ...["by_country", "by_sport", "by_channel", "by_phase"].filter((id) => tiles[id] && !tiles[id].error)
           .map((id) => renderBreakdown(tiles[id])));
       renderTrader(tiles.liability);
+      await renderAlerts();
       shownVersion = d.version;
       const lag = target.committed_at_ms ? Date.now() - target.committed_at_ms : null;
       const status = document.getElementById("status");

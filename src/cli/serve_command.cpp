@@ -32,6 +32,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         int port = 0;
         int poll_ms = 250;
         int sql_port = -1;
+        std::string alerts;
         ReadLimits sql_limits{60, 1'000'000, uint64_t{1} << 30};
     };
     auto opts = std::make_shared<Options>();
@@ -50,6 +51,11 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
                     "(0 = any free port, -1 = none): clickhouse-connect, Grafana, Superset and "
                     "Redash read the warehouse through it; the password is the dashboard's token")
         ->capture_default_str();
+    cmd->add_option("--alerts", opts->alerts,
+                    "YAML file of SQL alerts (e.g. dashboards/alerts.yaml): evaluated once per "
+                    "warehouse version, shown on the page and at /api/v1/alerts, each change of "
+                    "state POSTed to the alert's webhook (docs/operations.md, \"Alerts\")")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--sql-max-seconds", opts->sql_limits.max_seconds,
                     "SQL endpoint: a statement running longer is stopped (0 = no limit)")
         ->capture_default_str();
@@ -73,6 +79,10 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         install_stop_handlers();
         // A ClickHouse server, the running process's API (it holds the embedded warehouse but
         // serves no dashboard), or the embedded warehouse opened by this process.
+        // A bad alerts file stops here, before anything is opened.
+        std::shared_ptr<AlertBook> alerts;
+        if (!opts->alerts.empty())
+            alerts = std::make_shared<AlertBook>(AlertBook::load(opts->alerts));
         auto conn = open_for_reading(ctx);
         DashboardServerConfig config;
         config.database = ctx.database;
@@ -80,6 +90,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         config.poll_ms = opts->poll_ms;
         config.reconcile_result_path = ctx.reconcile_result_path().string();
         config.token = ApiServer::new_token();
+        config.alerts = alerts;
         const std::string version_sql =
             "SELECT max(next_offset) FROM " + sql_table(ctx.database, "_offsets");
         ClickHouseConnection& c = *conn;

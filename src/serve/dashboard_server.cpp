@@ -287,6 +287,8 @@ struct DashboardServer::Impl {
             // through the same cache), so an unwatched dashboard costs the warehouse nothing.
             if (viewers > 0)
                 for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
+            if (config.alerts)
+                config.alerts->evaluate(conn, target.version);  // live, watched or not
             done = target.version;
             ready.publish(target.version, target.committed_at_ms);
         }
@@ -492,6 +494,11 @@ void DashboardServer::Impl::routes() {
                    res.set_content(quality.dead_letters_json(shown().version, stage, reason, page),
                                    "application/json");
                });
+    server.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
+        res.set_content(
+            config.alerts ? config.alerts->json() : "{\"evaluated_version\":-1,\"alerts\":[]}",
+            "application/json");
+    });
     server.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
         int64_t after = -2;  // below every version: the current one is sent at once
         if (req.has_header("Last-Event-ID")) {

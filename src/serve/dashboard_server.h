@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "serve/alert_book.h"
 #include "serve/version_feed.h"
 #include "sink/clickhouse_connection.h"
 
@@ -45,6 +46,9 @@ struct DashboardServerConfig {
     // DATA/reconcile-latest.json, shown by the data-quality page ("" = no data folder).
     std::string reconcile_result_path;
     size_t workers = 256;  // HTTP worker threads: each open event stream holds one
+    // SQL alerts (`tote serve --alerts FILE`), evaluated once per warehouse version; nullptr =
+    // none. Shown at GET /api/v1/alerts and on the page.
+    std::shared_ptr<AlertBook> alerts;
 };
 
 class DashboardServer {

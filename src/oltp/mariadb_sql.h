@@ -5,6 +5,7 @@
 // channels and results as TINYINT codes, timestamps as DATETIME(6) text in UTC. A truncate is a
 // DELETE of every row: MariaDB's TRUNCATE commits the open transaction (it is DDL).
 #include <string>
+#include <string_view>
 
 #include "simulate/row_cells.h"
 #include "simulate/table_def.h"
@@ -14,6 +15,8 @@ namespace tote {
 class MariaDbSql {
 public:
     // "INSERT INTO table (c1, c2, ...) VALUES " ready for append_row().
+    // Opens a transaction (TransactionalSqlWriter).
+    static constexpr std::string_view kBeginTransaction = "START TRANSACTION;\n";
     static void append_insert_head(std::string& out, const TableDef& table);
     // "(v1, v2, ...)" in column order. Throws Fatal for a value the MariaDB schema has no code
     // for, or money in a currency whose exponent is unknown.

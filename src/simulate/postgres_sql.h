@@ -4,6 +4,7 @@
 // (tests) and the SQL change writer of `tote simulate --oltp`. Literals assume
 // standard_conforming_strings=on (PostgreSQL's default since 9.1).
 #include <string>
+#include <string_view>
 
 #include "simulate/row_cells.h"
 #include "simulate/table_def.h"
@@ -17,6 +18,8 @@ public:
     // update() leaves such columns out.
     static void append_value(std::string& out, const Cell& cell, const ColumnDef& column);
     // "INSERT INTO table (c1, c2, ...) VALUES " ready for append_row().
+    // Opens a transaction (TransactionalSqlWriter).
+    static constexpr std::string_view kBeginTransaction = "BEGIN;\n";
     static void append_insert_head(std::string& out, const TableDef& table);
     // "(v1, v2, ...)" in column order.
     static void append_row(std::string& out, const RowCells& row);

@@ -86,6 +86,20 @@ def write(path, recs):
             f.write(json.dumps(r) + "\n")
 
 
+# The captures' bets columns as declared (value schema, mapping file or catalog), nulls included.
+BETS_TYPES = {"id": "Nullable(Int64)", "player_id": "Nullable(Int64)",
+              "stake": "Nullable(Decimal(38, 2))", "total_odds": "Nullable(Decimal(38, 4))",
+              "status": "Nullable(String)", "payout": "Nullable(Decimal(38, 2))",
+              "placed_at": "Nullable(String)", "settled_at": "Nullable(String)",
+              "note": "Nullable(String)"}
+
+
+def landed_bets_types(tote, db, common):
+    return dict(l.split("\t") for l in tote.query(
+        f"SELECT name, type FROM system.columns WHERE database = '{db}' AND table = 'land_bets' "
+        "AND substring(name, 1, 1) != '_'", *common).strip().splitlines())
+
+
 def first_value(tote, tmpl, common):
     db = "types_first"
     recs = [bet_record(tmpl, 0, 1, "12.50")]
@@ -109,15 +123,8 @@ def first_value(tote, tmpl, common):
     want_sum = decimal.Decimal(sum(i * 100 + 25 for i in range(1, 1001))).scaleb(-2)
     check(landed[0] == "1000" and decimal.Decimal(landed[1]) == want_sum,
           f"first value: 1,000 landed rows, stakes exact: {landed} (sum {want_sum})")
-    types = dict(l.split("\t") for l in tote.query(
-        f"SELECT name, type FROM system.columns WHERE database = '{db}' AND table = 'land_bets' "
-        "AND substring(name, 1, 1) != '_'", *common).strip().splitlines())
-    want = {"id": "Nullable(Int64)", "player_id": "Nullable(Int64)",
-            "stake": "Nullable(Decimal(38, 2))", "total_odds": "Nullable(Decimal(38, 4))",
-            "status": "Nullable(String)", "payout": "Nullable(Decimal(38, 2))",
-            "placed_at": "Nullable(String)", "settled_at": "Nullable(String)",
-            "note": "Nullable(String)"}
-    check(types == want, f"first value: every column typed from the schema, nulls included: {types}")
+    types = landed_bets_types(tote, db, common)
+    check(types == BETS_TYPES, f"first value: every column typed from the schema, nulls included: {types}")
 
 
 def schemaless_template(golden):
@@ -169,15 +176,8 @@ def schemaless_first_value(tote, golden, common, label, db, declare):
     check(landed[0] == "1000" and decimal.Decimal(landed[1]) == want_sum and
           landed[2] == str(sum(range(1, 1001))),
           f"{label}: 1,000 landed rows, stakes exact: {landed} (sum {want_sum})")
-    types = dict(l.split("\t") for l in tote.query(
-        f"SELECT name, type FROM system.columns WHERE database = '{db}' AND table = 'land_bets' "
-        "AND substring(name, 1, 1) != '_'", *common).strip().splitlines())
-    want = {"id": "Nullable(Int64)", "player_id": "Nullable(Int64)",
-            "stake": "Nullable(Decimal(38, 2))", "total_odds": "Nullable(Decimal(38, 4))",
-            "status": "Nullable(String)", "payout": "Nullable(Decimal(38, 2))",
-            "placed_at": "Nullable(String)", "settled_at": "Nullable(String)",
-            "note": "Nullable(String)"}
-    check(types == want, f"{label}: every column typed as declared, nulls included: {types}")
+    types = landed_bets_types(tote, db, common)
+    check(types == BETS_TYPES, f"{label}: every column typed as declared, nulls included: {types}")
 
 
 # The bets table of ../shared/real-debezium/schema.sql (the captures' source).

@@ -32,11 +32,13 @@ import random
 import re
 from decimal import Decimal
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from stack_env import missing_tools_exit, stack_env  # noqa: E402
 
 TOTE = sys.argv[1]
 ROOT = sys.argv[2]
@@ -65,15 +67,6 @@ def run(args, env=None, timeout=300, expect_rc=0, stdin=None):
         sys.stderr.write(f"stdout:\n{p.stdout[-3000:]}\nstderr:\n{p.stderr[-3000:]}\n")
         raise SystemExit(f"FAIL: exit {p.returncode}, expected {expect_rc}")
     return p
-
-
-def free_port(taken):
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            p = s.getsockname()[1]
-        if p not in taken and p + 1 not in taken:
-            return p
 
 
 def major(minor, currency):
@@ -253,22 +246,14 @@ def reconcile(data, topic, url, env):
 
 
 def main():
-    missing = [t for t in ("java", "mvn", "curl", "mariadb", "mariadb-install-db") if shutil.which(t) is None]
-    if missing:
-        msg = f"not installed: {', '.join(missing)} (scripts/install-deps.sh --tests installs them)"
-        if os.environ.get("CI") == "true":
-            print("FAIL: " + msg)
-            return 1
-        print("SKIP: " + msg)
-        return 77
+    code = missing_tools_exit(("java", "mvn", "curl", "mariadb", "mariadb-install-db"))
+    if code is not None:
+        return code
     work = tempfile.mkdtemp(prefix="tote-mariadb-stack-")
     os.chmod(work, 0o755)  # MariaDB runs as the mysql user under root
-    ports = {}
-    for var in ("TOTE_KAFKA_PORT", "TOTE_KAFKA_CONTROLLER_PORT", "TOTE_MARIADB_PORT",
-                "TOTE_CONNECT_MARIADB_PORT", "TOTE_PG_PORT", "TOTE_CONNECT_PORT", "TOTE_CLICKHOUSE_PORT"):
-        ports[var] = free_port(set(ports.values()))
-    env = dict(os.environ, TOTE_STACK_DIR=os.path.join(work, "stack"), TOTE_STACK_TIMEOUT="150",
-               **{k: str(v) for k, v in ports.items()})
+    ports, env = stack_env(work, ("TOTE_KAFKA_PORT", "TOTE_KAFKA_CONTROLLER_PORT", "TOTE_MARIADB_PORT",
+                                  "TOTE_CONNECT_MARIADB_PORT", "TOTE_PG_PORT", "TOTE_CONNECT_PORT",
+                                  "TOTE_CLICKHOUSE_PORT"))
     brokers = f"127.0.0.1:{ports['TOTE_KAFKA_PORT']}"
     data = os.path.join(work, "tote")
     maria = ["mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", str(ports["TOTE_MARIADB_PORT"]),

@@ -33,7 +33,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from postgres_cluster import PSQL, free_port, installed  # noqa: E402
+from postgres_cluster import PSQL, installed  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from stack_env import missing_tools_exit, stack_env  # noqa: E402
 
 TOTE = sys.argv[1]
 ROOT = sys.argv[2]
@@ -66,28 +68,13 @@ def run(args, env=None, timeout=300, expect_rc=0):
 
 
 def main():
-    missing = [t for t in ("java", "mvn", "curl") if shutil.which(t) is None]
-    if not installed():
-        missing.append("postgresql-15")
-    if missing:
-        msg = f"not installed: {', '.join(missing)} (scripts/install-deps.sh --tests installs them)"
-        if os.environ.get("CI") == "true":
-            print("FAIL: " + msg)
-            return 1
-        print("SKIP: " + msg)
-        return 77
+    code = missing_tools_exit(("java", "mvn", "curl"), () if installed() else ("postgresql-15",))
+    if code is not None:
+        return code
 
     work = tempfile.mkdtemp(prefix="tote-join-")
     os.chmod(work, 0o755)  # PostgreSQL runs as the postgres user under root
-    ports = {}
-    for var in ("TOTE_PG_PORT", "TOTE_KAFKA_PORT", "TOTE_KAFKA_CONTROLLER_PORT", "TOTE_CONNECT_PORT",
-                "TOTE_CLICKHOUSE_PORT"):
-        p = free_port()
-        while p in ports.values():
-            p = free_port()
-        ports[var] = p
-    env = dict(os.environ, TOTE_STACK_DIR=os.path.join(work, "stack"), TOTE_STACK_TIMEOUT="150",
-               **{k: str(v) for k, v in ports.items()})
+    ports, env = stack_env(work)
     pg = f"postgresql://postgres@127.0.0.1:{ports['TOTE_PG_PORT']}/tote"
     connect = f"http://127.0.0.1:{ports['TOTE_CONNECT_PORT']}"
     brokers = f"127.0.0.1:{ports['TOTE_KAFKA_PORT']}"

@@ -1,0 +1,41 @@
+"""What the tests that start scripts/stack.sh share: the check for the tools they need, and an
+environment with a free loopback port per service and the stack's data in a work folder."""
+import os
+import shutil
+import socket
+
+STACK_PORTS = ("TOTE_PG_PORT", "TOTE_KAFKA_PORT", "TOTE_KAFKA_CONTROLLER_PORT",
+               "TOTE_CONNECT_PORT", "TOTE_CLICKHOUSE_PORT")
+
+
+def missing_tools_exit(tools, also_missing=()):
+    """None when every tool is on the PATH; otherwise prints what is missing and returns the exit
+    code: 77 (skipped), or 1 under CI=true, where everything must be installed."""
+    missing = [t for t in tools if shutil.which(t) is None] + list(also_missing)
+    if not missing:
+        return None
+    msg = f"not installed: {', '.join(missing)} (scripts/install-deps.sh --tests installs them)"
+    if os.environ.get("CI") == "true":
+        print("FAIL: " + msg)
+        return 1
+    print("SKIP: " + msg)
+    return 77
+
+
+def _free_port(taken):
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in taken and port + 1 not in taken:  # a service may take the next one too
+            return port
+
+
+def stack_env(work, port_vars=STACK_PORTS):
+    """(ports, env): a distinct free port per variable, TOTE_STACK_DIR under `work`."""
+    ports = {}
+    for var in port_vars:
+        ports[var] = _free_port(set(ports.values()))
+    env = dict(os.environ, TOTE_STACK_DIR=os.path.join(work, "stack"), TOTE_STACK_TIMEOUT="150",
+               **{k: str(v) for k, v in ports.items()})
+    return ports, env

@@ -31,7 +31,7 @@ void state_fields(A& a, RowImage& r) {
 }
 template <class A>
 void state_fields(A& a, SourcePosition& p) {
-    a(p.lsn, p.tx_id, p.total_order, p.snapshot, p.snapshot_table_end, p.commit_ts_ms);
+    a(p.lsn, p.tx_id, p.total_order, p.snapshot, p.snapshot_table_end, p.commit_ts_ms, p.tx_last);
 }
 template <class A>
 void state_fields(A& a, ChangeEvent& c) {

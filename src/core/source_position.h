@@ -37,6 +37,9 @@ struct SourcePosition {
     // complete (initial or blocking) snapshot. Not set for incremental snapshots, which may be
     // filtered and never say where a table ends.
     bool snapshot_table_end = false;
+    // Maxwell's "commit": true: the last row of its transaction (xid), which has no END record:
+    // the assembler completes the transaction with total_order rows.
+    bool tx_last = false;
     bool operator==(const SourcePosition&) const = default;
 };
 

@@ -78,6 +78,7 @@ std::string format_decode_result(const DecodeResult& r) {
                               format_lsn(e.source.lsn) + ")";
                        out += " tx=" + std::to_string(e.source.tx_id);
                        out += " order=" + std::to_string(e.source.total_order);
+                       if (e.source.tx_last) out += " last";
                        out += e.source.snapshot_table_end ? " snapshot=table_end"
                               : e.source.snapshot         ? " snapshot=true"
                                                           : " snapshot=false";

@@ -163,6 +163,14 @@ private:
         if (auto err = find_int(root, "xoffset", xoffset, false, present)) return err;
         if (xoffset < 0) return std::string("xoffset is negative");
         if (present) ev.source.total_order = static_cast<uint64_t>(xoffset) + 1;
+        // commit: true on a transaction's last row: Maxwell's only transaction boundary.
+        od::value commit;
+        if (auto err = find(root, "commit", commit, present)) return err;
+        if (present) {
+            bool last = false;
+            if (commit.get_bool().get(last)) return std::string("commit is not true or false");
+            ev.source.tx_last = last && ev.source.total_order > 0 && ev.source.tx_id != 0;
+        }
         ev.source.snapshot = ev.op == Op::Read;
         std::string_view position;
         if (auto err = find_string(root, "position", position, !ev.source.snapshot)) {

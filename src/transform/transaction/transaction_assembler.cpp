@@ -90,6 +90,10 @@ void TransactionAssembler::add_change(ChangeEvent change, Offset offset) {
         emit_single(std::move(change), off, false, !report);
     } else {
         const uint64_t id = change.source.tx_id;
+        // Maxwell: the transaction's last row stands for its END (total_order rows in all).
+        const bool last = change.source.tx_last;
+        const uint64_t rows = change.source.total_order;
+        const int64_t ts_ms = change.source.commit_ts_ms;
         auto it = open_.find(id);
         if (it == open_.end()) {
             const ReleasedTransactionMemory::Entry* done = released_.find(id);
@@ -108,6 +112,11 @@ void TransactionAssembler::add_change(ChangeEvent change, Offset offset) {
             ++buffered_;
         else
             ++stats_.duplicate_changes;
+        if (last && !tx.end_seen()) {
+            // lsn 0: Maxwell's rows keep their own versions (binlog positions are commit order).
+            tx.note_end(rows, off, ts_ms, 0);
+            if (!tx.continuation()) ended_.emplace(off, id);
+        }
         reindex(tx, old_first, old_last);
         settle(id);
     }

@@ -136,6 +136,55 @@ TEST(TransactionAssembler, DuplicateChangeInsideOpenTransactionCountsOnce) {
     EXPECT_TRUE(reports(a).empty());
 }
 
+// Maxwell has no BEGIN/END records: each row carries xid and xoffset, and the last row of a
+// transaction says commit: true (SourcePosition::tx_last), which completes it.
+TEST(TransactionAssembler, MaxwellsCommitFlagCompletesTheTransaction) {
+    TransactionAssembler a;
+    auto last = [](ChangeEvent c) {
+        c.source.tx_last = true;
+        return c;
+    };
+    a.add_change(change(5001, 1, "bets"), Offset{0});
+    a.add_change(change(5001, 2, "bet_legs"), Offset{1});
+    EXPECT_TRUE(drain(a).empty());
+    a.add_change(last(change(5001, 3, "wallet_tx")), Offset{2});
+    a.add_change(last(change(5002, 1, "bets")), Offset{3});
+    auto units = drain(a);
+    ASSERT_EQ(units.size(), 2u);
+    EXPECT_EQ(units[0].tx_id, 5001u);
+    EXPECT_EQ(orders(units[0]), (Orders{1, 2, 3}));
+    EXPECT_TRUE(units[0].complete);
+    EXPECT_EQ(units[1].tx_id, 5002u);
+    EXPECT_TRUE(units[1].complete);
+    EXPECT_TRUE(reports(a).empty());
+    EXPECT_EQ(a.open_transactions(), 0u);
+    EXPECT_EQ(a.stats().transactions_complete, 2u);
+    // The same rows again (Maxwell restarted from an older position): not delivered twice.
+    a.add_change(change(5001, 1, "bets"), Offset{4});
+    a.add_change(last(change(5001, 3, "wallet_tx")), Offset{5});
+    EXPECT_TRUE(drain(a).empty());
+    EXPECT_EQ(a.stats().redelivered_changes, 2u);
+}
+
+// A commit flag on a transaction whose rows did not all arrive: released as incomplete by the
+// watermark, never delivered as whole.
+TEST(TransactionAssembler, MaxwellsCommitFlagWithARowMissingWaits) {
+    TransactionAssemblerConfig c;
+    c.max_offset_lag = 10;
+    c.max_later_transactions = 0;
+    TransactionAssembler a(c);
+    ChangeEvent l = change(9, 3, "wallet_tx");
+    l.source.tx_last = true;
+    a.add_change(change(9, 1, "bets"), Offset{0});
+    a.add_change(std::move(l), Offset{1});
+    EXPECT_TRUE(drain(a).empty());
+    a.skip(Offset{11});  // the log moves on
+    auto units = drain(a);
+    ASSERT_EQ(units.size(), 1u);
+    EXPECT_FALSE(units[0].complete);
+    ASSERT_EQ(reports(a).size(), 1u);
+}
+
 TEST(TransactionAssembler, RedeliveredCompletedTransactionIsNotDeliveredTwice) {
     TransactionAssembler a;
     auto feed = [&](int64_t base) {

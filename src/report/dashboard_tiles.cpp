@@ -77,7 +77,7 @@ DashboardTiles::DashboardTiles(std::string database) : database_(std::move(datab
 
 // ClickHouse 18.16 joins two tables per SELECT: the selections' liability first, then their
 // names, one join at a time (each dimension at its latest version, FINAL).
-std::string DashboardTiles::liability_sql(const DashboardClock&) const {
+std::string DashboardTiles::liability_sql() const {
     const std::string open_bets =
         "(SELECT bet_id, potential_payout_eur_cents, stake_eur_cents FROM (SELECT bet_id, status, "
         "potential_payout_eur_cents, stake_eur_cents FROM " +
@@ -247,7 +247,7 @@ std::string DashboardTiles::sql(std::string_view id, const DashboardClock& clock
                ") OR (first_us >= " + std::to_string(today_us - day_us) + " AND first_us < " +
                std::to_string(clock.cut_s * kUsPerSecond) + ") GROUP BY day ORDER BY day";
     }
-    if (id == "liability") return liability_sql(clock);
+    if (id == "liability") return liability_sql();
     if (id == "as_of") return as_of_sql();
     throw ToteError(ErrorClass::Fatal, "dashboard: no tile named '" + std::string(id) +
                                            "' (see GET /api/v1/dashboard for the list)");

@@ -66,7 +66,7 @@ public:
     std::string sql(std::string_view id, const DashboardClock& clock) const;
 
 private:
-    std::string liability_sql(const DashboardClock& clock) const;
+    std::string liability_sql() const;
 
     std::string database_;
 };

@@ -157,12 +157,12 @@ std::string AlertBook::send(const AlertRule& rule, const std::string& body) {
 }
 
 void AlertBook::evaluate(ClickHouseConnection& conn, int64_t version) {
+    {
+        std::lock_guard lock(mu_);
+        if (version <= evaluated_) return;
+    }
     std::vector<std::pair<size_t, std::string>> to_send;
     for (size_t i = 0; i < rules_.size(); ++i) {
-        {
-            std::lock_guard lock(mu_);
-            if (version <= evaluated_) return;
-        }
         const AlertRule& r = rules_[i];
         AlertState next;
         next.version = version;

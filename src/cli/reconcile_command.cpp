@@ -15,10 +15,10 @@
 #include "cli/mapping_options.h"
 #include "model/mapping_file.h"
 #include "oltp/mariadb_connection.h"
-#include "oltp/mariadb_figures.h"
 #include "oltp/oltp_figures.h"
 #include "reconcile/fact_reconciler.h"
 #include "reconcile/reconciler.h"
+#include "reconcile/source_figures.h"
 #include "serve/api_client.h"
 #include "simulate/ground_truth.h"
 
@@ -116,29 +116,39 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             }
         } resume{running};
         if (running && running->checkpoint()) resume.paused = true;
-        std::optional<PgConnection> oltp;
+        // The mapping names the source's tables and columns (the simulator's by default), for
+        // the OLTP side's figures and the warehouse's ledger alike.
+        const auto mapping_file = load_mapping_option(*mapping_path);
+        const model::BettingMapping mapping =
+            (mapping_file ? *mapping_file : model::MappingFile::builtin_simulator()).mapping();
+        auto conn = open_for_reading(ctx);
+        Reconciler reconciler(*conn, ctx.database, LedgerMapping::of(mapping), *consumer);
+        std::optional<PgConnection> pg;
+        std::optional<MariaDbConnection> maria;
+        std::optional<SourceFigures> source;
         GroundTruth truth;
         std::string truth_name = path.string();
-        const bool mariadb = MariaDbConnection::is_url(*oltp_url);
-        if (mariadb) {
-            MariaDbConnection db(*oltp_url);
-            truth = MariaDbFigures::read(db);
-            truth_name = "OLTP database (MariaDB, " + db.describe() + ")";
+        if (MariaDbConnection::is_url(*oltp_url)) {
+            maria.emplace(*oltp_url);
+            maria->exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            source.emplace(mapping, SqlDialect::MariaDB,
+                           [&](const std::string& sql) { return maria->query(sql); });
+            truth_name = "OLTP database (MariaDB, " + maria->describe() + ")";
         } else if (!oltp_url->empty()) {
-            oltp.emplace(*oltp_url);
-            truth = OltpFigures::read(*oltp);
-            truth_name = "OLTP database (" + oltp->describe() + ")";
+            pg.emplace(*oltp_url);
+            pg->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            source.emplace(mapping, SqlDialect::PostgreSQL,
+                           [&](const std::string& sql) { return pg->query(sql); });
+            truth_name = "OLTP database (" + pg->describe() + ")";
+        }
+        std::vector<std::string> unmapped;
+        if (source) {
+            // One consistent snapshot of the source for its figures (and for locating rows).
+            truth = source->read(reconciler.landed_tables());
+            unmapped = source->unmapped();
         } else {
             truth = read_ground_truth(path);
         }
-        auto conn = open_for_reading(ctx);
-        // The ledger as the mapping names it (the simulator's by default).
-        const auto mapping = load_mapping_option(*mapping_path);
-        Reconciler reconciler(
-            *conn, ctx.database,
-            LedgerMapping::of(
-                (mapping ? *mapping : model::MappingFile::builtin_simulator()).mapping()),
-            *consumer);
         const ExpectedState expected = expected_from(truth);
         ReconcileReport report = reconciler.run(expected);
         if (truth.log_offset == ExpectedState::kAtWarehouseEnd)
@@ -149,7 +159,8 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         fmt::print("tables: {} tables checked for live rows\n", report.tables_checked);
         for (const auto& n : report.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
         std::vector<std::string> differences = report.differences;
-        if (oltp && !differences.empty()) {
+        for (auto& u : unmapped) differences.push_back(std::move(u));
+        if (source && !differences.empty()) {
             // Locate each ledger difference row by row (per-entity comparison by key).
             auto actual = reconciler.ledger_as_of(report.warehouse_offset);
             std::set<LedgerKey> keys;
@@ -161,7 +172,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
                 if (e == a) continue;
                 for (auto& line : reconciler.locate_ledger_difference(
                          k, report.warehouse_offset,
-                         OltpFigures::ledger_rows(*oltp, k.day, k.currency, k.type)))
+                         source->ledger_rows(k.day, k.currency, k.type)))
                     differences.push_back(std::move(line));
             }
         }
@@ -175,7 +186,7 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
         } else if (std::string why = facts.not_built_reason(); !why.empty()) {
             fmt::print("facts: not built ({})\n", why);
         } else {
-            const bool from_database = oltp || mariadb;
+            const bool from_database = source.has_value();
             FactReconcileReport fr =
                 from_database ? facts.run_figures(truth) : facts.run(truth, *watermark);
             if (from_database)
@@ -197,11 +208,12 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             for (const auto& n : fr.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
             for (const auto& d : fr.differences) differences.push_back(ctx.complete_hints(d));
         }
-        if (oltp && !differences.empty()) {
-            // The bets, entity by entity (what the bet figures and the live rows add up).
+        if (pg && !mapping_file && !differences.empty()) {
+            // The simulator schema's bets, entity by entity (what the bet figures and the live
+            // rows add up).
             for (auto& line : reconciler.locate_rows("bets", Reconciler::bet_fingerprint_sql(),
                                                      report.warehouse_offset,
-                                                     OltpFigures::bet_fingerprints(*oltp)))
+                                                     OltpFigures::bet_fingerprints(*pg)))
                 differences.push_back(std::move(line));
         }
         save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);

@@ -128,4 +128,15 @@ PgResult PgConnection::exec(const std::string& sql) {
                                       message + " (SQLSTATE " + state + ")");
 }
 
+std::vector<std::vector<std::optional<std::string>>> PgConnection::query(const std::string& sql) {
+    PgResult r = exec(sql);
+    const int columns = PQnfields(r.get());
+    std::vector<std::vector<std::optional<std::string>>> out(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        for (int j = 0; j < columns; ++j)
+            out[i].push_back(r.is_null(i, j) ? std::nullopt
+                                             : std::optional<std::string>(r.text(i, j)));
+    return out;
+}
+
 }  // namespace tote

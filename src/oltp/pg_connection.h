@@ -6,8 +6,10 @@
 #include <libpq-fe.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 
@@ -37,6 +39,7 @@ public:
     bool ok() const;                        // the statement(s) succeeded
     std::string sqlstate() const;           // of a failed statement; "" when none
     std::string error_message() const;      // the server's message, one line
+    const PGresult* get() const { return r_.get(); }
 
 private:
     struct Deleter {
@@ -55,6 +58,8 @@ public:
     // On failure a transaction the text opened is rolled back, and PgStatementError says
     // which statement kind failed and the server's message; a lost connection is Retriable.
     PgResult exec(const std::string& sql);
+    // One statement's rows as text (nullopt for NULL), the shape MariaDbConnection::query gives.
+    std::vector<std::vector<std::optional<std::string>>> query(const std::string& sql);
 
     // "host 127.0.0.1 port 5432 database tote user postgres"
     std::string describe() const;

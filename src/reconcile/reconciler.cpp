@@ -59,6 +59,14 @@ bool Reconciler::table_exists(const std::string& table) {
     return out.rfind("1", 0) == 0;
 }
 
+std::vector<std::string> Reconciler::landed_tables() {
+    std::vector<std::string> out;
+    for (auto& row : parse_tsv(conn_.query(fmt::format(
+             "SELECT name FROM system.tables WHERE database = {} ORDER BY name", quote(db_)))))
+        if (!row.empty() && row[0].rfind("land_", 0) == 0) out.push_back(row[0].substr(5));
+    return out;
+}
+
 // Latest version per key among rows landed below the offset, minus deletes and truncated rows.
 static std::string latest_rows_sql(const std::string& db, const std::string& table,
                                    const std::string& columns, int64_t offset) {

@@ -41,6 +41,9 @@ public:
     // settled_at (the same text as OltpFigures::bet_fingerprints makes in PostgreSQL).
     static std::string bet_fingerprint_sql();
 
+    // The source tables that have a landing table (land_<table>), by name.
+    std::vector<std::string> landed_tables();
+
     // The warehouse's figures as of a log offset (exposed for tests and reports).
     std::map<LedgerKey, LedgerFigures> ledger_as_of(int64_t offset);
     uint64_t live_rows_as_of(const std::string& table, int64_t offset);

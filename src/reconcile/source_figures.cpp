@@ -86,10 +86,10 @@ std::vector<std::string> SourceFigures::source_tables() {
 
 std::string SourceFigures::column_type(const std::string& table, const std::string& column) {
     const char* schema = dialect_ == SqlDialect::MariaDB ? "DATABASE()" : "current_schema()";
-    auto rows = query_(fmt::format(
-        "SELECT data_type FROM information_schema.columns WHERE table_schema = {} AND "
-        "table_name = {} AND column_name = {}",
-        schema, literal(table), literal(column)));
+    auto rows = query_(
+        fmt::format("SELECT data_type FROM information_schema.columns WHERE table_schema = {} AND "
+                    "table_name = {} AND column_name = {}",
+                    schema, literal(table), literal(column)));
     if (rows.empty() || rows[0].empty() || !rows[0][0])
         throw ToteError(ErrorClass::Fatal,
                         "the mapping file names column " + table + "." + column +
@@ -160,7 +160,8 @@ int64_t SourceFigures::minor(const std::optional<std::string>& sum, model::Money
     auto converted = model::Currency::to_minor(s, currency);
     if (!converted.ok())
         throw ToteError(ErrorClass::Fatal, "the source's " + what + " in " + currency + " (" +
-                                               *sum + ", major units) does not convert exactly "
+                                               *sum +
+                                               ", major units) does not convert exactly "
                                                "to minor units: " +
                                                converted.error);
     return *converted.value;
@@ -169,9 +170,8 @@ int64_t SourceFigures::minor(const std::optional<std::string>& sum, model::Money
 std::string SourceFigures::exponent_factor_sql(const std::string& currency_sql,
                                                const std::string& from_sql) {
     std::string cases;
-    for (const auto& r :
-         query_(fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL", currency_sql,
-                            from_sql, currency_sql))) {
+    for (const auto& r : query_(fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL",
+                                            currency_sql, from_sql, currency_sql))) {
         const std::string code = text(r.at(0));
         auto e = model::Currency::exponent(code);
         if (!e) {
@@ -217,18 +217,19 @@ GroundTruth SourceFigures::read(const std::vector<std::string>& also_count) {
 void SourceFigures::read_ledger(GroundTruth& t) {
     const auto& w = m_.wallet_transactions;
     const bool by_status = !w.status_value;
-    const std::string sql = fmt::format(
-        "SELECT {}, {}, {}{}, COUNT(*), SUM({}) FROM {} GROUP BY 1, 2, 3{}",
-        utc_day_sql(w.table, w.created_at), id(w.currency), id(w.type),
-        by_status ? ", " + id(w.status) : std::string(), id(w.amount), id(w.table),
-        by_status ? ", 4" : "");
+    const std::string sql =
+        fmt::format("SELECT {}, {}, {}{}, COUNT(*), SUM({}) FROM {} GROUP BY 1, 2, 3{}",
+                    utc_day_sql(w.table, w.created_at), id(w.currency), id(w.type),
+                    by_status ? ", " + id(w.status) : std::string(), id(w.amount), id(w.table),
+                    by_status ? ", 4" : "");
     using Key = std::tuple<std::string, std::string, std::string>;
     std::map<Key, std::pair<int64_t, int64_t>> all;
     std::map<std::tuple<std::string, std::string, std::string, std::string>,
              std::pair<int64_t, int64_t>>
         per_status;
     for (const auto& r : query_(sql)) {
-        const std::string day = text(r.at(0)), currency = text(r.at(1)), source_type = text(r.at(2));
+        const std::string day = text(r.at(0)), currency = text(r.at(1)),
+                          source_type = text(r.at(2));
         const size_t n = by_status ? 4 : 3;
         // A type the map lacks keeps its source value (as the warehouse's ledger check does).
         std::string type = source_type;
@@ -302,10 +303,10 @@ void SourceFigures::read_bets(GroundTruth& t) {
     t.has_bet_figures = true;
     // Placement day of non-void bets: count, turnover, open liability.
     std::map<std::pair<std::string, std::string>, BetPlacementFigure> placed;
-    for (const auto& r : query_(fmt::format(
-             "SELECT {}, {}, {}, COUNT(*), SUM({}), {} FROM {} GROUP BY 1, 2, 3",
-             utc_day_sql(b.table, b.placed_at, "b"), currency, col(b.status), col(b.stake),
-             potential, from))) {
+    for (const auto& r :
+         query_(fmt::format("SELECT {}, {}, {}, COUNT(*), SUM({}), {} FROM {} GROUP BY 1, 2, 3",
+                            utc_day_sql(b.table, b.placed_at, "b"), currency, col(b.status),
+                            col(b.stake), potential, from))) {
         const int64_t count = count_of(r.at(3));
         const auto status = status_of(r.at(2), count);
         if (!status || *status == model::BetStatus::Void) continue;
@@ -329,10 +330,10 @@ void SourceFigures::read_bets(GroundTruth& t) {
     if (b.settled_at.empty()) return;
     std::map<std::pair<std::string, std::string>, BetSettlementFigure> settled;
     const std::string payout = b.payout.empty() ? "NULL" : fmt::format("SUM({})", col(b.payout));
-    for (const auto& r : query_(fmt::format(
-             "SELECT {}, {}, {}, COUNT(*), SUM({}), {} FROM {} GROUP BY 1, 2, 3",
-             utc_day_sql(b.table, b.settled_at, "b"), currency, col(b.status), col(b.stake),
-             payout, from))) {
+    for (const auto& r :
+         query_(fmt::format("SELECT {}, {}, {}, COUNT(*), SUM({}), {} FROM {} GROUP BY 1, 2, 3",
+                            utc_day_sql(b.table, b.settled_at, "b"), currency, col(b.status),
+                            col(b.stake), payout, from))) {
         const auto status = mapped(b.statuses, text(r.at(2)));
         if (!status || (*status != model::BetStatus::Won && *status != model::BetStatus::Lost &&
                         *status != model::BetStatus::CashedOut))

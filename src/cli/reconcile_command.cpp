@@ -80,10 +80,11 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
                     "Ground truth file (default DATA/ground_truth.json)");
     auto oltp_url = std::make_shared<std::string>();
     cmd->add_option("--oltp", *oltp_url,
-                    "Compare with the OLTP database itself (postgresql://USER@HOST:PORT/DATABASE, "
-                    "schema/oltp.sql; or mysql://USER:PASSWORD@HOST:PORT/DATABASE, "
-                    "schema/oltp_mariadb.sql, with --mapping mappings/mariadb.yaml) instead of a "
-                    "ground truth file: its ledger, live rows and bet figures at this moment, "
+                    "Compare with the OLTP database itself (postgresql://USER@HOST:PORT/DATABASE "
+                    "or mysql://USER:PASSWORD@HOST:PORT/DATABASE) instead of a ground truth "
+                    "file: its ledger, live rows and bet figures at this moment, read through "
+                    "the --mapping file of its schema (e.g. mappings/mariadb.yaml, "
+                    "mappings/real_debezium.yaml; default: the simulator's schema/oltp.sql), "
                     "against everything the warehouse holds")
         ->excludes(cmd->get_option("--ground-truth"));
     auto mapping_path = std::make_shared<std::string>();

@@ -676,6 +676,12 @@ private:
                        "docs/decoding.md)";
             ev.source.tx_id = *id;
         }
+        // MySQL/MariaDB log TRUNCATE as DDL, committed implicitly before and after: its
+        // transaction holds the truncate alone, and Debezium opens it (BEGIN) but never writes
+        // its END. The truncate itself ends it, as Maxwell's commit flag does.
+        if (ev.op == Op::Truncate && file && !is_null(*file) && ev.source.tx_id != 0 &&
+            ev.source.total_order > 0)
+            ev.source.tx_last = true;
         ev.version = pack_version(ev.source, ev.op == Op::Truncate);
 
         if (ev.op != Op::Truncate) {

@@ -15,7 +15,7 @@
 #include "cli/mapping_options.h"
 #include "model/mapping_file.h"
 #include "oltp/mariadb_connection.h"
-#include "oltp/oltp_figures.h"
+#include "oltp/pg_connection.h"
 #include "reconcile/fact_reconciler.h"
 #include "reconcile/reconciler.h"
 #include "reconcile/source_figures.h"
@@ -209,12 +209,10 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
             for (const auto& n : fr.notes) fmt::print("note: {}\n", ctx.complete_hints(n));
             for (const auto& d : fr.differences) differences.push_back(ctx.complete_hints(d));
         }
-        if (pg && !mapping_file && !differences.empty()) {
-            // The simulator schema's bets, entity by entity (what the bet figures and the live
-            // rows add up).
-            for (auto& line : reconciler.locate_rows("bets", Reconciler::bet_fingerprint_sql(),
-                                                     report.warehouse_offset,
-                                                     OltpFigures::bet_fingerprints(*pg)))
+        if (source && !differences.empty()) {
+            // The bets, one by one in the model's terms (what the bet figures add up).
+            for (auto& line :
+                 reconciler.locate_bets(mapping.bets.table, mapping.bets.id, source->bet_rows()))
                 differences.push_back(std::move(line));
         }
         save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);

@@ -209,23 +209,23 @@ std::vector<std::string> Reconciler::locate_ledger_difference(
     return lines;
 }
 
-std::string Reconciler::bet_fingerprint_sql() {
-    return "concat(ifNull(status, 'NULL'), '|', ifNull(toString(stake_minor), 'NULL'), '|', "
-           "ifNull(currency, 'NULL'), '|', ifNull(toString(payout_minor), 'NULL'), '|', "
-           "ifNull(settled_at, 'NULL'))";
-}
-
-std::vector<std::string> Reconciler::locate_rows(
-    const std::string& table, const std::string& fingerprint_sql, int64_t offset,
+std::vector<std::string> Reconciler::locate_bets(
+    const std::string& table, const std::string& id_column,
     const std::map<std::string, std::string>& source_rows, size_t limit) {
     std::map<std::string, std::string> have;
-    if (table_exists(table)) {
-        std::string sql = fmt::format(
-            "SELECT _key, fp FROM ({}) AS latest ORDER BY _key",
-            latest_rows_sql(db_, table,
-                            fmt::format(", argMax({}, _version) AS fp", fingerprint_sql), offset));
+    const bool built = std::stoull(conn_.query(fmt::format(
+                           "SELECT count() FROM system.tables WHERE database = {} AND name = "
+                           "'fact_bet'",
+                           quote(db_)))) != 0;
+    if (built) {
+        const std::string sql = fmt::format(
+            "SELECT toString(bet_id), concat(status, '|', toString(stake_minor), '|', currency, "
+            "'|', toString(payout_minor), '|', if(settled_at_us = 0, '', "
+            "toString(toDate(toDateTime(intDiv(settled_at_us, 1000000), 'UTC'))))) "
+            "FROM {}.fact_bet FINAL WHERE status != 'deleted'",
+            db_);
         for (auto& row : parse_tsv(conn_.query(sql)))
-            if (row.size() == 2) have[row[0]] = row[1];
+            if (row.size() == 2) have["{\"" + id_column + "\":" + row[0] + "}"] = row[1];
     }
     std::vector<std::string> lines;
     size_t more = 0;
@@ -246,7 +246,7 @@ std::vector<std::string> Reconciler::locate_rows(
     for (const auto& [k, fp] : have)
         if (!source_rows.count(k))
             add(fmt::format("{} {} ({}) is in the warehouse, not in the source", table, k, fp));
-    if (more) lines.push_back(fmt::format("{}: {} more rows differ", table, more));
+    if (more) lines.push_back(fmt::format("{}: {} more bets differ", table, more));
     return lines;
 }
 

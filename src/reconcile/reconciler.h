@@ -29,17 +29,14 @@ public:
 
     ReconcileReport run(const ExpectedState& expected);
 
-    // Locates differences of one landed table entity by entity: each key's fingerprint (a
-    // ClickHouse expression over the landed columns, taken at the key's latest version) against
-    // the source's (key -> fingerprint). One line per entity missing, extra or different, at
-    // most `limit` lines (then how many more).
-    std::vector<std::string> locate_rows(const std::string& table,
-                                         const std::string& fingerprint_sql, int64_t offset,
+    // Locates bet differences bet by bet, in the model's terms: each bet's
+    // status|stake|currency|payout|settlement day (minor units, UTC day, "" when unsettled) in
+    // fact_bet against the source's (SourceFigures::bet_rows, by bet id). Keys are shown as
+    // `{"<id column>":N}`. One line per bet missing, extra or different, at most `limit` lines
+    // (then how many more). Bets deleted in the source (fact status 'deleted') are left out.
+    std::vector<std::string> locate_bets(const std::string& table, const std::string& id_column,
                                          const std::map<std::string, std::string>& source_rows,
                                          size_t limit = 10);
-    // The fingerprint of a bet of schema/oltp.sql as landed: status|stake|currency|payout|
-    // settled_at (the same text as OltpFigures::bet_fingerprints makes in PostgreSQL).
-    static std::string bet_fingerprint_sql();
 
     // The source tables that have a landing table (land_<table>), by name.
     std::vector<std::string> landed_tables();

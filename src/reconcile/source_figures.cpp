@@ -263,16 +263,50 @@ void SourceFigures::read_ledger(GroundTruth& t) {
             LedgerFigure{std::get<0>(k), std::get<1>(k), std::get<2>(k), "", v.first, v.second});
 }
 
+std::pair<std::string, std::string> SourceFigures::bets_from_and_currency() const {
+    const auto& b = m_.bets;
+    if (!b.currency_from_player) return {id(b.table) + " b", "b." + id(b.currency)};
+    return {fmt::format("{} b LEFT JOIN {} p ON p.{} = b.{}", id(b.table), id(m_.players.table),
+                        id(m_.players.id), id(b.player_id)),
+            "p." + id(m_.players.currency)};
+}
+
+std::map<std::string, std::string> SourceFigures::bet_rows() {
+    const auto& b = m_.bets;
+    const auto col = [&](const std::string& c) { return "b." + id(c); };
+    const auto [from, currency] = bets_from_and_currency();
+    const std::string settled =
+        b.settled_at.empty() ? "NULL" : utc_day_sql(b.table, b.settled_at, "b");
+    std::map<std::string, std::string> out;
+    for (const auto& r : query_(fmt::format(
+             "SELECT {}, {}, {}, {}, {}, {} FROM {}", col(b.id), col(b.status), col(b.stake),
+             currency, b.payout.empty() ? "NULL" : col(b.payout), settled, from))) {
+        const std::string cur = text(r.at(3));
+        std::string status = text(r.at(1));
+        if (auto s = mapped(b.statuses, status)) status = std::string(model::to_text(*s));
+        std::string fp = status + "|";
+        // A value that does not convert shows as the source has it.
+        try {
+            fp += std::to_string(minor(r.at(2), b.money_unit, cur, "stake"));
+        } catch (const ToteError&) {
+            fp += text(r.at(2));
+        }
+        fp += "|" + cur + "|";
+        try {
+            fp += std::to_string(minor(r.at(4), b.money_unit, cur, "payout"));
+        } catch (const ToteError&) {
+            fp += text(r.at(4));
+        }
+        fp += "|" + text(r.at(5));
+        out["{\"" + b.id + "\":" + text(r.at(0)) + "}"] = std::move(fp);
+    }
+    return out;
+}
+
 void SourceFigures::read_bets(GroundTruth& t) {
     const auto& b = m_.bets;
     const auto col = [&](const std::string& c) { return "b." + id(c); };
-    std::string from = id(b.table) + " b";
-    std::string currency = col(b.currency);
-    if (b.currency_from_player) {
-        from += fmt::format(" LEFT JOIN {} p ON p.{} = b.{}", id(m_.players.table),
-                            id(m_.players.id), id(b.player_id));
-        currency = "p." + id(m_.players.currency);
-    }
+    const auto [from, currency] = bets_from_and_currency();
     // The potential payout: a column, or floor(stake in minor units x total odds) row by row,
     // as the fact builder computes it.
     std::string potential;

@@ -45,6 +45,11 @@ public:
     std::map<std::string, int64_t> ledger_rows(const std::string& day, const std::string& currency,
                                                const std::string& type);
 
+    // Every bet, by its key as shown for a bet ({"id":N}) -> status|stake|currency|payout|
+    // settlement day in the model's terms (the status's model name, minor units, payout 0 and
+    // day "" when there is none), the text Reconciler::locate_bets makes of fact_bet.
+    std::map<std::string, std::string> bet_rows();
+
     // The SQL text of the UTC day (YYYY-MM-DD) of a time column of `table`, by the column's type
     // in the source catalog, qualified by a table alias when one is given (exposed for tests).
     std::string utc_day_sql(const std::string& table, const std::string& column,
@@ -63,6 +68,9 @@ private:
     std::string exponent_factor_sql(const std::string& currency_sql, const std::string& from_sql);
     void read_ledger(GroundTruth& t);
     void read_bets(GroundTruth& t);
+    // FROM clause of the bets (with their players when the currency is the player's) and the
+    // SQL of a bet's currency.
+    std::pair<std::string, std::string> bets_from_and_currency() const;
 
     model::BettingMapping m_;
     SqlDialect dialect_;

@@ -16,7 +16,8 @@ Debezium 3.7 (its default decimal.handling.mode=precise, as in the captures) -> 
   3. fact_bet holds every bet with the database's stake, currency and status (the deleted one
      with status 'deleted'); the ETL log has no mapping_error;
   4. a ledger amount and a bet's payout changed in PostgreSQL: reconcile --oltp exits 1, naming
-     the ledger row and the settlement figures that differ; after the ingest, exact again.
+     the ledger row, the settlement figures and the bet that differ; after the ingest, exact
+     again.
 Exit 77 (skipped) when Java, Maven or PostgreSQL 15 are missing, except under CI=true.
 
 usage: test_captures_schema_stack.py TOTE_BINARY SOURCE_DIR
@@ -288,6 +289,14 @@ def main():
         check(line.endswith(f"(difference -{one_major})"),
               f"reconcile --oltp names the settlement day x currency whose payouts moved by one "
               f"major unit ({line})")
+        bet_line = next((l for l in r.stdout.splitlines()
+                         if l.startswith(f'DIFF: bets {{"id":{bet}}} is won|')), "")
+        source_fp, _, warehouse_fp = bet_line.partition(" in the source, ")
+        source_payout = int(source_fp.split("|")[3]) if source_fp.count("|") == 4 else None
+        warehouse_payout = int(warehouse_fp.split("|")[3]) if warehouse_fp.count("|") == 4 else None
+        check(source_payout is not None and warehouse_payout is not None
+              and source_payout - warehouse_payout == one_major,
+              f"reconcile --oltp names the bet whose payout differs, in minor units ({bet_line})")
         ingest_until_exact("after the ingest of both changes, reconcile --oltp is exact again")
     finally:
         p = run([STACK, "down"], env, 180, expect_rc=None)

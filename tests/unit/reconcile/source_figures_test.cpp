@@ -63,12 +63,11 @@ TEST(SourceFigures, RealCapturesSchemaThroughItsMappingFile) {
                            row({"2026-11-27", "NGN", "bet_debit", "1", "-1250"}),
                            row({"2026-11-28", "UGX", "bet_debit", "1", "-1500"})}});
     // Placement: (day, player's currency, status, count, sum(stake) major, sum(floor(...)) minor).
-    db.answers.push_back(
-        {"COUNT(*), SUM(b.\"stake\"), SUM(FLOOR(",
-         {row({"2026-11-27", "NGN", "open", "1", "12.50", "2187"}),
-          row({"2026-11-28", "UGX", "won", "1", "1500.00", "3000"}),
-          row({"2026-11-28", "UGX", "void", "4", "8.00", "8"}),
-          row({"2026-11-28", "UGX", "pending", "2", "10.00", "20"})}});
+    db.answers.push_back({"COUNT(*), SUM(b.\"stake\"), SUM(FLOOR(",
+                          {row({"2026-11-27", "NGN", "open", "1", "12.50", "2187"}),
+                           row({"2026-11-28", "UGX", "won", "1", "1500.00", "3000"}),
+                           row({"2026-11-28", "UGX", "void", "4", "8.00", "8"}),
+                           row({"2026-11-28", "UGX", "pending", "2", "10.00", "20"})}});
     // Settlement: (day, currency, status, count, sum(stake), sum(payout)).
     db.answers.push_back({"SUM(b.\"payout\")",
                           {row({"2026-11-29", "UGX", "won", "1", "1500.00", "3000.00"}),
@@ -125,8 +124,9 @@ TEST(SourceFigures, MariaDbCodesAndMajorUnits) {
     const GroundTruth t = figures.read();
     // Codes become the model's names; a code the map lacks keeps its source value, as the
     // warehouse's ledger check does, so the two sides differ visibly.
-    EXPECT_EQ(t.ledger, (std::vector<LedgerFigure>{{"2026-11-27", "KES", "9", "", 1, 100},
-                                                   {"2026-11-27", "KES", "deposit", "", 4, 69250}}));
+    EXPECT_EQ(t.ledger,
+              (std::vector<LedgerFigure>{{"2026-11-27", "KES", "9", "", 1, 100},
+                                         {"2026-11-27", "KES", "deposit", "", 4, 69250}}));
     EXPECT_EQ(t.ledger_by_status,
               (std::vector<LedgerFigure>{{"2026-11-27", "KES", "9", "completed", 1, 100},
                                          {"2026-11-27", "KES", "deposit", "completed", 3, 68250},
@@ -139,7 +139,7 @@ TEST(SourceFigures, ASumThatIsNotWholeMinorUnitsIsRefused) {
     FakeDatabase db;
     db.time_type = "datetime";
     db.tables = {"players", "wallet_transactions", "sports", "competitions", "events",
-                 "markets", "selections", "bets", "bet_legs", "fx_rates"};
+                 "markets", "selections",          "bets",   "bet_legs",     "fx_rates"};
     db.answers.push_back({"FROM `wallet_transactions` GROUP BY",
                           {row({"2026-11-27", "UGX", "1", "2", "1", "10.50"})}});
     SourceFigures figures(file.mapping(), SqlDialect::MariaDB, db.query());

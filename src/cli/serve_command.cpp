@@ -33,6 +33,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         int poll_ms = 250;
         int sql_port = -1;
         std::string alerts;
+        std::string queries;
         ReadLimits sql_limits{60, 1'000'000, uint64_t{1} << 30};
     };
     auto opts = std::make_shared<Options>();
@@ -51,6 +52,11 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
                     "(0 = any free port, -1 = none): clickhouse-connect, Grafana, Superset and "
                     "Redash read the warehouse through it; the password is the dashboard's token")
         ->capture_default_str();
+    cmd->add_option("--queries", opts->queries,
+                    "YAML file of saved queries (e.g. dashboards/queries.yaml): each with "
+                    "{name:Type} parameters, run at /api/v1/queries/ID?param_NAME=VALUE as JSON "
+                    "or /api/v1/queries/ID.csv as a CSV export (docs/operations.md, \"Saved "
+                    "queries\")");
     cmd->add_option("--alerts", opts->alerts,
                     "YAML file of SQL alerts (e.g. dashboards/alerts.yaml): evaluated once per "
                     "warehouse version, shown on the page and at /api/v1/alerts, each change of "
@@ -83,6 +89,9 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         std::shared_ptr<AlertBook> alerts;
         if (!opts->alerts.empty())
             alerts = std::make_shared<AlertBook>(AlertBook::load(opts->alerts));
+        std::shared_ptr<SavedQueryBook> queries;
+        if (!opts->queries.empty())
+            queries = std::make_shared<SavedQueryBook>(SavedQueryBook::load(opts->queries));
         auto conn = open_for_reading(ctx);
         DashboardServerConfig config;
         config.database = ctx.database;
@@ -91,6 +100,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         config.reconcile_result_path = ctx.reconcile_result_path().string();
         config.token = ApiServer::new_token();
         config.alerts = alerts;
+        config.queries = queries;
         const std::string version_sql =
             "SELECT max(next_offset) FROM " + sql_table(ctx.database, "_offsets");
         ClickHouseConnection& c = *conn;

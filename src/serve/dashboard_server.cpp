@@ -494,6 +494,65 @@ void DashboardServer::Impl::routes() {
                    res.set_content(quality.dead_letters_json(shown().version, stage, reason, page),
                                    "application/json");
                });
+    // Saved queries and the schema: on the read-only path, saved queries with the people's
+    // limits (--sql-max-*); a bad parameter or statement is 400 with the reason.
+    const auto params_of = [](const httplib::Request& req) {
+        std::map<std::string, std::string> values;
+        for (const auto& [k, v] : req.params)
+            if (k.rfind("param_", 0) == 0) values[k.substr(6)] = v;
+        return values;
+    };
+    const auto answer = [](httplib::Response& res, const std::string& format, std::string body,
+                           const std::string& name) {
+        if (format == "CSVWithNames") {
+            // The whole result as a download, sent in chunks.
+            res.set_header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+            auto text = std::make_shared<std::string>(std::move(body));
+            res.set_chunked_content_provider(
+                "text/csv; charset=utf-8", [text](size_t offset, httplib::DataSink& sink) {
+                    constexpr size_t kChunk = 64 * 1024;
+                    if (offset >= text->size()) {
+                        sink.done();
+                        return true;
+                    }
+                    const size_t n = std::min(kChunk, text->size() - offset);
+                    return sink.write(text->data() + offset, n);
+                });
+        } else {
+            res.set_content(std::move(body), "application/json");
+        }
+    };
+    server.Get("/api/v1/queries", [this](const httplib::Request&, httplib::Response& res) {
+        res.set_content(config.queries ? config.queries->json() : "{\"queries\":[]}",
+                        "application/json");
+    });
+    server.Get(R"(/api/v1/queries/([A-Za-z0-9_\-]+?)(\.csv)?)", [this, params_of, answer](
+                                                                    const httplib::Request& req,
+                                                                    httplib::Response& res) {
+        const SavedQuery* q = config.queries ? config.queries->find(req.matches[1].str()) : nullptr;
+        if (!q) {
+            deny(res, 404,
+                 "no saved query '" + req.matches[1].str() + "' (GET /api/v1/queries lists them)");
+            return;
+        }
+        const std::string format = req.matches[2].matched ? "CSVWithNames" : "JSONCompact";
+        try {
+            answer(res, format, SavedQueryBook::run(conn, *q, params_of(req), format), q->id);
+        } catch (const std::exception& e) {
+            deny(res, 400, e.what());
+        }
+    });
+    server.Get("/api/v1/schema", [this](const httplib::Request&, httplib::Response& res) {
+        try {
+            res.set_content(conn.query_trusted_readonly(
+                                "SELECT table, name, type FROM system.columns WHERE database = " +
+                                    sql_string(config.database) + " ORDER BY table, name",
+                                "JSON"),
+                            "application/json");
+        } catch (const std::exception& e) {
+            deny(res, 500, e.what());
+        }
+    });
     server.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(
             config.alerts ? config.alerts->json() : "{\"evaluated_version\":-1,\"alerts\":[]}",

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "serve/alert_book.h"
+#include "serve/saved_query_book.h"
 #include "serve/version_feed.h"
 #include "sink/clickhouse_connection.h"
 
@@ -49,6 +50,10 @@ struct DashboardServerConfig {
     // SQL alerts (`tote serve --alerts FILE`), evaluated once per warehouse version; nullptr =
     // none. Shown at GET /api/v1/alerts and on the page.
     std::shared_ptr<AlertBook> alerts;
+    // Saved queries (`tote serve --queries FILE`), run with their parameters at
+    // GET /api/v1/queries/{id} (JSON) and /api/v1/queries/{id}.csv (the whole result); nullptr =
+    // none. The warehouse's tables and columns are at GET /api/v1/schema.
+    std::shared_ptr<SavedQueryBook> queries;
 };
 
 class DashboardServer {

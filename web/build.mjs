@@ -1,7 +1,7 @@
 // Builds the dashboard's assets into OUTDIR (the CMake build folder; cmake/EmbedWeb.cmake embeds
-// them into tote): app.js and quality.js (TypeScript of src/ bundled with uPlot by esbuild),
-// app.css (uPlot's style sheet + src/app.css), the pages of public/, and tests/*.ts as node
-// scripts in OUTDIR/tests. Type-checking is `tsc -p tsconfig.json` (run by CMake before this).
+// them into tote): app.js, quality.js and sql.js (TypeScript of src/ bundled with uPlot by
+// esbuild), app.css (uPlot's style sheet + src/app.css), the pages of public/, and tests/*.ts
+// as node scripts in OUTDIR/tests. Type-checking is `tsc -p tsconfig.json` (run by CMake before this).
 // Usage: node build.mjs OUTDIR (`npm run build`: type-check, then build into web/dist).
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -17,7 +17,7 @@ if (!outdir) {
 mkdirSync(outdir, { recursive: true });
 await build({
   absWorkingDir: here,
-  entryPoints: ["src/app.ts", "src/quality.ts", "src/app.css"],
+  entryPoints: ["src/app.ts", "src/quality.ts", "src/sql.ts", "src/app.css"],
   outdir,
   bundle: true,
   minify: true,
@@ -40,4 +40,4 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
-for (const page of ["index.html", "quality.html"]) copyFileSync(join(here, "public", page), join(outdir, page));
+for (const page of ["index.html", "quality.html", "sql.html"]) copyFileSync(join(here, "public", page), join(outdir, page));

@@ -49,6 +49,11 @@ struct DashboardServerConfig {
     // SQL alerts (`tote serve --alerts FILE`), evaluated once per warehouse version; nullptr =
     // none. Shown at GET /api/v1/alerts and on the page.
     std::shared_ptr<AlertBook> alerts;
+    // The SQL editor (page /sql, GET /api/v1/sql?query=…): people's statements, each through
+    // ClickHouseConnection::query_readonly (one reading statement, refused otherwise) under the
+    // connection's read limits, answered as JSONCompact. false: 404 saying how to enable it
+    // (`tote serve` does; a process that ingests does not, so its queries stay its own).
+    bool sql_editor = false;
 };
 
 class DashboardServer {

@@ -6,7 +6,9 @@
 //   2. simulating more (the log grows) makes the page show the new version and the new values
 //      without a reload (server-sent events);
 //   3. the data-quality page renders every check of GET /api/v1/quality with its status;
-//   4. screenshots at desktop and phone (390 px) width are kept in OUTDIR; at 390 px nothing is
+//   4. the SQL editor of `tote serve` runs a statement: its table equals `tote query`'s rows and
+//      it renders as a bar and a line chart; a statement that would write is refused;
+//   5. screenshots at desktop and phone (390 px) width are kept in OUTDIR; at 390 px nothing is
 //      wider than the screen; no page logs an error (a Content-Security-Policy refusal included).
 // Every wait is on a condition with a timeout. Usage:
 //   node browser_dashboard.mjs TOTE_BINARY WEB_DIR OUTDIR   (WEB_DIR: where playwright-core is)
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir!, { recursive: true });
   const data = mkdtempSync(join(process.env.TOTE_TEST_TMP ?? tmpdir(), "tote-browser-"));
   let ingest: ChildProcessWithoutNullStreams | null = null;
+  let serve: ChildProcessWithoutNullStreams | null = null;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   try {
     console.log(`chromium ${browser.version()} (${CHROMIUM}), data ${data}`);
@@ -245,17 +248,68 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(outDir!, "quality-phone.png"), fullPage: true });
     check(problems.length === 0, `no page logged an error: ${JSON.stringify(problems)}`);
-    check(["dashboard-desktop", "dashboard-phone", "quality-desktop", "quality-phone"]
-      .every((f) => existsSync(join(outDir!, f + ".png"))), `screenshots kept in ${outDir}`);
 
+    await page.goto("about:blank"); // closes the event stream before its server stops
     const code = await stop(ingest);
     ingest = null;
     check(code === 0, `tote ingest --follow stops cleanly on Ctrl-C (${code})` + (code === 0 ? "" : ": " + stderr));
+
+    // The SQL editor of `tote serve` (which opens the warehouse itself: the expected rows are
+    // read before it starts).
+    const sql = "SELECT intDiv(placed_at_us, 3600000000) * 3600 AS hour_s, count() AS bets, " +
+      "sum(stake_eur_cents) AS turnover FROM tote.fact_bet FINAL GROUP BY hour_s ORDER BY hour_s";
+    const want = query(data, sql);
+    const betCount = query(data, "SELECT count() FROM tote.fact_bet")[0]![0]!;
+    check(want.length > 1, `tote query: ${want.length} hours of bets`);
+    serve = spawn(tote!, ["--data-dir", data, "serve", "--port", "0"]);
+    serve.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+    const [, serveLink] = await firstLine(serve, /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/login\?once=[0-9a-f]{32})$/);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(serveLink!);
+    await page.goto(new URL("/sql", serveLink!).toString());
+    const runSql = async (text: string, kind: string) => {
+      await page.fill("#sql", text);
+      await page.selectOption("#chart-kind", kind);
+      await page.click("#run");
+      await page.waitForFunction(() => document.body.dataset.rows !== undefined || document.body.dataset.error !== undefined,
+        undefined, { timeout: WAIT_MS });
+    };
+    await runSql(sql, "bar");
+    const cells = await page.$$eval("#sql-result tbody tr",
+      (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    check(JSON.stringify(cells) === JSON.stringify(want),
+      `the SQL editor's result table equals tote query's ${want.length} rows`);
+    check(await page.locator("#sql-chart canvas").count() > 0 &&
+      await page.getAttribute("#sql-chart", "data-series") === "2" &&
+      await page.getAttribute("#sql-chart", "data-points") === String(want.length) &&
+      await page.getAttribute("#sql-chart", "data-kind") === "bar",
+      `the result renders as a bar chart (uPlot canvas): 2 series over ${want.length} points`);
+    await page.screenshot({ path: join(outDir!, "sql-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await runSql(sql, "line");
+    check(await page.getAttribute("#sql-chart", "data-kind") === "line" &&
+      await page.evaluate(() => document.documentElement.scrollWidth) <= 390,
+      "as a line chart too, and at 390 px the SQL page is no wider than the screen");
+    await page.screenshot({ path: join(outDir!, "sql-phone.png"), fullPage: true });
+    check(problems.length === 0, `the SQL page logged no error: ${JSON.stringify(problems)}`);
+    check(["dashboard-desktop", "dashboard-phone", "quality-desktop", "quality-phone", "sql-desktop", "sql-phone"]
+      .every((f) => existsSync(join(outDir!, f + ".png"))), `screenshots kept in ${outDir}`);
+    await runSql("DROP TABLE tote.fact_bet", "line"); // the browser logs its HTTP 400
+    const refused = await page.evaluate(() => document.body.dataset.error ?? "");
+    check(refused.length > 0 && (await page.locator("#sql-status.error").count()) === 1,
+      `a statement that would write is refused and the page says so: ${refused.slice(0, 160)}`);
+    await runSql("SELECT count() FROM tote.fact_bet", "none");
+    check(await page.textContent("#sql-result tbody td") === betCount,
+      `fact_bet still holds its ${betCount} rows`);
+    const served = await stop(serve);
+    serve = null;
+    check(served === 0, `tote serve stops cleanly on Ctrl-C (${served})` + (served === 0 ? "" : ": " + stderr));
   } catch (e) {
     await explain();
     throw e;
   } finally {
     if (ingest) await stop(ingest);
+    if (serve) await stop(serve);
     await browser.close();
     rmSync(data, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ if(EXISTS "${installed}")
   file(SHA256 "${lock}" want)
   file(SHA256 "${installed}" have)
   if(want STREQUAL have)
+    file(TOUCH "${installed}")  # newer than package.json: the build step is up to date
     return()
   endif()
 endif()

@@ -8,7 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 step() { printf '\n\033[1m[%s] %s\033[0m\n' "$1" "$2"; }
 started=$SECONDS
 
-step "1/4" "system packages and the embedded engine (skipped when present)"
+step "1/4" "system packages, the embedded engine and the front end's npm packages (skipped when present)"
 "$root/scripts/install-deps.sh"
 
 step "2/4" "building tote (only the program; ./scripts/test.sh builds the tests)"

@@ -63,13 +63,13 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
                     "state POSTed to the alert's webhook (docs/operations.md, \"Alerts\")")
         ->check(CLI::ExistingFile);
     cmd->add_option("--sql-max-seconds", opts->sql_limits.max_seconds,
-                    "SQL endpoint: a statement running longer is stopped (0 = no limit)")
+                    "SQL editor and endpoint: a statement running longer is stopped (0 = no limit)")
         ->capture_default_str();
     cmd->add_option("--sql-max-rows", opts->sql_limits.max_rows,
-                    "SQL endpoint: a result of more rows is refused (0 = no limit)")
+                    "SQL editor and endpoint: a result of more rows is refused (0 = no limit)")
         ->capture_default_str();
     cmd->add_option("--sql-max-bytes", opts->sql_limits.max_bytes,
-                    "SQL endpoint: a result of more bytes is refused (0 = no limit)")
+                    "SQL editor and endpoint: a result of more bytes is refused (0 = no limit)")
         ->capture_default_str();
     cmd->callback([opts, &ctx] {
         // The process that holds the warehouse serves the dashboard itself (it knows each
@@ -101,9 +101,11 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         config.token = ApiServer::new_token();
         config.alerts = alerts;
         config.queries = queries;
+        config.sql_editor = true;
         const std::string version_sql =
             "SELECT max(next_offset) FROM " + sql_table(ctx.database, "_offsets");
         ClickHouseConnection& c = *conn;
+        c.set_read_limits(opts->sql_limits);  // people's statements (SQL editor and endpoint)
         config.poll_version = [&c, version_sql, &ctx]() -> std::optional<int64_t> {
             std::string out;
             try {
@@ -140,7 +142,6 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
             sql_config.database = ctx.database;
             sql_config.token = token;
             sql_config.port = opts->sql_port;
-            c.set_read_limits(opts->sql_limits);  // people's statements, not the tiles
             sql = std::make_unique<ClickHouseHttpEndpoint>(c, sql_config);
             const std::string sql_url = sql->start();
             fmt::print(

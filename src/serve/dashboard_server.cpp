@@ -28,6 +28,8 @@ namespace {
 
 constexpr const char* kCookie = "tote_dashboard";
 constexpr int kHeartbeatMs = 15000;  // a comment line on an idle event stream
+// An SQL editor's statement travels in the URL (GET only), which cpp-httplib caps at 8 KiB.
+constexpr size_t kMaxSqlBytes = 6000;
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -424,7 +426,8 @@ void DashboardServer::Impl::routes() {
                                          "; HttpOnly; SameSite=Strict; Path=/");
         res.set_redirect("/", 303);
     });
-    for (const char* path : {"/", "/app.js", "/app.css", "/quality", "/quality.js"}) {
+    for (const char* path :
+         {"/", "/app.js", "/app.css", "/quality", "/quality.js", "/sql", "/sql.js"}) {
         server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
             const WebAsset* a = find_web_asset(req.path);
             res.set_content(std::string(a->body), std::string(a->content_type));
@@ -551,6 +554,30 @@ void DashboardServer::Impl::routes() {
                             "application/json");
         } catch (const std::exception& e) {
             deny(res, 500, e.what());
+        }
+    });
+    // The SQL editor's statements: read-only and limited (DashboardServerConfig::sql_editor).
+    server.Get("/api/v1/sql", [this, answer](const httplib::Request& req, httplib::Response& res) {
+        if (!config.sql_editor) {
+            deny(res, 404,
+                 "no SQL editor here: this process ingests (run `tote query`, or stop it and run "
+                 "`tote serve`, which serves the editor)");
+            return;
+        }
+        const std::string sql = req.get_param_value("query");
+        if (sql.empty() || sql.size() > kMaxSqlBytes) {
+            deny(res, 400,
+                 "give ?query=SELECT … (one reading statement, at most " +
+                     std::to_string(kMaxSqlBytes) + " bytes)");
+            return;
+        }
+        // ?format=csv: the whole result as a CSV download (an export), else JSONCompact.
+        const std::string format =
+            req.get_param_value("format") == "csv" ? "CSVWithNames" : "JSONCompact";
+        try {
+            answer(res, format, conn.query_readonly(sql, format), "result");
+        } catch (const ToteError& e) {
+            deny(res, 400, e.what());
         }
     });
     server.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {

@@ -54,6 +54,11 @@ struct DashboardServerConfig {
     // GET /api/v1/queries/{id} (JSON) and /api/v1/queries/{id}.csv (the whole result); nullptr =
     // none. The warehouse's tables and columns are at GET /api/v1/schema.
     std::shared_ptr<SavedQueryBook> queries;
+    // The SQL editor (page /sql, GET /api/v1/sql?query=…): people's statements, each through
+    // ClickHouseConnection::query_readonly (one reading statement, refused otherwise) under the
+    // connection's read limits, answered as JSONCompact. false: 404 saying how to enable it
+    // (`tote serve` does; a process that ingests does not, so its queries stay its own).
+    bool sql_editor = false;
 };
 
 class DashboardServer {

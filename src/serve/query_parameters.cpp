@@ -10,8 +10,7 @@ namespace tote {
 namespace {
 
 bool is_identifier(const std::string& s) {
-    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
-        return false;
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
     for (char c : s)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
     return true;
@@ -93,8 +92,8 @@ std::optional<std::string> QueryParameters::literal(const std::string& type,
             auto [p, ec] = std::from_chars(value.data() + at, value.data() + at + len, out);
             return ec == std::errc() && p == value.data() + at + len;
         };
-        if (!shape || !num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d) || m < 1 || m > 12 ||
-            d < 1 || y < 1970 || y > 2105) {
+        if (!shape || !num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d) || m < 1 || m > 12 || d < 1 ||
+            y < 1970 || y > 2105) {
             why = "'" + value + "' is not a date YYYY-MM-DD between 1970 and 2105";
             return std::nullopt;
         }
@@ -181,13 +180,14 @@ BoundQuery QueryParameters::bind(const std::string& sql,
             return;
         }
         if (p->type != type) {
-            out.error = "placeholder {" + name + ":" + type + "} has another type than its "
-                        "declaration (" + p->type + ")";
+            out.error = "placeholder {" + name + ":" + type +
+                        "} has another type than its "
+                        "declaration (" +
+                        p->type + ")";
             return;
         }
         auto it = values.find(name);
-        if ((it == values.end() || it->second.empty()) && p->required &&
-            p->default_value.empty()) {
+        if ((it == values.end() || it->second.empty()) && p->required && p->default_value.empty()) {
             out.error = "parameter '" + name + "' (" + type + ") is required";
             return;
         }

@@ -170,8 +170,7 @@ std::string SavedQueryBook::run(ClickHouseConnection& conn, const SavedQuery& q,
                                 const std::map<std::string, std::string>& values,
                                 const std::string& format) {
     auto bound = QueryParameters::bind(q.sql, q.params, values);
-    if (!bound.ok())
-        throw ToteError(ErrorClass::Fatal, "query '" + q.id + "': " + bound.error);
+    if (!bound.ok()) throw ToteError(ErrorClass::Fatal, "query '" + q.id + "': " + bound.error);
     return conn.query_readonly(bound.sql, format);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The dashboard's page, script and style sheet, built into the binary from web/ at build time
-// (cmake/EmbedWeb.cmake writes web_assets.cpp): nothing to install beside `tote`.
+// The dashboard's pages, scripts and style sheet: web/ (TypeScript, npm) built at build time and
+// embedded into the binary (cmake/EmbedWeb.cmake writes web_assets.cpp): nothing to install
+// beside `tote`.
 #include <string_view>
 
 namespace tote {

@@ -29,9 +29,13 @@ public:
     std::string query(std::string_view, std::string_view) override {
         throw ToteError(ErrorClass::Fatal, "the dashboard must only read");
     }
-    std::string query_readonly(std::string_view sql, std::string_view) override {
+    std::string query_readonly(std::string_view sql, std::string_view format) override {
         std::lock_guard lock(mu_);
         ++statements_[std::string(sql)];
+        if (sql.rfind("DROP", 0) == 0)  // as the engine's read-only check does
+            throw ToteError(ErrorClass::Fatal, "refused: queries are read-only (DropQuery)");
+        if (sql == "SELECT 42 AS answer")  // the SQL editor's statement
+            return "{\"format\":\"" + std::string(format) + "\",\"rows\":1}";
         if (sql.find("max(placed_at_us)") != std::string_view::npos)
             return std::to_string(kAsOfUs) + "\n";
         if (sql.find("r_turnover") != std::string_view::npos)  // today_vs_yesterday
@@ -68,9 +72,10 @@ struct Fixture {
     std::string base;
     int port = 0;
 
-    Fixture() {
+    explicit Fixture(bool sql_editor = false) {
         DashboardServerConfig config;
         config.token = "secret-token";
+        config.sql_editor = sql_editor;
         config.on_login_url = [this](const std::string& url) { login_urls.push_back(url); };
         server = std::make_unique<DashboardServer>(warehouse, config);
         base = server->start();
@@ -341,6 +346,45 @@ TEST(DashboardServer, QualityChecksAndDrillDownsOverHttp) {
     EXPECT_NE(metrics.find("tote_quality_warehouse_queries_total{check=\"etl_log\"} 1\n"),
               std::string::npos)
         << metrics;
+}
+
+// The SQL editor's statements: only where enabled (tote serve), read-only, as JSONCompact; the
+// engine's refusal is the answer (400), and a statement too long for a URL is refused first.
+TEST(DashboardServer, SqlEditorRunsOneReadingStatementOnlyWhereEnabled) {
+    {
+        Fixture f;  // a process that ingests
+        auto res = f.client().Get("/api/v1/sql?query=SELECT%2042%20AS%20answer", kBearer);
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 404);
+        EXPECT_NE(res->body.find("tote serve"), std::string::npos) << res->body;
+        EXPECT_EQ(f.warehouse.statements().count("SELECT 42 AS answer"), 0u);
+    }
+    Fixture f(true);
+    auto c = f.client();
+    auto unauthorised = c.Get("/api/v1/sql?query=SELECT%2042%20AS%20answer");
+    ASSERT_TRUE(unauthorised);
+    EXPECT_EQ(unauthorised->status, 401);
+    auto ok = c.Get("/api/v1/sql?query=SELECT%2042%20AS%20answer", kBearer);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200);
+    EXPECT_EQ(ok->body, "{\"format\":\"JSONCompact\",\"rows\":1}");
+    EXPECT_EQ(ok->get_header_value("Content-Type"), "application/json");
+    auto refused = c.Get("/api/v1/sql?query=DROP%20TABLE%20tote.fact_bet", kBearer);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400);
+    EXPECT_NE(refused->body.find("refused: queries are read-only"), std::string::npos)
+        << refused->body;
+    auto empty = c.Get("/api/v1/sql?query=", kBearer);
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(empty->status, 400);
+    auto too_long = c.Get("/api/v1/sql?query=SELECT%20" + std::string(6000, '1'), kBearer);
+    ASSERT_TRUE(too_long);
+    EXPECT_EQ(too_long->status, 400);
+    EXPECT_EQ(f.warehouse.statements().count("SELECT " + std::string(6000, '1')), 0u);
+    auto page = c.Get("/sql", kBearer);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("<script src=\"/sql.js\"></script>"), std::string::npos);
 }
 
 }  // namespace

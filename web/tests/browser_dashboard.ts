@@ -1,0 +1,323 @@
+// browser_dashboard (ctest): the dashboard and the data-quality page in Debian's Chromium, driven
+// by playwright-core (no browser of Playwright's own), over `tote ingest --follow` on a small
+// simulated log that `tote simulate` grows while the page is open:
+//   1. the page's tiles (KPI cards, pre-match/in-play table, per-minute chart) equal the same
+//      figures computed by SQL run directly (`tote query`, through the running process);
+//   2. simulating more (the log grows) makes the page show the new version and the new values
+//      without a reload (server-sent events);
+//   3. the data-quality page renders every check of GET /api/v1/quality with its status;
+//   4. the SQL editor of `tote serve` runs a statement: its table equals `tote query`'s rows and
+//      it renders as a bar and a line chart; a statement that would write is refused;
+//   5. screenshots at desktop and phone (390 px) width are kept in OUTDIR; at 390 px nothing is
+//      wider than the screen; no page logs an error (a Content-Security-Policy refusal included).
+// Every wait is on a condition with a timeout. Usage:
+//   node browser_dashboard.mjs TOTE_BINARY WEB_DIR OUTDIR   (WEB_DIR: where playwright-core is)
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Page } from "playwright-core";
+
+const CHROMIUM = process.env.TOTE_CHROMIUM ?? "/usr/bin/chromium";
+// A second run with a larger --max-events goes on with the same workload (the log grows).
+const simulate = (events: number) =>
+  ["simulate", "--max-events", String(events), "--seed", "15", "--players", "200", "--events", "20"];
+const DAY_US = 86400n * 1000000n;
+const WAIT_MS = 60000;
+
+const [tote, webDir, outDir] = process.argv.slice(2);
+if (!tote || !webDir || !outDir) {
+  console.error("usage: node browser_dashboard.mjs TOTE_BINARY WEB_DIR OUTDIR");
+  process.exit(2);
+}
+
+let passed = 0;
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error("FAILED: " + what);
+  passed++;
+  console.log("ok: " + what);
+}
+
+if (!existsSync(CHROMIUM))
+  throw new Error(`FAILED: Debian's Chromium is not at ${CHROMIUM}: the browser tests need it ` +
+    "(scripts/install-deps.sh --tests installs the apt package chromium; TOTE_CHROMIUM names another)");
+const require = createRequire(join(webDir, "package.json"));
+const { chromium } = require("playwright-core") as typeof import("playwright-core");
+
+/** Records in the embedded log (src/source/file_log_format.h: each is u32 payload length, u32
+ * crc, payload): the warehouse version once they are all ingested. */
+function recordsIn(log: Buffer): number {
+  let n = 0;
+  for (let pos = 0; pos + 8 <= log.length; pos += 8 + log.readUInt32LE(pos)) n++;
+  return n;
+}
+
+function runTote(data: string, ...args: string[]): string {
+  return execFileSync(tote!, ["--data-dir", data, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+}
+
+/** Rows of a statement run directly by `tote query` (TabSeparated). */
+function query(data: string, sql: string): string[][] {
+  const out = runTote(data, "query", sql, "--format", "TabSeparated").trim();
+  return out ? out.split("\n").map((l) => l.split("\t")) : [];
+}
+
+/** The first line `tote` prints that matches, or an error after WAIT_MS. */
+function firstLine(proc: ChildProcessWithoutNullStreams, re: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout });
+    const timer = setTimeout(() => reject(new Error(`FAILED: tote printed no line ${re} within ${WAIT_MS} ms`)), WAIT_MS);
+    lines.on("line", (line) => {
+      const m = line.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    proc.on("exit", (code) => reject(new Error(`FAILED: tote exited (${code}) before printing ${re}`)));
+  });
+}
+
+async function stop(proc: ChildProcessWithoutNullStreams): Promise<number | null> {
+  if (proc.exitCode !== null) return proc.exitCode;
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  proc.kill("SIGINT");
+  return exited;
+}
+
+/** What the dashboard should show, computed here by SQL on the facts (latest versions through
+ * FINAL), not by the tiles' own statements. */
+interface Expected {
+  asOfUs: bigint;
+  phases: Map<string, [number, number]>; // today: phase -> [turnover cents, bets]
+  turnover: number;
+  bets: number;
+  seriesTotal: number; // turnover of the 120 minutes up to the newest fact's minute
+}
+
+function expected(data: string): Expected {
+  const asOfUs = BigInt(query(data, "SELECT toInt64(max(t)) FROM (SELECT max(placed_at_us) AS t FROM " +
+    "tote.fact_bet UNION ALL SELECT max(created_at_us) AS t FROM tote.fact_wallet_transaction)")[0]![0]!);
+  const dayStart = (asOfUs / DAY_US) * DAY_US;
+  const accepted = "FROM tote.fact_bet FINAL WHERE status != 'void' AND status != 'deleted'";
+  const phases = new Map<string, [number, number]>();
+  for (const [phase, turnover, bets] of query(data, "SELECT if(live = 1, 'in-play', 'pre-match'), " +
+    `sum(stake_eur_cents), count() ${accepted} AND placed_at_us >= ${dayStart} AND ` +
+    `placed_at_us < ${dayStart + DAY_US} GROUP BY live`))
+    phases.set(phase!, [Number(turnover), Number(bets)]);
+  const end = (asOfUs / 60000000n + 1n) * 60000000n;
+  const series = query(data, `SELECT sum(stake_eur_cents) ${accepted} AND placed_at_us >= ` +
+    `${end - 120n * 60000000n} AND placed_at_us < ${end}`);
+  let turnover = 0;
+  let bets = 0;
+  for (const [t, b] of phases.values()) {
+    turnover += t;
+    bets += b;
+  }
+  return { asOfUs, phases, turnover, bets, seriesTotal: Number(series[0]?.[0] ?? 0) };
+}
+
+/** "1,234.56" -> 123456 (integer cents). */
+function cents(text: string): number {
+  const m = text.trim().match(/^(-?)([\d,]+)\.(\d\d)$/);
+  if (!m) throw new Error(`FAILED: ${JSON.stringify(text)} is not an amount`);
+  return (m[1] ? -1 : 1) * (Number(m[2]!.replace(/,/g, "")) * 100 + Number(m[3]));
+}
+
+function utc(us: bigint): string {
+  return new Date(Number(us / 1000n)).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}
+
+/** Until the page shows this warehouse version (its tiles are rendered at it). */
+async function shows(page: Page, version: number): Promise<void> {
+  await page.waitForFunction((v) => document.body.dataset.version === v, String(version), { timeout: WAIT_MS });
+}
+
+async function pageEquals(page: Page, want: Expected, version: number): Promise<void> {
+  const kpi = async (id: string) => Number(await page.getAttribute(`[data-kpi=${id}] .value`, "data-value"));
+  check(await kpi("turnover") === want.turnover && await kpi("bets") === want.bets,
+    `version ${version}: the turnover and bets cards (EUR cents ${await kpi("turnover")}, ${await kpi("bets")} ` +
+    `bets) equal SQL on fact_bet for today (${want.turnover}, ${want.bets})`);
+  const rows = await page.$$eval("[data-tile=by_phase] tbody tr",
+    (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+  const got = new Map(rows.map(([phase, turnover, bets]) =>
+    [phase!, [cents(turnover!), Number(bets!.replace(/,/g, ""))] as [number, number]]));
+  check(JSON.stringify([...got].sort()) === JSON.stringify([...want.phases].sort()) && got.size > 0,
+    `version ${version}: the pre-match/in-play table ${JSON.stringify([...got])} equals SQL's`);
+  const total = Number(await page.getAttribute("#series", "data-total"));
+  check(total === want.seriesTotal && total > 0 && (await page.locator("#series canvas").count()) > 0,
+    `version ${version}: the per-minute chart (uPlot canvas) sums to SQL's turnover of the last 120 minutes (${total})`);
+  const status = (await page.textContent("#status")) ?? "";
+  check(status.includes("warehouse version " + version) && status.includes("data as of " + utc(want.asOfUs)),
+    `version ${version}: the status line names the version and the newest fact's time: ${status}`);
+}
+
+let current: Page | null = null;
+let problems: string[] = [];
+
+/** On a failure: what the page showed (status line, errors) and a screenshot, for the log. */
+async function explain(): Promise<void> {
+  if (!current) return;
+  const status = await current.textContent("#status").catch(() => null);
+  const version = await current.evaluate(() => document.body.dataset.version).catch(() => null);
+  console.error(`page ${current.url()}: version ${version}, status ${JSON.stringify(status)}, ` +
+    `errors ${JSON.stringify(problems)}`);
+  await current.screenshot({ path: join(outDir!, "failure.png"), fullPage: true }).catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  rmSync(outDir!, { recursive: true, force: true }); // this run's screenshots only
+  mkdirSync(outDir!, { recursive: true });
+  const data = mkdtempSync(join(process.env.TOTE_TEST_TMP ?? tmpdir(), "tote-browser-"));
+  let ingest: ChildProcessWithoutNullStreams | null = null;
+  let serve: ChildProcessWithoutNullStreams | null = null;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  try {
+    console.log(`chromium ${browser.version()} (${CHROMIUM}), data ${data}`);
+    runTote(data, ...simulate(30000));
+    const logPath = join(data, "log", "records.log");
+    const first = recordsIn(readFileSync(logPath));
+
+    ingest = spawn(tote!, ["--data-dir", data, "ingest", "--follow", "--dashboard-port", "0"]);
+    let stderr = "";
+    ingest.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+    const [, link] = await firstLine(ingest, /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/login\?once=[0-9a-f]{32})$/);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    current = page;
+    problems = [];
+    page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(link!);
+    check(new URL(page.url()).pathname === "/", "the one-time link signs the browser in and opens the dashboard");
+
+    await shows(page, first);
+    await pageEquals(page, expected(data), first);
+    await page.screenshot({ path: join(outDir!, "dashboard-desktop.png"), fullPage: true });
+
+    // New facts: the simulator goes on while the page is open; no reload.
+    await page.evaluate(() => { (window as unknown as { toteNoReload: number }).toteNoReload = 1; });
+    const before = Number(await page.getAttribute("[data-kpi=bets] .value", "data-value"));
+    runTote(data, ...simulate(40000));
+    const total = recordsIn(readFileSync(logPath));
+    check(total > first, `tote simulate grew the log from ${first} to ${total} records`);
+    await shows(page, total);
+    const after = expected(data);
+    await pageEquals(page, after, total);
+    check(after.bets > before, `the bets card went from ${before} to ${after.bets} as facts committed`);
+    check(await page.evaluate(() => (window as unknown as { toteNoReload?: number }).toteNoReload === 1),
+      "the page updated in place (server-sent events), without a reload");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => ((document.querySelector("#series canvas") as HTMLCanvasElement | null)
+      ?.getBoundingClientRect().width ?? 999) <= 390, undefined, { timeout: WAIT_MS });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 390, `at 390 px (a phone) the dashboard is no wider than the screen (${wide} px)`);
+    await page.screenshot({ path: join(outDir!, "dashboard-phone.png"), fullPage: true });
+
+    // The data-quality page: every check of the API, with its status.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(new URL("/quality", link!).toString());
+    await shows(page, total);
+    const api = await (await page.request.get(new URL("/api/v1/quality", link!).toString())).json() as
+      { version: number; checks: { id: string; status: string }[] };
+    const shown = await page.$$eval("section[data-check]",
+      (s) => s.map((e) => [e.getAttribute("data-check"), e.getAttribute("data-status")]));
+    check(api.version === total && shown.length > 0 &&
+      JSON.stringify(shown) === JSON.stringify(api.checks.map((c) => [c.id, c.status])),
+      `the data-quality page shows the ${shown.length} checks of /api/v1/quality with their statuses`);
+    // A rule of the ETL log opens its entries (drill-down), as many as the check counts.
+    const etl = await page.$$eval("[data-check=etl_log] tbody tr",
+      (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    const header = await page.$$eval("[data-check=etl_log] thead th", (ths) => ths.map((th) => th.textContent));
+    const entries = Number(etl[0]?.[header.indexOf("entries")] ?? -1);
+    check(etl.length > 0 && entries > 0, `the ETL-log check lists ${etl.length} rules (the first with ${entries} entries)`);
+    await page.click("[data-check=etl_log] tbody tr.pick");
+    await page.waitForFunction(() => document.getElementById("drill")?.dataset.rows !== undefined, undefined,
+      { timeout: WAIT_MS });
+    const drilled = Number(await page.getAttribute("#drill", "data-rows"));
+    const firstPage = await (await page.request.get(new URL("/api/v1/quality/etl_log?" +
+      new URLSearchParams({ rule: etl[0]![0]!, page: "0" }).toString(), link!).toString())).json() as
+      { page_rows: number; rows: unknown[] };
+    check(drilled === Math.min(entries, firstPage.page_rows) && drilled === firstPage.rows.length &&
+      (await page.textContent("#drill h2"))!.includes(etl[0]![0]!),
+      `clicking rule ${etl[0]![0]} opens its ${drilled} entries (page 1)`);
+    await page.screenshot({ path: join(outDir!, "quality-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(outDir!, "quality-phone.png"), fullPage: true });
+    check(problems.length === 0, `no page logged an error: ${JSON.stringify(problems)}`);
+
+    await page.goto("about:blank"); // closes the event stream before its server stops
+    const code = await stop(ingest);
+    ingest = null;
+    check(code === 0, `tote ingest --follow stops cleanly on Ctrl-C (${code})` + (code === 0 ? "" : ": " + stderr));
+
+    // The SQL editor of `tote serve` (which opens the warehouse itself: the expected rows are
+    // read before it starts).
+    const sql = "SELECT intDiv(placed_at_us, 3600000000) * 3600 AS hour_s, count() AS bets, " +
+      "sum(stake_eur_cents) AS turnover FROM tote.fact_bet FINAL GROUP BY hour_s ORDER BY hour_s";
+    const want = query(data, sql);
+    const betCount = query(data, "SELECT count() FROM tote.fact_bet")[0]![0]!;
+    check(want.length > 1, `tote query: ${want.length} hours of bets`);
+    serve = spawn(tote!, ["--data-dir", data, "serve", "--port", "0"]);
+    serve.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+    const [, serveLink] = await firstLine(serve, /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/login\?once=[0-9a-f]{32})$/);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(serveLink!);
+    await page.goto(new URL("/sql", serveLink!).toString());
+    const runSql = async (text: string, kind: string) => {
+      await page.fill("#sql", text);
+      await page.selectOption("#chart-kind", kind);
+      await page.click("#run");
+      await page.waitForFunction(() => document.body.dataset.rows !== undefined || document.body.dataset.error !== undefined,
+        undefined, { timeout: WAIT_MS });
+    };
+    await runSql(sql, "bar");
+    const cells = await page.$$eval("#sql-result tbody tr",
+      (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    check(JSON.stringify(cells) === JSON.stringify(want),
+      `the SQL editor's result table equals tote query's ${want.length} rows`);
+    check(await page.locator("#sql-chart canvas").count() > 0 &&
+      await page.getAttribute("#sql-chart", "data-series") === "2" &&
+      await page.getAttribute("#sql-chart", "data-points") === String(want.length) &&
+      await page.getAttribute("#sql-chart", "data-kind") === "bar",
+      `the result renders as a bar chart (uPlot canvas): 2 series over ${want.length} points`);
+    await page.screenshot({ path: join(outDir!, "sql-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await runSql(sql, "line");
+    check(await page.getAttribute("#sql-chart", "data-kind") === "line" &&
+      await page.evaluate(() => document.documentElement.scrollWidth) <= 390,
+      "as a line chart too, and at 390 px the SQL page is no wider than the screen");
+    await page.screenshot({ path: join(outDir!, "sql-phone.png"), fullPage: true });
+    check(problems.length === 0, `the SQL page logged no error: ${JSON.stringify(problems)}`);
+    check(["dashboard-desktop", "dashboard-phone", "quality-desktop", "quality-phone", "sql-desktop", "sql-phone"]
+      .every((f) => existsSync(join(outDir!, f + ".png"))), `screenshots kept in ${outDir}`);
+    await runSql("DROP TABLE tote.fact_bet", "line"); // the browser logs its HTTP 400
+    const refused = await page.evaluate(() => document.body.dataset.error ?? "");
+    check(refused.length > 0 && (await page.locator("#sql-status.error").count()) === 1,
+      `a statement that would write is refused and the page says so: ${refused.slice(0, 160)}`);
+    await runSql("SELECT count() FROM tote.fact_bet", "none");
+    check(await page.textContent("#sql-result tbody td") === betCount,
+      `fact_bet still holds its ${betCount} rows`);
+    const served = await stop(serve);
+    serve = null;
+    check(served === 0, `tote serve stops cleanly on Ctrl-C (${served})` + (served === 0 ? "" : ": " + stderr));
+  } catch (e) {
+    await explain();
+    throw e;
+  } finally {
+    if (ingest) await stop(ingest);
+    if (serve) await stop(serve);
+    await browser.close();
+    rmSync(data, { recursive: true, force: true });
+  }
+  console.log(`${passed} passed, 0 failed`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  console.log(`${passed} passed, 1 failed`);
+  process.exit(1);
+});

@@ -5,16 +5,15 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "serve/alert_book.h"
 #include "serve/saved_query_book.h"
 
 namespace tote {
 namespace {
 
 const std::vector<QueryParameter> kDeclared = {
-    {"from", "Date", "2026-11-01", false, ""},
-    {"country", "String", "", false, ""},
-    {"limit", "UInt64", "20", false, ""},
-    {"min", "Float64", "0", false, ""},
+    {"from", "Date", "2026-11-01", false, ""}, {"country", "String", "", false, ""},
+    {"limit", "UInt64", "20", false, ""},      {"min", "Float64", "0", false, ""},
     {"delta", "Int64", "", true, ""},
 };
 
@@ -47,9 +46,10 @@ TEST(QueryParameters, InjectionAttemptsStayValues) {
              {"from", "2026-11-01') OR ('1"},
              {"from", "2026-02-30"},
          }) {
-        auto r = QueryParameters::bind("SELECT {limit:UInt64}, {delta:Int64}, {min:Float64}, "
-                                       "{from:Date}",
-                                       kDeclared, {{name, value}, {"delta", name == "delta" ? value : "0"}});
+        auto r = QueryParameters::bind(
+            "SELECT {limit:UInt64}, {delta:Int64}, {min:Float64}, "
+            "{from:Date}",
+            kDeclared, {{name, value}, {"delta", name == "delta" ? value : "0"}});
         EXPECT_FALSE(r.ok()) << name << "=" << value;
         EXPECT_NE(r.error.find("parameter '" + name + "'"), std::string::npos) << r.error;
         EXPECT_TRUE(r.sql.empty());
@@ -117,9 +117,47 @@ TEST(SavedQueryBook, ParsesQueriesAndReportsEveryProblemWithItsLine) {
         EXPECT_NE(what.find("q.yaml:9: parameter 'n': default 'x' is not an integer (Int64)"),
                   std::string::npos)
             << what;
-        EXPECT_NE(what.find("q.yaml:9: parameter 'm' has type 'Blob'"), std::string::npos)
-            << what;
+        EXPECT_NE(what.find("q.yaml:9: parameter 'm' has type 'Blob'"), std::string::npos) << what;
     }
+}
+
+TEST(AlertBook, ParametersAreBoundWithTheirDefaults) {
+    auto book = AlertBook::parse(
+        "alerts:\n"
+        "  - id: a\n"
+        "    params: [{name: c, type: String, default: NGN}, {name: n, type: Int64, default: "
+        "'5'}]\n"
+        "    sql: SELECT count() - {n:Int64} FROM t WHERE c = {c:String}\n"
+        "    baseline_sql: SELECT {n:Int64}\n"
+        "    change_above_pct: 10\n",
+        "alerts.yaml");
+    ASSERT_EQ(book.rules().size(), 1u);
+    EXPECT_EQ(book.rules()[0].sql, "SELECT count() - 5 FROM t WHERE c = 'NGN'");
+    EXPECT_EQ(book.rules()[0].baseline_sql, "SELECT 5");
+    try {
+        AlertBook::parse("alerts:\n  - id: b\n    sql: SELECT {x:Date}\n    above: 1\n",
+                         "alerts.yaml");
+        FAIL() << "an undeclared placeholder must be refused";
+    } catch (const ToteError& e) {
+        EXPECT_NE(std::string(e.what()).find(
+                      "alerts.yaml:2: alert 'b': placeholder {x:Date} names no declared parameter"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+// The shipped files load: every placeholder declared, every default of its type.
+TEST(ShippedDashboards, QueriesAndAlertsFilesLoad) {
+    const std::string dir = std::string(TOTE_SOURCE_DIR) + "/dashboards/";
+    auto queries = SavedQueryBook::load(dir + "queries.yaml");
+    EXPECT_GE(queries.queries().size(), 3u);
+    for (const auto& q : queries.queries())
+        EXPECT_TRUE(QueryParameters::bind(q.sql, q.params, {}).ok()) << q.id;
+    auto alerts = AlertBook::load(dir + "alerts.yaml");
+    bool bound = false;
+    for (const auto& r : alerts.rules())
+        bound = bound || (!r.params.empty() && r.sql.find("'NGN'") != std::string::npos);
+    EXPECT_TRUE(bound) << "the shipped alerts show a parameter";
 }
 
 }  // namespace

@@ -35,8 +35,10 @@ void add_dashboards_command(CLI::App& app, CliContext& ctx) {
         }
         for (const auto& c : changes)
             fmt::print("{}: {} (+{} -{} lines)\n", c.file,
-                       c.is_new ? "new" : c.is_removed ? "removed" : "changed", c.added,
-                       c.removed);
+                       c.is_new       ? "new"
+                       : c.is_removed ? "removed"
+                                      : "changed",
+                       c.added, c.removed);
         throw ReconcileMismatch{};
     });
 
@@ -47,23 +49,22 @@ void add_dashboards_command(CLI::App& app, CliContext& ctx) {
     apply->add_option("DIR", *dir, "The folder of dashboards files")->capture_default_str();
     apply->callback([dir, store, &ctx] {
         const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-        const auto versions = store().apply(*dir, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                                                              fmt::gmtime(now)));
+        const auto versions =
+            store().apply(*dir, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(now)));
         if (versions.empty()) {
             fmt::print("{}: nothing to apply, {} holds the same files\n", *dir,
                        ctx.dashboards_dir().string());
             return;
         }
-        for (const auto& v : versions)
-            fmt::print("applied {} as version {}\n", v.file, v.version);
+        for (const auto& v : versions) fmt::print("applied {} as version {}\n", v.file, v.version);
         fmt::print(
             "{} file(s) applied into {}; `tote --data-dir {} serve` serves them (restart a "
             "running one); `tote --data-dir {} dashboards history` lists every version\n",
             versions.size(), ctx.dashboards_dir().string(), ctx.data_dir, ctx.data_dir);
     });
 
-    auto* history = cmd->add_subcommand(
-        "history", "List every applied version, newest first, with its diff");
+    auto* history =
+        cmd->add_subcommand("history", "List every applied version, newest first, with its diff");
     history->callback([store] {
         const auto versions = store().history();
         if (versions.empty()) fmt::print("no dashboards applied yet\n");

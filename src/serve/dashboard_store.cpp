@@ -59,9 +59,10 @@ void DashboardStore::check(const fs::path& file) {
         AlertBook::load(file);
     else
         throw ToteError(ErrorClass::Fatal,
-                        file.string() + ": not a dashboards file: its top-level key is neither "
-                                        "`queries:` nor `alerts:` (docs/operations.md, "
-                                        "\"Dashboards as code\")");
+                        file.string() +
+                            ": not a dashboards file: its top-level key is neither "
+                            "`queries:` nor `alerts:` (docs/operations.md, "
+                            "\"Dashboards as code\")");
 }
 
 std::vector<DashboardChange> DashboardStore::diff(const fs::path& source_dir) const {

@@ -113,8 +113,8 @@ std::string LineDiff::unified(const std::string& from_text, const std::string& t
         }
         // diff -u numbers an empty side by the line before it.
         out += "@@ -" + std::to_string(a_len ? a_start + 1 : a_start) + "," +
-               std::to_string(a_len) + " +" + std::to_string(b_len ? b_start + 1 : b_start) +
-               "," + std::to_string(b_len) + " @@\n" + body;
+               std::to_string(a_len) + " +" + std::to_string(b_len ? b_start + 1 : b_start) + "," +
+               std::to_string(b_len) + " @@\n" + body;
         k = end;
     }
     return out;

@@ -4,6 +4,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <fstream>
@@ -40,7 +41,8 @@ ExpectedState expected_from(const GroundTruth& truth) {
 // verdict, the first differences and the rows per day x currency.
 // One row per day x currency of the latest reconciliation, for the data-quality page: the ledger
 // rows and net amount (all types, signed minor units) in the source and in the warehouse, and
-// the differences that name that day and currency. Cells are text.
+// the differences that name that day and currency. Cells are text; failing groups first, then
+// the newest days, at most 400 rows.
 std::vector<std::vector<std::string>> day_currency_rows(
     const std::map<LedgerKey, LedgerFigures>& expected,
     const std::map<LedgerKey, LedgerFigures>& actual, const std::vector<std::string>& differences) {
@@ -75,12 +77,24 @@ std::vector<std::vector<std::string>> day_currency_rows(
         }
         groups[key].diffs.push_back(d);
     }
+    // Failing groups first, then the newest days; at most kRows (a long history is in the
+    // warehouse, not on the page).
+    constexpr size_t kRows = 400;
+    std::vector<std::pair<const std::pair<std::string, std::string>*, const Group*>> order;
+    for (const auto& [k, g] : groups) order.emplace_back(&k, &g);
+    std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+        const bool fx = !x.second->diffs.empty(), fy = !y.second->diffs.empty();
+        if (fx != fy) return fx;
+        return x.first->first > y.first->first;
+    });
     std::vector<std::vector<std::string>> out;
-    for (const auto& [k, g] : groups)
-        out.push_back({k.first, k.second, g.diffs.empty() ? "pass" : "fail",
-                       fmt::format("{} / {}", g.rows_source, g.rows_warehouse),
-                       fmt::format("{} / {}", g.net_source, g.net_warehouse),
-                       std::to_string(g.diffs.size()), g.diffs.empty() ? "" : g.diffs.front()});
+    for (const auto& [k, g] : order) {
+        if (out.size() == kRows) break;
+        out.push_back({k->first, k->second, g->diffs.empty() ? "pass" : "fail",
+                       fmt::format("{} / {}", g->rows_source, g->rows_warehouse),
+                       fmt::format("{} / {}", g->net_source, g->net_warehouse),
+                       std::to_string(g->diffs.size()), g->diffs.empty() ? "" : g->diffs.front()});
+    }
     return out;
 }
 

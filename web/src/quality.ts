@@ -109,4 +109,25 @@ async function render(): Promise<number> {
   return d.version;
 }
 
+interface DashboardVersion {
+  version: number;
+  file: string;
+  applied_at: string;
+  diff: string;
+}
+
+/** Dashboards as code: every version `tote dashboards apply` made, newest first, with its diff. */
+async function renderDashboards(): Promise<void> {
+  const box = byId("dashboards");
+  const d = await getJson<{ versions: DashboardVersion[] }>("/api/v1/dashboards/history");
+  box.hidden = d.versions.length === 0;
+  box.replaceChildren(
+    el("h2", {}, "Dashboards as code ", el("small", {}, "versions applied by tote dashboards apply")),
+    ...d.versions.map((v) =>
+      el("details", { "data-version": String(v.version) },
+        el("summary", {}, "version " + v.version + " · " + v.file + " · applied " + v.applied_at),
+        el("pre", { class: "diff" }, v.diff))));
+}
+
+void renderDashboards();
 onVersions(latestOnly(render));

@@ -23,6 +23,14 @@ const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
 
 let plot: uPlot | null = null;
 let saved: SavedQuery[] = [];
+/** The query_id of the statement running now (sent with it; Cancel names it), or null. */
+let running: string | null = null;
+
+function newQueryId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return "tote-ui-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
@@ -95,19 +103,25 @@ function renderChart(r: Result, kind: string, xName?: string, yName?: string): v
   box.dataset.points = String(xs.length);
 }
 
-/** Runs one request answered as JSONCompact; shows its rows, or its refusal in `status`. */
+/** Runs one request answered as JSONCompact, under a new query_id (so Cancel can stop it);
+ * shows its rows, or its refusal in `status`. */
 async function runUrl(url: string, status: HTMLElement, button: HTMLButtonElement, title: string,
   show: (r: Result) => void): Promise<void> {
   delete document.body.dataset.rows;
   delete document.body.dataset.error;
+  delete document.body.dataset.queryId;
   for (const s of [byId("sql-status"), byId("saved-status")]) {
     s.className = "rule";
     s.textContent = "";
   }
+  const id = newQueryId();
+  running = id;
   button.disabled = true;
+  for (const c of document.querySelectorAll<HTMLButtonElement>("button.cancel")) c.disabled = false;
+  document.body.dataset.queryId = id;
   status.textContent = "running…";
   try {
-    const res = await fetch(url, { credentials: "same-origin" });
+    const res = await fetch(url + "&" + new URLSearchParams({ query_id: id }).toString(), { credentials: "same-origin" });
     const text = await res.text();
     if (!res.ok) throw new Error(text.trim());
     const r = JSON.parse(text) as Result;
@@ -122,6 +136,28 @@ async function runUrl(url: string, status: HTMLElement, button: HTMLButtonElemen
     document.body.dataset.error = status.textContent;
   } finally {
     button.disabled = false;
+    running = null;
+    for (const c of document.querySelectorAll<HTMLButtonElement>("button.cancel")) c.disabled = true;
+  }
+}
+
+/** Asks the server to stop the running statement; says what it answered (the statement's own
+ * request then ends with "cancelled"). */
+async function cancelRunning(status: HTMLElement): Promise<void> {
+  const id = running;
+  if (!id) return;
+  const url = "/api/v1/sql/cancel?" + new URLSearchParams({ query_id: id }).toString();
+  let res = await fetch(url, { credentials: "same-origin" });
+  // 404: the statement's request has not reached the server yet (a click at its very start).
+  for (let tries = 0; res.status === 404 && running === id && tries < 20; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    res = await fetch(url, { credentials: "same-origin" });
+  }
+  const text = (await res.text()).trim();
+  document.body.dataset.cancel = String(res.status);
+  if (!res.ok) {
+    status.className = "rule error";
+    status.textContent = text;
   }
 }
 
@@ -236,6 +272,8 @@ byId("sql").addEventListener("keydown", (e) => {
   }
 });
 byId("saved-query").addEventListener("change", chooseSaved);
+byId("cancel").addEventListener("click", () => void cancelRunning(byId("sql-status")));
+byId("saved-cancel").addEventListener("click", () => void cancelRunning(byId("saved-status")));
 byId("saved-form").addEventListener("submit", (e) => {
   e.preventDefault();
   void runSaved();

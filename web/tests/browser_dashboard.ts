@@ -421,6 +421,24 @@ async function main(): Promise<void> {
     await runSql("SELECT (SELECT count() FROM tote.fact_bet), (SELECT count() FROM tote.kpi_hourly_contrib)", "none");
     check(JSON.stringify(await page.$$eval("#sql-result tbody td", (tds) => tds.map((td) => td.textContent))) ===
       JSON.stringify([betCount, kpiRows]), `fact_bet and kpi_hourly_contrib keep their ${betCount} and ${kpiRows} rows`);
+    // Cancel: the embedded engine cannot stop a running statement, and the page shows the
+    // server's reason (501); the statement ends by itself. (On a ClickHouse server cancel kills
+    // it: ctest dashboard_sql_cancel_clickhouse18.)
+    await page.fill("#sql", "SELECT count() AS c FROM numbers(6) WHERE sleepEachRow(0.5) = 0 SETTINGS max_block_size = 1");
+    await page.evaluate(() => { delete document.body.dataset.cancel; });
+    await page.click("#run");
+    await page.waitForFunction(() => !(document.getElementById("cancel") as HTMLButtonElement).disabled, undefined,
+      { timeout: WAIT_MS });
+    await page.click("#cancel");
+    await page.waitForFunction(() => document.body.dataset.cancel !== undefined, undefined, { timeout: WAIT_MS });
+    const cancelText = (await page.textContent("#sql-status")) ?? "";
+    check(await page.evaluate(() => document.body.dataset.cancel) === "501" && cancelText.includes("embedded engine"),
+      `Cancel on the embedded engine: the page shows why it cannot stop the statement: ${cancelText.slice(0, 120)}`);
+    await page.waitForFunction(() => document.body.dataset.rows !== undefined || document.body.dataset.error !== undefined,
+      undefined, { timeout: WAIT_MS });
+    check(await page.textContent("#sql-result tbody td") === "6" &&
+      await page.locator("#cancel:disabled").count() === 1,
+      "the statement then ends by itself with its row, and Cancel is disabled again");
     const served = await stop(serve);
     serve = null;
     check(served === 0, `tote serve stops cleanly on Ctrl-C (${served})` + (served === 0 ? "" : ": " + stderr));

@@ -51,6 +51,10 @@ struct CliContext {
         return std::filesystem::path(data_dir) / "checkpoints" / (database + "." + consumer);
     }
     // Written by `tote reconcile`: its latest result (shown by `tote status`).
+    // Applied dashboards files (`tote dashboards apply`), read by `tote serve`.
+    std::filesystem::path dashboards_dir() const {
+        return std::filesystem::path(data_dir) / "dashboards";
+    }
     std::filesystem::path reconcile_result_path() const {
         return std::filesystem::path(data_dir) / "reconcile-latest.json";
     }

@@ -16,6 +16,7 @@ void add_repair_command(CLI::App& app, CliContext& ctx);
 void add_status_command(CLI::App& app, CliContext& ctx);
 void add_mapping_command(CLI::App& app, CliContext& ctx);
 void add_serve_command(CLI::App& app, CliContext& ctx);
+void add_dashboards_command(CLI::App& app, CliContext& ctx);
 
 // Thrown by `tote reconcile` after it printed the differences; main() exits with kExitMismatch.
 struct ReconcileMismatch {};

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     add_repair_command(app, ctx);
     add_mapping_command(app, ctx);
     add_serve_command(app, ctx);
+    add_dashboards_command(app, ctx);
 
     try {
         app.parse(argc, argv);

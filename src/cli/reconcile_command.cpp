@@ -4,6 +4,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -35,10 +37,70 @@ ExpectedState expected_from(const GroundTruth& truth) {
         e.live_rows[table] = static_cast<uint64_t>(rows);
     return e;
 }
-// DATA/reconcile-latest.json, for `tote status`: when, where, the verdict and the first
-// differences.
+// DATA/reconcile-latest.json, for `tote status` and the data-quality page: when, where, the
+// verdict, the first differences and the rows per day x currency.
+// One row per day x currency of the latest reconciliation, for the data-quality page: the ledger
+// rows and net amount (all types, signed minor units) in the source and in the warehouse, and
+// the differences that name that day and currency. Cells are text; failing groups first, then
+// the newest days, at most 400 rows.
+std::vector<std::vector<std::string>> day_currency_rows(
+    const std::map<LedgerKey, LedgerFigures>& expected,
+    const std::map<LedgerKey, LedgerFigures>& actual, const std::vector<std::string>& differences) {
+    struct Group {
+        int64_t rows_source = 0, rows_warehouse = 0, net_source = 0, net_warehouse = 0;
+        std::vector<std::string> diffs;
+    };
+    std::map<std::pair<std::string, std::string>, Group> groups;
+    for (const auto& [k, f] : expected) {
+        auto& g = groups[{k.day, k.currency}];
+        g.rows_source += static_cast<int64_t>(f.count);
+        g.net_source += f.sum_minor;
+    }
+    for (const auto& [k, f] : actual) {
+        auto& g = groups[{k.day, k.currency}];
+        g.rows_warehouse += static_cast<int64_t>(f.count);
+        g.net_warehouse += f.sum_minor;
+    }
+    // A difference names its group as "... YYYY-MM-DD CUR ..." (ledger, cash view, bet view);
+    // others (live rows, bets one by one) go to the row of no day.
+    for (const auto& d : differences) {
+        std::pair<std::string, std::string> key{"", ""};
+        for (size_t i = 0; i + 14 <= d.size(); ++i) {
+            const bool date = std::isdigit(static_cast<unsigned char>(d[i])) && d[i + 4] == '-' &&
+                              d[i + 7] == '-' && d[i + 10] == ' ';
+            if (date && std::isupper(static_cast<unsigned char>(d[i + 11])) &&
+                std::isupper(static_cast<unsigned char>(d[i + 12])) &&
+                std::isupper(static_cast<unsigned char>(d[i + 13]))) {
+                key = {d.substr(i, 10), d.substr(i + 11, 3)};
+                break;
+            }
+        }
+        groups[key].diffs.push_back(d);
+    }
+    // Failing groups first, then the newest days; at most kRows (a long history is in the
+    // warehouse, not on the page).
+    constexpr size_t kRows = 400;
+    std::vector<std::pair<const std::pair<std::string, std::string>*, const Group*>> order;
+    for (const auto& [k, g] : groups) order.emplace_back(&k, &g);
+    std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+        const bool fx = !x.second->diffs.empty(), fy = !y.second->diffs.empty();
+        if (fx != fy) return fx;
+        return x.first->first > y.first->first;
+    });
+    std::vector<std::vector<std::string>> out;
+    for (const auto& [k, g] : order) {
+        if (out.size() == kRows) break;
+        out.push_back({k->first, k->second, g->diffs.empty() ? "pass" : "fail",
+                       fmt::format("{} / {}", g->rows_source, g->rows_warehouse),
+                       fmt::format("{} / {}", g->net_source, g->net_warehouse),
+                       std::to_string(g->diffs.size()), g->diffs.empty() ? "" : g->diffs.front()});
+    }
+    return out;
+}
+
 void save_latest_result(const CliContext& ctx, int64_t warehouse_offset, int64_t truth_offset,
-                        const std::vector<std::string>& differences) {
+                        const std::vector<std::string>& differences,
+                        const std::vector<std::vector<std::string>>& groups) {
     const auto now = std::chrono::system_clock::now();
     std::string json = "{\"finished_at\":";
     append_json_string(json, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
@@ -50,6 +112,15 @@ void save_latest_result(const CliContext& ctx, int64_t warehouse_offset, int64_t
     for (size_t i = 0; i < differences.size() && i < 10; ++i) {
         if (i) json += ',';
         append_json_string(json, differences[i]);
+    }
+    json += "],\"day_currency\":[";
+    for (size_t i = 0; i < groups.size(); ++i) {
+        json += i ? ",[" : "[";
+        for (size_t j = 0; j < groups[i].size(); ++j) {
+            if (j) json += ',';
+            append_json_string(json, groups[i][j]);
+        }
+        json += ']';
     }
     json += "]}\n";
     std::error_code ec;
@@ -215,7 +286,10 @@ void add_reconcile_command(CLI::App& app, CliContext& ctx) {
                  reconciler.locate_bets(mapping.bets.table, mapping.bets.id, source->bet_rows()))
                 differences.push_back(std::move(line));
         }
-        save_latest_result(ctx, report.warehouse_offset, truth.log_offset, differences);
+        save_latest_result(
+            ctx, report.warehouse_offset, truth.log_offset, differences,
+            day_currency_rows(expected.ledger, reconciler.ledger_as_of(report.warehouse_offset),
+                              differences));
         if (differences.empty()) {
             fmt::print("RECONCILED: exact\n");
             return;

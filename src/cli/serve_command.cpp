@@ -12,6 +12,7 @@
 #include "serve/api_server.h"
 #include "serve/clickhouse_http_endpoint.h"
 #include "serve/dashboard_server.h"
+#include "serve/dashboard_store.h"
 #include "sink/sql_text.h"
 
 namespace tote {
@@ -89,6 +90,14 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         std::shared_ptr<AlertBook> alerts;
         if (!opts->alerts.empty())
             alerts = std::make_shared<AlertBook>(AlertBook::load(opts->alerts));
+        // Without --queries / --alerts, the files applied by `tote dashboards apply`.
+        const DashboardStore applied(ctx.dashboards_dir());
+        if (opts->queries.empty()) opts->queries = applied.applied("queries.yaml").string();
+        if (opts->alerts.empty()) {
+            opts->alerts = applied.applied("alerts.yaml").string();
+            if (!opts->alerts.empty())
+                alerts = std::make_shared<AlertBook>(AlertBook::load(opts->alerts));
+        }
         std::shared_ptr<SavedQueryBook> queries;
         if (!opts->queries.empty())
             queries = std::make_shared<SavedQueryBook>(SavedQueryBook::load(opts->queries));
@@ -101,6 +110,7 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         config.token = ApiServer::new_token();
         config.alerts = alerts;
         config.queries = queries;
+        config.dashboards_dir = ctx.dashboards_dir().string();
         config.sql_editor = true;
         const std::string version_sql =
             "SELECT max(next_offset) FROM " + sql_table(ctx.database, "_offsets");

@@ -31,6 +31,10 @@ struct Event {
     int64_t start_at_us = 0;  // µs since the epoch, UTC
     EventStatus status = EventStatus::Scheduled;
     std::optional<std::string> result;  // e.g. "2-1"; nullopt until finished
+    // When the source committed the first version that shows the event finished (µs since the
+    // epoch; its commit time, not tote's clock); 0 while not finished. Derived, not mapped: the
+    // start of a bet's settlement lag (docs/kpis.md).
+    int64_t finished_at_us = 0;
     bool operator==(const Event&) const = default;
 };
 

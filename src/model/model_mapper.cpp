@@ -104,6 +104,8 @@ ModelRecord ModelMapper::map_row(EntityKind kind, const ChangeEvent& change, con
             e.start_at_us = r.time_us(m.start_at);
             e.status = r.enumerated(m.status, m.statuses);
             e.result = r.optional_text(m.result);
+            if (e.status == EventStatus::Finished)
+                e.finished_at_us = change.source.commit_ts_ms * 1000;
             return done(std::move(e));
         }
         case EntityKind::Market: {

@@ -67,6 +67,9 @@ public:
 
 private:
     std::string liability_sql() const;
+    // Settled bets (won or lost) with settled_at in [from_us, to_us): settled_at − when the last
+    // of their legs' events first finished, in seconds (count, p50, p90, max).
+    std::string settlement_lag_sql(int64_t from_us, int64_t to_us) const;
 
     std::string database_;
 };

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/json_escape.h"
 #include "core/log.h"
+#include "serve/saved_query_book.h"
 #include "sink/sql_text.h"
 
 namespace tote {
@@ -75,7 +76,8 @@ AlertBook AlertBook::parse(const std::string& yaml, const std::string& origin) {
                                              "below",
                                              "change_above_pct",
                                              "change_below_pct",
-                                             "webhook"};
+                                             "webhook",
+                                             "params"};
         for (const auto& a : list) {
             AlertRule r;
             r.line = line_of(a);
@@ -105,6 +107,15 @@ AlertBook AlertBook::parse(const std::string& yaml, const std::string& origin) {
             r.change_above_pct = num("change_above_pct");
             r.change_below_pct = num("change_below_pct");
             r.webhook = text("webhook");
+            r.params = SavedQueryBook::parse_params(a["params"], problem);
+            for (std::string* sql : {&r.sql, &r.baseline_sql}) {
+                if (sql->empty()) continue;
+                auto bound = QueryParameters::bind(*sql, r.params, {});
+                if (bound.ok())
+                    *sql = bound.sql;
+                else
+                    problem(r.line, "alert '" + r.id + "': " + bound.error);
+            }
             if (r.id.empty()) problem(r.line, "an alert needs an id");
             if (!r.id.empty() && !ids.insert(r.id).second)
                 problem(r.line, "duplicate alert id '" + r.id + "'");

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "serve/query_parameters.h"
 #include "sink/clickhouse_connection.h"
 
 namespace tote {
@@ -29,6 +30,9 @@ struct AlertRule {
     std::optional<double> above, below;
     std::optional<double> change_above_pct, change_below_pct;  // need baseline_sql
     std::string webhook;                                       // http://host:port/path; "" = none
+    // {name:Type} placeholders of sql and baseline_sql, bound with these defaults when the file
+    // is read (the same parameters as saved queries: QueryParameters).
+    std::vector<QueryParameter> params;
     int line = 0;
 };
 

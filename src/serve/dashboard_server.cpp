@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "report/dashboard_tiles.h"
 #include "serve/api_server.h"
+#include "serve/dashboard_store.h"
 #include "serve/quality_page.h"
 #include "serve/tile_cache.h"
 #include "serve/web_assets.h"
@@ -628,6 +629,13 @@ void DashboardServer::Impl::routes() {
             },
             [&](std::string body) { answer(res, format, std::move(body), q->id); });
     });
+    server.Get("/api/v1/dashboards/history",
+               [this](const httplib::Request&, httplib::Response& res) {
+                   res.set_content(config.dashboards_dir.empty()
+                                       ? std::string("{\"versions\":[]}")
+                                       : DashboardStore(config.dashboards_dir).history_json(),
+                                   "application/json");
+               });
     server.Get("/api/v1/schema", [this](const httplib::Request&, httplib::Response& res) {
         try {
             res.set_content(conn.query_trusted_readonly(

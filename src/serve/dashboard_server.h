@@ -54,6 +54,9 @@ struct DashboardServerConfig {
     // GET /api/v1/queries/{id} (JSON) and /api/v1/queries/{id}.csv (the whole result); nullptr =
     // none. The warehouse's tables and columns are at GET /api/v1/schema.
     std::shared_ptr<SavedQueryBook> queries;
+    // DATA/dashboards (`tote dashboards apply`): its history at GET /api/v1/dashboards/history
+    // ("" = none).
+    std::string dashboards_dir;
     // The SQL editor (page /sql, GET /api/v1/sql?query=…): people's statements, each through
     // ClickHouseConnection::query_readonly (one reading statement, refused otherwise) under the
     // connection's read limits, answered as JSONCompact. false: 404 saying how to enable it

@@ -1,5 +1,7 @@
 #include "serve/quality_page.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -138,9 +140,13 @@ const std::vector<QualityCheck>& QualityPage::checks() {
         {"reconciliation",
          "Latest reconciliation",
          "The last `tote reconcile` of this data folder (DATA/reconcile-latest.json): pass when "
-         "exact, fail with its first differences otherwise, n/a when none ran (or the warehouse "
-         "is a server read without a data folder).",
-         {"difference"}},
+         "exact, fail otherwise, n/a when none ran (or the warehouse is a server read without a "
+         "data folder). One row per day x currency: the ledger's rows and net amount (all "
+         "types, signed minor units) in the source and in the warehouse, and the differences "
+         "that name the day and currency with the first of them (the row of no day holds the "
+         "others: live rows, bets one by one).",
+         {"day", "currency", "status", "ledger_rows_source_warehouse", "net_minor_source_warehouse",
+          "differences", "first_difference"}},
     };
     return kChecks;
 }
@@ -414,18 +420,30 @@ QualityPage::Result QualityPage::reconciliation() {
         "differences",
         field("finished_at"), field("warehouse_offset"), field("truth_offset"),
         field("differences"));
-    // first_differences: JSON strings already escaped by the writer; kept as they are.
-    auto list = text.find("\"first_differences\":[");
-    if (list != std::string::npos) {
-        size_t at = list + 21;
-        while (at < text.size() && text[at] == '"') {
-            size_t end = at + 1;
-            while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
-            if (end >= text.size()) break;
-            res.rows.push_back({text.substr(at, end + 1 - at)});
-            at = end + 1;
-            if (at < text.size() && text[at] == ',') ++at;
+    // The rows per day x currency (tote reconcile writes them); a file from before them has
+    // only its first differences, each shown as a row of no day.
+    try {
+        const YAML::Node root = YAML::Load(text);
+        const auto as_json = [](const std::string& cell) {
+            std::string out;
+            append_json_string(out, cell);
+            return out;
+        };
+        if (root["day_currency"] && root["day_currency"].IsSequence()) {
+            for (const auto& row : root["day_currency"]) {
+                std::vector<std::string> cells;
+                for (const auto& cell : row) cells.push_back(as_json(cell.as<std::string>("")));
+                if (cells.size() == res.columns.size()) res.rows.push_back(std::move(cells));
+            }
+        } else if (root["first_differences"] && root["first_differences"].IsSequence()) {
+            for (const auto& d : root["first_differences"])
+                res.rows.push_back({"\"\"", "\"\"", "\"fail\"", "\"\"", "\"\"", "\"\"",
+                                    as_json(d.as<std::string>(""))});
         }
+    } catch (const YAML::Exception& e) {
+        throw ToteError(ErrorClass::Retriable, "reconciliation: " + reconcile_path_ +
+                                                   " cannot be read (" + e.what() +
+                                                   "); run `tote reconcile` again");
     }
     return res;
 }

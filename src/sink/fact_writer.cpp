@@ -86,7 +86,7 @@ const std::string& FactWriter::dim_event_columns() {
     static const std::string c =
         "event_id Int64, _version UInt64, log_offset Int64, deleted UInt8, "
         "competition_id Int64, home String, away String, start_at_us Int64, status String, "
-        "result Nullable(String)";
+        "result Nullable(String), finished_at_us Int64";
     return c;
 }
 
@@ -281,6 +281,7 @@ void FactWriter::encode(const facts::DimRow<model::Event>& r, RowBinaryWriter& w
     w.int64(r.row.start_at_us);
     w.string(model::to_text(r.row.status));
     w.nullable_string(r.row.result);
+    w.int64(r.row.finished_at_us);
 }
 
 void FactWriter::encode(const facts::DimRow<model::Market>& r, RowBinaryWriter& w) {

@@ -146,6 +146,12 @@ std::vector<Migration> Migrator::warehouse_migrations() {
          // retracted = 1 withdraws it. Rows written before this migration read 0 in both.
          {{"etl_log", "provisional", "UInt8", "details"},
           {"etl_log", "retracted", "UInt8", "provisional"}}},
+        {6,
+         "settlement lag: when each event first finished (dim_event.finished_at_us)",
+         {},
+         // The source's commit time of the first version showing the event finished; rows
+         // written before this migration read 0 (not finished as far as the lag knows).
+         {{"dim_event", "finished_at_us", "Int64", "result"}}},
     };
 }
 

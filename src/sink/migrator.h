@@ -57,7 +57,8 @@ public:
     // idempotent): re-creates tables that are missing. Used by `tote repair`.
     void recreate_tables();
 
-    // The warehouse's own migrations (version 5: etl_log.provisional and etl_log.retracted;
+    // The warehouse's own migrations (version 6: dim_event.finished_at_us; version 5:
+    // etl_log.provisional and etl_log.retracted;
     // version 4: row-version layout 2, refused on a database written with layout 1; version 3:
     // dim_* tables and fact_bet.potential_payout_eur_cents; version 2: fact tables, etl_log,
     // kpi_hourly_contrib; version 1: _offsets, _dead_letters, _transactions, _truncates).

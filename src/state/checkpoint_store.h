@@ -26,8 +26,9 @@ namespace tote {
 // 2: row version layout 2; 3: KPI bases held per fact, memory budget counters; 4 (joining an
 // existing database): a bet's placed_before_stream (its legs first seen as snapshot reads), the
 // fact builder's in_snapshot and stream_from (where the stream began after a snapshot); 5: bet
-// changes held until their player arrives; 6: a change's tx_last (Maxwell's commit flag)
-inline constexpr uint32_t kCheckpointFormatVersion = 6;
+// changes held until their player arrives; 6: a change's tx_last (Maxwell's commit flag);
+// 7: an event's finished_at_us (settlement lag)
+inline constexpr uint32_t kCheckpointFormatVersion = 7;
 
 // Where a checkpoint stands in the log.
 struct CheckpointMeta {

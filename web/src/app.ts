@@ -97,6 +97,18 @@ function renderBreakdown(tile: Tile): HTMLElement {
     el("p", { class: "formula" }, tile.note ?? ""));
 }
 
+/** Settlement lag today: bets won or lost, seconds from the last leg's event finishing. */
+function renderLag(tile: Tile): HTMLElement {
+  const r: Row = rowsOf(tile)[0] ?? {};
+  const s = (v: Cell | undefined): string => (r.bets ? count(num(v)) + " s" : "–");
+  return el("section", { class: "panel", "data-tile": tile.id },
+    el("h2", {}, tile.title ?? tile.id, " ", el("small", {}, "seconds")),
+    table(["bets", "p50", "p90", "max"],
+      [el("tr", {}, el("td", {}, count(num(r.bets))), el("td", {}, s(r.p50_s)),
+        el("td", {}, s(r.p90_s)), el("td", {}, s(r.max_s)))]),
+    el("p", { class: "formula" }, tile.note ?? ""));
+}
+
 /** The trader view: open liability by selection (event, market, selection names). */
 function renderTrader(tile: Tile | undefined): void {
   const box = byId("trader");
@@ -152,7 +164,10 @@ async function render(target: VersionEvent): Promise<number> {
     ...["by_country", "by_sport", "by_channel", "by_phase"]
       .map((id) => tiles.get(id))
       .filter((t): t is Tile => t !== undefined && !t.error)
-      .map(renderBreakdown));
+      .map(renderBreakdown),
+    ...[tiles.get("settlement_lag")]
+      .filter((t): t is Tile => t !== undefined && !t.error)
+      .map(renderLag));
   renderTrader(tiles.get("liability"));
   await renderAlerts();
   const lag = target.committed_at_ms ? Date.now() - target.committed_at_ms : null;

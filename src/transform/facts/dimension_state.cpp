@@ -275,6 +275,17 @@ std::optional<DimKey> DimensionState::apply(const model::ModelRecord& record, ui
             } else if constexpr (std::is_same_v<T, model::Competition>) {
                 return put(competitions_, r, EntityKind::Competition);
             } else if constexpr (std::is_same_v<T, model::Event>) {
+                // A later version of a finished event (a corrected result) keeps the time it
+                // first finished.
+                const auto* before = event(r.id);
+                if (before && r.status == model::EventStatus::Finished &&
+                    before->row.status == model::EventStatus::Finished &&
+                    before->row.finished_at_us > 0 && version > before->version &&
+                    r.finished_at_us != before->row.finished_at_us) {
+                    model::Event kept = r;
+                    kept.finished_at_us = before->row.finished_at_us;
+                    return put(events_, kept, EntityKind::Event);
+                }
                 return put(events_, r, EntityKind::Event);
             } else if constexpr (std::is_same_v<T, model::Market>) {
                 return put(markets_, r, EntityKind::Market);

@@ -55,7 +55,7 @@ void state_fields(A& a, Competition& c) {
 }
 template <class A>
 void state_fields(A& a, Event& e) {
-    a(e.id, e.competition_id, e.home, e.away, e.start_at_us, e.status, e.result);
+    a(e.id, e.competition_id, e.home, e.away, e.start_at_us, e.status, e.result, e.finished_at_us);
 }
 template <class A>
 void state_fields(A& a, FxRate& f) {

@@ -159,7 +159,10 @@ def raw_facts(tote, common):
         "wallet": fact_rows(tote, common, "SELECT id, _version, player_id, type, status, "
                             "created_at_us, deleted FROM tote.fact_wallet_transaction"),
         "bets": fact_rows(tote, common, "SELECT bet_id, _version, status, "
-                          "potential_payout_eur_cents, stake_eur_cents FROM tote.fact_bet"),
+                          "potential_payout_eur_cents, stake_eur_cents, settled_at_us FROM "
+                          "tote.fact_bet"),
+        "events": fact_rows(tote, common, "SELECT event_id, _version, deleted, finished_at_us "
+                            "FROM tote.dim_event"),
         "legs": fact_rows(tote, common, "SELECT bet_id, leg_no, _version, event_id, market_id, "
                           "selection_id, deleted FROM tote.fact_bet_leg"),
     }
@@ -213,6 +216,32 @@ def first_deposits_and_liability(d, as_of, facts):
     check(all(r["event"] and r["market"] and r["selection"] for r in rows),
           "each liability row names its event, market and selection")
 
+    # Settlement lag: bets won or lost today, settled_at − when the last of their legs' events
+    # first finished; quantiles as quantileExact takes them (the element at floor(level x n)).
+    events = {}
+    for e in facts["events"]:
+        if e[0] not in events or e[1] > events[e[0]][1]:
+            events[e[0]] = e
+    finished = {e[0]: e[3] for e in events.values() if e[2] == 0}
+    bet_events = {}
+    for bet_id, _, _, event, _, _, deleted in legs.values():
+        if not deleted:
+            bet_events.setdefault(bet_id, []).append(finished.get(event, 0))
+    lags = []
+    for bet_id, b in bets.items():
+        times = bet_events.get(bet_id, [])
+        if b[2] in ("won", "lost") and today * DAY_US <= b[5] < (today + 1) * DAY_US and times \
+                and min(times) > 0:
+            gap = b[5] - max(times)  # intDiv truncates toward zero
+            lags.append(gap // 1_000_000 if gap >= 0 else -((-gap) // 1_000_000))
+    lags.sort()
+    want = {"bets": len(lags), "p50_s": lags[len(lags) // 2] if lags else 0,
+            "p90_s": lags[int(0.9 * len(lags))] if lags else 0, "max_s": lags[-1] if lags else 0}
+    got = tile(d, "settlement_lag")
+    got = got[0] if got else {}
+    check(got == want and want["bets"] > 0,
+          f"settlement lag today {got} = computed from every fact and event version {want}")
+
 
 def serve_equals_report(tote, data, common=()):
     """`common`: global options, e.g. --clickhouse-url of a ClickHouse 18.16 server."""
@@ -263,7 +292,7 @@ def serve_equals_report(tote, data, common=()):
 
         status, _, metrics = get(base + "/metrics", bearer)
         queries = dict(re.findall(r'tote_dashboard_warehouse_queries_total\{tile="(\w+)"\} (\d+)', metrics))
-        check(len(queries) == 10 and set(queries.values()) == {"1"},
+        check(len(queries) == 11 and set(queries.values()) == {"1"},
               f"three reads, one statement per tile at this version: {queries}")
     finally:
         serve.send_signal(signal.SIGINT)

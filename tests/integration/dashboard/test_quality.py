@@ -105,6 +105,15 @@ def quality_equals_sql(tote, data, common=()):
         check(fresh == newest, f"freshness: each landed table's newest commit ({len(fresh)} tables)")
         rec = c["reconciliation"]
         check(rec["status"] == "pass", f"the reconciliation of this run: {rec['status']} {rec.get('summary')}")
+        groups = rows_of(rec)
+        check(groups and all(g["status"] == "pass" and g["differences"] == "0" and
+                             g["ledger_rows_source_warehouse"].split(" / ")[0] ==
+                             g["ledger_rows_source_warehouse"].split(" / ")[1] and
+                             g["net_minor_source_warehouse"].split(" / ")[0] ==
+                             g["net_minor_source_warehouse"].split(" / ")[1] for g in groups)
+              and all(len(g["day"]) == 10 and len(g["currency"]) == 3 for g in groups),
+              f"the reconciliation per day x currency: {len(groups)} rows, each pass with equal "
+              f"ledger rows and net amounts in the source and the warehouse")
 
         check(all(checks_of(r) == c for r in reads[1:]) or reads[1]["version"] != page["version"],
               "the same version reads the same checks")

@@ -175,8 +175,24 @@ TEST(QualityPageEngine, EveryCheckOnKnownRows) {
     EXPECT_EQ(from_status(p.page.check_json("reconciliation", 1)),
               "\"status\":\"fail\",\"summary\":\"finished at 2026-11-29T14:31:00Z (UTC), "
               "warehouse offset 500, truth offset 500: 2 differences\",\"columns\":["
-              "\"difference\"],\"rows\":[[\"ledger 2026-11-29 EUR deposit: count 3 vs 4\"],"
-              "[\"table bets: \\\"live\\\" 2 vs 3\"]]}");
+              "\"day\",\"currency\",\"status\",\"ledger_rows_source_warehouse\","
+              "\"net_minor_source_warehouse\",\"differences\",\"first_difference\"],\"rows\":["
+              "[\"\",\"\",\"fail\",\"\",\"\",\"\",\"ledger 2026-11-29 EUR deposit: count 3 vs "
+              "4\"],[\"\",\"\",\"fail\",\"\",\"\",\"\",\"table bets: \\\"live\\\" 2 vs 3\"]]}");
+    // A result with its rows per day x currency shows them.
+    std::ofstream(g_dir / "reconcile-latest.json")
+        << "{\"finished_at\":\"2026-11-29T14:31:00Z\",\"warehouse_offset\":500,"
+           "\"truth_offset\":500,\"exact\":false,\"differences\":1,\"first_differences\":["
+           "\"ledger 2026-11-29 EUR deposit: count 3 vs 4\"],\"day_currency\":[[\"2026-11-28\","
+           "\"EUR\",\"pass\",\"4 / 4\",\"-100 / -100\",\"0\",\"\"],[\"2026-11-29\",\"EUR\","
+           "\"fail\",\"3 / 4\",\"50 / 60\",\"1\",\"ledger 2026-11-29 EUR deposit: count 3 vs "
+           "4\"]]}\n";
+    const std::string rows = p.page.check_json("reconciliation", 2);
+    EXPECT_NE(rows.find("\"rows\":[[\"2026-11-28\",\"EUR\",\"pass\",\"4 / 4\",\"-100 / -100\","
+                        "\"0\",\"\"],[\"2026-11-29\",\"EUR\",\"fail\",\"3 / 4\",\"50 / 60\",\"1\","
+                        "\"ledger 2026-11-29 EUR deposit: count 3 vs 4\"]]"),
+              std::string::npos)
+        << rows;
     EXPECT_THROW(p.page.check_json("nope", 1), ToteError);
 }
 
@@ -196,7 +212,9 @@ TEST(QualityPageEngine, DuplicateKeysAreFoundWhereFinalKeepsThem) {
               "\"source_table\",\"duplicate_keys\"],\"rows\":[[\"bets\",1]]}");
     EXPECT_EQ(from_status(page.check_json("reconciliation", 1)),
               "\"status\":\"n/a\",\"summary\":\"no reconciliation recorded (run `tote "
-              "reconcile`)\",\"columns\":[\"difference\"],\"rows\":[]}");
+              "reconcile`)\",\"columns\":[\"day\",\"currency\",\"status\","
+              "\"ledger_rows_source_warehouse\",\"net_minor_source_warehouse\",\"differences\","
+              "\"first_difference\"],\"rows\":[]}");
 }
 
 TEST(QualityPageEngine, DrillDownsShowEntitiesPositionsAndRawBytesSafely) {

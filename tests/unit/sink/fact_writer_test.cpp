@@ -296,11 +296,12 @@ TEST(FactWriter, EncodesDimensionRowsExactly) {
     e.le<uint8_t>(1);  // NULL country
     EXPECT_EQ(w.take(), e.s);
 
-    model::Event ev{9, 3, "Home FC", "Away FC", 5000, model::EventStatus::Finished, "2-1"};
+    model::Event ev{9, 3, "Home FC", "Away FC", 5000, model::EventStatus::Finished, "2-1", 7000};
     FactWriter::encode(facts::DimRow<model::Event>{ev, 902, 14, false}, w);
     e = Bytes{};
     e.le<int64_t>(9).le<uint64_t>(902).le<int64_t>(14).le<uint8_t>(0).le<int64_t>(3);
     e.str("Home FC").str("Away FC").le<int64_t>(5000).str("finished").le<uint8_t>(0).str("2-1");
+    e.le<int64_t>(7000);  // finished_at_us
     EXPECT_EQ(w.take(), e.s);
 
     model::Market m{90, 9, "AH", -25, model::MarketStatus::Suspended};

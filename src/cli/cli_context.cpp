@@ -29,6 +29,13 @@ std::unique_ptr<HttpClickHouse> api_connection(const RunningApi& api, bool write
     c.user = "tote";
     c.password = api.token;
     if (write) c.extra_params = "tote_write=1";
+    c.no_cancel_reason =
+        "cancel is not available here: this process reads the warehouse through the local API "
+        "of the tote process that holds it (" +
+        api.url +
+        "), which runs statements on the embedded engine; that engine cannot stop a running "
+        "statement (docs/operations.md, \"Cancelling a statement\"); --sql-max-seconds still "
+        "stops it";
     return std::make_unique<HttpClickHouse>(c);
 }
 }  // namespace

@@ -144,6 +144,10 @@ struct DashboardServer::Impl {
     std::map<std::string, uint64_t> warehouse_queries;  // per tile
     std::map<std::string, uint64_t> errors;             // per tile
     std::map<std::string, double> query_seconds;        // per tile
+    // People's statements running under a query_id the page chose (?query_id=): id -> whether a
+    // cancel was asked for it. Only these can be cancelled through GET /api/v1/sql/cancel.
+    std::mutex running_mu;
+    std::map<std::string, bool> running;
     std::atomic<int64_t> viewers{0};
     std::atomic<uint64_t> events_sent{0};
     std::atomic<uint64_t> logins{0};
@@ -166,6 +170,84 @@ struct DashboardServer::Impl {
         const std::string auth = req.get_header_value("Authorization");
         return auth.rfind("Bearer ", 0) == 0 &&
                same_secret(std::string_view(auth).substr(7), config.token);
+    }
+
+    // Runs a person's statement (`go`) under `query_id` ("" = none, not cancellable) and answers
+    // it: its body, 400 with the reason, 409 when the id is in use, or 499 when a cancel stopped
+    // it.
+    void run_person(const httplib::Request& req, httplib::Response& res,
+                    const std::function<std::string(const std::string& query_id)>& go,
+                    const std::function<void(std::string)>& answer_body) {
+        const std::string id = req.get_param_value("query_id");
+        if (!id.empty() && !ClickHouseConnection::valid_query_id(id)) {
+            deny(res, 400, "query_id is 1-64 letters, digits, '-' or '_'");
+            return;
+        }
+        if (!id.empty()) {
+            std::lock_guard lock(running_mu);
+            if (!running.emplace(id, false).second) {
+                deny(res, 409, "a statement runs under query_id " + id + " already");
+                return;
+            }
+        }
+        std::string body, error;
+        try {
+            body = go(id);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        bool cancelled = false;
+        if (!id.empty()) {
+            std::lock_guard lock(running_mu);
+            cancelled = running[id];
+            running.erase(id);
+        }
+        if (cancelled && !error.empty()) {
+            deny(res, 499,
+                 "cancelled: the statement under query_id " + id +
+                     " was stopped by a cancel request (" + error + ")");
+        } else if (!error.empty()) {
+            deny(res, 400, error);
+        } else {
+            answer_body(std::move(body));
+        }
+    }
+
+    // GET /api/v1/sql/cancel?query_id=ID: stops a person's statement that runs under ID.
+    void cancel(const httplib::Request& req, httplib::Response& res) {
+        const std::string id = req.get_param_value("query_id");
+        if (!ClickHouseConnection::valid_query_id(id)) {
+            deny(res, 400,
+                 "give ?query_id=ID (1-64 letters, digits, '-' or '_'): the id sent "
+                 "with the statement");
+            return;
+        }
+        const std::string why_not = conn.cancel_unsupported();
+        if (!why_not.empty()) {
+            deny(res, 501, why_not);
+            return;
+        }
+        {
+            std::lock_guard lock(running_mu);
+            auto it = running.find(id);
+            if (it == running.end()) {
+                deny(res, 404,
+                     "no statement of this dashboard runs under query_id " + id +
+                         " (it ended already, or was not sent with this id)");
+                return;
+            }
+            it->second = true;
+        }
+        try {
+            const bool stopped = conn.cancel_query(id);
+            Log::info("dashboard",
+                      "cancel of query_id " + id + ": " + (stopped ? "stopped" : "it had ended"));
+            res.set_content(fmt::format("{{\"query_id\":{},\"cancelled\":{}}}", json_string(id),
+                                        stopped ? "true" : "false"),
+                            "application/json");
+        } catch (const std::exception& e) {
+            deny(res, 502, std::string("cancel of query_id ") + id + " failed: " + e.what());
+        }
     }
 
     // One warehouse statement, counted for the tile.
@@ -540,11 +622,12 @@ void DashboardServer::Impl::routes() {
             return;
         }
         const std::string format = req.matches[2].matched ? "CSVWithNames" : "JSONCompact";
-        try {
-            answer(res, format, SavedQueryBook::run(conn, *q, params_of(req), format), q->id);
-        } catch (const std::exception& e) {
-            deny(res, 400, e.what());
-        }
+        run_person(
+            req, res,
+            [&](const std::string& id) {
+                return SavedQueryBook::run(conn, *q, params_of(req), format, id);
+            },
+            [&](std::string body) { answer(res, format, std::move(body), q->id); });
     });
     server.Get("/api/v1/dashboards/history",
                [this](const httplib::Request&, httplib::Response& res) {
@@ -582,11 +665,21 @@ void DashboardServer::Impl::routes() {
         // ?format=csv: the whole result as a CSV download (an export), else JSONCompact.
         const std::string format =
             req.get_param_value("format") == "csv" ? "CSVWithNames" : "JSONCompact";
-        try {
-            answer(res, format, conn.query_readonly(sql, format), "result");
-        } catch (const ToteError& e) {
-            deny(res, 400, e.what());
+        run_person(
+            req, res,
+            [&](const std::string& id) {
+                return id.empty() ? conn.query_readonly(sql, format)
+                                  : conn.query_readonly_as(id, sql, format);
+            },
+            [&](std::string body) { answer(res, format, std::move(body), "result"); });
+    });
+    // Cancel a person's statement (SQL editor, saved queries) sent with ?query_id=ID.
+    server.Get("/api/v1/sql/cancel", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!config.sql_editor) {
+            deny(res, 404, "no SQL editor here: nothing to cancel");
+            return;
         }
+        cancel(req, res);
     });
     server.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(

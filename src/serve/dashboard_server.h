@@ -61,6 +61,10 @@ struct DashboardServerConfig {
     // ClickHouseConnection::query_readonly (one reading statement, refused otherwise) under the
     // connection's read limits, answered as JSONCompact. false: 404 saying how to enable it
     // (`tote serve` does; a process that ingests does not, so its queries stay its own).
+    // A statement (editor or saved query) sent with ?query_id=ID runs under that id, and
+    // GET /api/v1/sql/cancel?query_id=ID stops it (ClickHouseConnection::cancel_query: a
+    // server's KILL QUERY); its request then answers 499. Where the connection cannot cancel
+    // (the embedded engine), cancel answers 501 with the reason.
     bool sql_editor = false;
 };
 

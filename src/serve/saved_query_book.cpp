@@ -168,10 +168,11 @@ std::string SavedQueryBook::json() const {
 
 std::string SavedQueryBook::run(ClickHouseConnection& conn, const SavedQuery& q,
                                 const std::map<std::string, std::string>& values,
-                                const std::string& format) {
+                                const std::string& format, const std::string& query_id) {
     auto bound = QueryParameters::bind(q.sql, q.params, values);
     if (!bound.ok()) throw ToteError(ErrorClass::Fatal, "query '" + q.id + "': " + bound.error);
-    return conn.query_readonly(bound.sql, format);
+    return query_id.empty() ? conn.query_readonly(bound.sql, format)
+                            : conn.query_readonly_as(query_id, bound.sql, format);
 }
 
 }  // namespace tote

@@ -48,10 +48,12 @@ public:
     std::string json() const;
 
     // Runs a query with `values` bound, on the read-only path, in `format` (e.g. JSON,
-    // CSVWithNames). A value that does not fit is a ToteError naming the parameter.
+    // CSVWithNames). A value that does not fit is a ToteError naming the parameter. With a
+    // `query_id`, the statement runs under it (ClickHouseConnection::query_readonly_as), so it
+    // can be cancelled.
     static std::string run(ClickHouseConnection& conn, const SavedQuery& q,
                            const std::map<std::string, std::string>& values,
-                           const std::string& format);
+                           const std::string& format, const std::string& query_id = "");
 
 private:
     std::vector<SavedQuery> queries_;

@@ -34,6 +34,39 @@ public:
     virtual std::string query_readonly(std::string_view sql,
                                        std::string_view format = "TabSeparated") = 0;
 
+    // A person's statement that may be cancelled (the SQL editor, saved queries): query_readonly
+    // run under `query_id`, an id the caller chose (ClickHouse's query_id; valid_query_id()), so
+    // that cancel_query(query_id) can stop it from another thread. Default: query_readonly (the
+    // id is not used; cancel_unsupported() says why).
+    virtual std::string query_readonly_as(std::string_view query_id, std::string_view sql,
+                                          std::string_view format = "TabSeparated") {
+        (void)query_id;
+        return query_readonly(sql, format);
+    }
+
+    // "" when cancel_query works on this connection; otherwise why not, for people.
+    virtual std::string cancel_unsupported() const {
+        return "cancelling a statement is not supported by " + describe();
+    }
+
+    // Stops the statement running under `query_id` (started by query_readonly_as) and returns
+    // once the engine has dropped it (it is gone from system.processes); false when no
+    // statement runs under that id. Thread-safe; only when cancel_unsupported() is "".
+    virtual bool cancel_query(std::string_view query_id) {
+        (void)query_id;
+        return false;
+    }
+
+    // 1 to 64 letters, digits, '-' or '_' (what a query_id may be here).
+    static bool valid_query_id(std::string_view id) {
+        if (id.empty() || id.size() > 64) return false;
+        for (char c : id)
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_'))
+                return false;
+        return true;
+    }
+
     // Limits for the following query_readonly calls (the embedded engine and a server apply
     // them; a connection through a running process's API does not: that process runs them).
     virtual void set_read_limits(const ReadLimits& limits) { read_limits_ = limits; }

@@ -201,6 +201,15 @@ std::string EmbeddedClickHouse::query_readonly(std::string_view sql, std::string
     }
 }
 
+std::string EmbeddedClickHouse::cancel_unsupported() const {
+    return "cancel is not available on the embedded engine: libchdb runs one statement at a time "
+           "on a single query thread, so a KILL QUERY waits until the running statement ends, and "
+           "chDB's stream cancel acts only between result blocks (an aggregation's one block "
+           "comes at its end); --sql-max-seconds stops a statement, or serve over a ClickHouse "
+           "server (--clickhouse-url), where cancel kills it (docs/operations.md, \"Cancelling a "
+           "statement\")";
+}
+
 std::string EmbeddedClickHouse::query_trusted_readonly(std::string_view sql,
                                                        std::string_view format) {
     std::lock_guard lock(mutex_);

@@ -44,6 +44,11 @@ public:
     std::string query_trusted_readonly(std::string_view sql,
                                        std::string_view format = "TabSeparated") override;
 
+    // Why cancel_query is not offered: libchdb runs one statement at a time on a single query
+    // thread, so nothing reaches a running statement (docs/operations.md, "Cancelling a
+    // statement").
+    std::string cancel_unsupported() const override;
+
     // Thread-safe. libchdb cuts binary data inline in the query text, so the rows are written to
     // a temporary file under DIR/tmp-insert/ and loaded with INSERT ... SELECT FROM file().
     void insert_row_binary(std::string_view database_table, std::string_view columns,

@@ -140,13 +140,18 @@ std::string HttpClickHouse::url_encode(std::string_view text) {
 std::string HttpClickHouse::post_locked(const std::string& url_query, std::string_view head,
                                         std::string_view body, std::string_view statement,
                                         bool compress) {
+    return post_with(curl_.get(), url_query, head, body, statement, compress);
+}
+
+std::string HttpClickHouse::post_with(CURL* c, const std::string& url_query, std::string_view head,
+                                      std::string_view body, std::string_view statement,
+                                      bool compress) {
     std::string compressed;
     if (compress) {
         compressed = gzip(head, body);
         head = compressed;
         body = {};
     }
-    CURL* c = curl_.get();
     curl_easy_reset(c);
     std::string url = config_.url + "/?" + url_query;
     if (!config_.extra_params.empty()) url += "&" + config_.extra_params;
@@ -202,24 +207,65 @@ std::string HttpClickHouse::query(std::string_view sql, std::string_view format)
     return post_locked("default_format=" + url_encode(format), sql, {}, sql);
 }
 
+std::string HttpClickHouse::readonly_params(std::string_view format) {
+    std::string params = "readonly=2&default_format=" + url_encode(format);
+    const ReadLimits& l = read_limits_;
+    if (l.max_seconds) params += "&max_execution_time=" + std::to_string(l.max_seconds);
+    if (l.max_rows) params += "&max_result_rows=" + std::to_string(l.max_rows);
+    if (l.max_bytes) params += "&max_result_bytes=" + std::to_string(l.max_bytes);
+    if (l.max_rows || l.max_bytes) params += "&result_overflow_mode=throw";
+    return params;
+}
+
+namespace {
+
+[[noreturn]] void rethrow_readonly(const ToteError& e) {
+    if (std::string_view(e.what()).find("Code: 164") != std::string_view::npos)
+        throw ToteError(ErrorClass::Fatal,
+                        std::string(e.what()) +
+                            " (queries are read-only; to change the warehouse, run tote "
+                            "query with --write)");
+    throw e;
+}
+
+}  // namespace
+
 std::string HttpClickHouse::query_readonly(std::string_view sql, std::string_view format) {
     std::lock_guard lock(mutex_);
     try {
-        std::string params = "readonly=2&default_format=" + url_encode(format);
-        const ReadLimits& l = read_limits_;
-        if (l.max_seconds) params += "&max_execution_time=" + std::to_string(l.max_seconds);
-        if (l.max_rows) params += "&max_result_rows=" + std::to_string(l.max_rows);
-        if (l.max_bytes) params += "&max_result_bytes=" + std::to_string(l.max_bytes);
-        if (l.max_rows || l.max_bytes) params += "&result_overflow_mode=throw";
-        return post_locked(params, sql, {}, sql);
+        return post_locked(readonly_params(format), sql, {}, sql);
     } catch (const ToteError& e) {
-        if (std::string_view(e.what()).find("Code: 164") != std::string_view::npos)
-            throw ToteError(ErrorClass::Fatal,
-                            std::string(e.what()) +
-                                " (queries are read-only; to change the warehouse, run tote "
-                                "query with --write)");
-        throw;
+        rethrow_readonly(e);
     }
+}
+
+std::string HttpClickHouse::query_readonly_as(std::string_view query_id, std::string_view sql,
+                                              std::string_view format) {
+    if (!valid_query_id(query_id))
+        throw ToteError(ErrorClass::Fatal, "query_id '" + std::string(query_id) +
+                                               "' is not 1-64 letters, digits, '-' or '_'");
+    std::lock_guard lock(mutex_);
+    try {
+        return post_locked(readonly_params(format) + "&query_id=" + std::string(query_id), sql, {},
+                           sql);
+    } catch (const ToteError& e) {
+        rethrow_readonly(e);
+    }
+}
+
+bool HttpClickHouse::cancel_query(std::string_view query_id) {
+    if (!valid_query_id(query_id))
+        throw ToteError(ErrorClass::Fatal, "query_id '" + std::string(query_id) +
+                                               "' is not 1-64 letters, digits, '-' or '_'");
+    if (!config_.no_cancel_reason.empty())
+        throw ToteError(ErrorClass::Fatal, config_.no_cancel_reason);
+    // A handle of its own: the shared one (and its mutex) is busy with the statement.
+    std::unique_ptr<CURL, CurlDeleter> own(curl_easy_init());
+    if (!own) throw ToteError(ErrorClass::Fatal, "libcurl could not create a handle");
+    const std::string kill = "KILL QUERY WHERE query_id = '" + std::string(query_id) + "' SYNC";
+    const std::string out =
+        post_with(own.get(), "default_format=TabSeparated", kill, {}, kill, false);
+    return !out.empty();  // one row per statement stopped
 }
 
 void HttpClickHouse::insert_row_binary(std::string_view database_table, std::string_view columns,

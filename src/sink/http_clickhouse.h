@@ -34,6 +34,9 @@ struct HttpClickHouseConfig {
     // `Content-Encoding: gzip`, which 18.16 and current servers decompress). Worth it across a
     // network; on loopback it only costs CPU (docs/benchmarks.md). See compression_for_url.
     bool gzip_inserts = false;
+    // Set when the other end is not a ClickHouse server that can KILL QUERY (a tote process's
+    // local API): why cancel_query is not offered ("" = a server: it is).
+    std::string no_cancel_reason;
 };
 
 // "auto": gzip unless the URL's host is loopback (127.x, localhost, [::1]); "gzip"; "none".
@@ -53,6 +56,13 @@ public:
     // readonly=2 on the request: the server refuses writes, DDL and changing `readonly`.
     std::string query_readonly(std::string_view sql,
                                std::string_view format = "TabSeparated") override;
+    // query_readonly with `query_id` on the request (the server's own query id).
+    std::string query_readonly_as(std::string_view query_id, std::string_view sql,
+                                  std::string_view format = "TabSeparated") override;
+    std::string cancel_unsupported() const override { return config_.no_cancel_reason; }
+    // `KILL QUERY WHERE query_id = '…' SYNC` on a connection of its own (the shared one is busy
+    // with the statement): returns when the server has stopped it.
+    bool cancel_query(std::string_view query_id) override;
     void insert_row_binary(std::string_view database_table, std::string_view columns,
                            std::string_view rows) override;
     std::string server_version() override;
@@ -67,6 +77,10 @@ private:
     // to url_query (already encoded); the caller holds mutex_. Throws on failure.
     std::string post_locked(const std::string& url_query, std::string_view head,
                             std::string_view body, std::string_view statement, bool gzip = false);
+    // The same on handle `c` (post_locked: the shared one; cancel_query: one of its own).
+    std::string post_with(CURL* c, const std::string& url_query, std::string_view head,
+                          std::string_view body, std::string_view statement, bool gzip);
+    std::string readonly_params(std::string_view format);
     std::string url_encode(std::string_view text);
 
     HttpClickHouseConfig config_;

@@ -47,6 +47,13 @@ public:
     std::string query(std::string_view sql, std::string_view format = "TabSeparated") override;
     std::string query_readonly(std::string_view sql,
                                std::string_view format = "TabSeparated") override;
+    // People's statements are not retried (a cancelled one must stay cancelled).
+    std::string query_readonly_as(std::string_view query_id, std::string_view sql,
+                                  std::string_view format = "TabSeparated") override {
+        return inner_.query_readonly_as(query_id, sql, format);
+    }
+    std::string cancel_unsupported() const override { return inner_.cancel_unsupported(); }
+    bool cancel_query(std::string_view query_id) override { return inner_.cancel_query(query_id); }
     void set_read_limits(const ReadLimits& limits) override {
         read_limits_ = limits;
         inner_.set_read_limits(limits);

@@ -8,6 +8,12 @@
 //   3. the data-quality page renders every check of GET /api/v1/quality with its status;
 //   4. the SQL editor of `tote serve` runs a statement: its table equals `tote query`'s rows and
 //      it renders as a bar and a line chart; a statement that would write is refused;
+//   4b. the saved queries of `tote serve --queries dashboards/queries.yaml`: one with parameters
+//      renders its line chart and its table equals the same SQL with the literals bound here, run
+//      by `tote query`; the CSV link downloads the same rows; a date that is not a calendar day is
+//      refused and the page shows why; an injection attempt in a String parameter returns no rows
+//      and the tables keep theirs; the schema browser lists fact_bet's columns as `tote query`
+//      reads them from system.columns, and a click inserts a column's name into the editor;
 //   5. screenshots at desktop and phone (390 px) width are kept in OUTDIR; at 390 px nothing is
 //      wider than the screen; no page logs an error (a Content-Security-Policy refusal included).
 // Every wait is on a condition with a timeout. Usage:
@@ -62,6 +68,28 @@ function runTote(data: string, ...args: string[]): string {
 function query(data: string, sql: string): string[][] {
   const out = runTote(data, "query", sql, "--format", "TabSeparated").trim();
   return out ? out.split("\n").map((l) => l.split("\t")) : [];
+}
+
+/** The `sql: >` text of saved query `id` in a queries file (a folded YAML block: its lines
+ * joined by spaces), read here without the server's parser. */
+function savedSql(yaml: string, id: string): string {
+  const lines = yaml.split("\n");
+  let i = lines.findIndex((l) => l.trim() === "- id: " + id);
+  if (i < 0) throw new Error(`FAILED: no saved query ${id} in the queries file`);
+  while (i < lines.length && !/^\s+sql: >\s*$/.test(lines[i]!)) i++;
+  const indent = lines[i]!.indexOf("sql:");
+  const out: string[] = [];
+  for (i++; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.trim() !== "" && l.length - l.trimStart().length <= indent) break;
+    out.push(l.trim());
+  }
+  return out.join(" ").trim();
+}
+
+/** CSVWithNames of plain values (no commas or quotes inside) -> rows of strings, header first. */
+function csvRows(text: string): string[][] {
+  return text.trim().split("\n").map((l) => l.split(",").map((v) => v.replace(/^"(.*)"$/, "$1")));
 }
 
 /** The first line `tote` prints that matches, or an error after WAIT_MS. */
@@ -261,7 +289,22 @@ async function main(): Promise<void> {
     const want = query(data, sql);
     const betCount = query(data, "SELECT count() FROM tote.fact_bet")[0]![0]!;
     check(want.length > 1, `tote query: ${want.length} hours of bets`);
-    serve = spawn(tote!, ["--data-dir", data, "serve", "--port", "0"]);
+    // A saved query with parameters, its literals bound here: the bet days and one country.
+    const queriesFile = join(webDir!, "..", "dashboards", "queries.yaml");
+    const byDaySql = savedSql(readFileSync(queriesFile, "utf8"), "turnover_by_day");
+    const [[fromDay, toDay]] = query(data, "SELECT toString(min(toDate(hour))), toString(max(toDate(hour))) " +
+      "FROM tote.kpi_hourly_contrib FINAL WHERE fact = 'bet'") as [[string, string]];
+    const country = query(data, "SELECT country FROM tote.kpi_hourly_contrib FINAL WHERE fact = 'bet' " +
+      "GROUP BY country ORDER BY count() DESC, country LIMIT 1")[0]![0]!;
+    const bound = byDaySql.replaceAll("{from:Date}", `toDate('${fromDay}')`)
+      .replaceAll("{to:Date}", `toDate('${toDay}')`).replaceAll("{country:String}", `'${country}'`);
+    const byDay = query(data, bound);
+    check(byDay.length > 0 && !bound.includes("{"),
+      `tote query: turnover_by_day from ${fromDay} to ${toDay} in ${country}: ${byDay.length} day(s)`);
+    const schemaWant = query(data, "SELECT name, type FROM system.columns WHERE database = 'tote' " +
+      "AND table = 'fact_bet' ORDER BY name");
+    const kpiRows = query(data, "SELECT count() FROM tote.kpi_hourly_contrib")[0]![0]!;
+    serve = spawn(tote!, ["--data-dir", data, "serve", "--port", "0", "--queries", queriesFile]);
     serve.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
     const [, serveLink] = await firstLine(serve, /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/login\?once=[0-9a-f]{32})$/);
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -301,6 +344,101 @@ async function main(): Promise<void> {
     await runSql("SELECT count() FROM tote.fact_bet", "none");
     check(await page.textContent("#sql-result tbody td") === betCount,
       `fact_bet still holds its ${betCount} rows`);
+
+    // Saved queries and the schema browser (same page).
+    problems = [];
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(new URL("/sql", serveLink!).toString());
+    await page.waitForFunction(() => document.body.dataset.tables !== undefined && document.body.dataset.saved !== undefined,
+      undefined, { timeout: WAIT_MS });
+    const listed = await page.$$eval("[data-table=fact_bet] button[data-column]",
+      (bs) => bs.map((b) => [b.getAttribute("data-column") ?? "", b.querySelector("small")?.textContent ?? ""]));
+    check(JSON.stringify(listed) === JSON.stringify(schemaWant),
+      `the schema browser lists fact_bet's ${listed.length} columns with their types, as system.columns has them`);
+    await page.fill("#sql", "SELECT  FROM tote.fact_bet");
+    await page.evaluate(() => (document.getElementById("sql") as HTMLTextAreaElement).setSelectionRange(7, 7));
+    await page.click("[data-table=fact_bet] summary");
+    await page.click("[data-table=fact_bet] button[data-column=bet_id]");
+    check(await page.inputValue("#sql") === "SELECT bet_id FROM tote.fact_bet",
+      "clicking a column in the schema browser inserts its name at the editor's cursor");
+    const savedApi = await (await page.request.get(new URL("/api/v1/queries", serveLink!).toString())).json() as
+      { queries: { id: string; sql: string }[] };
+    check(savedApi.queries.find((q) => q.id === "turnover_by_day")?.sql.replace(/\s+/g, " ").trim() ===
+      byDaySql.replace(/\s+/g, " "), "the server's turnover_by_day is the statement bound here");
+    check(await page.locator("#saved-query option").count() === savedApi.queries.length + 1,
+      `the page lists the ${savedApi.queries.length} saved queries`);
+    await page.selectOption("#saved-query", "turnover_by_day");
+    check(await page.getAttribute("#saved-params input[data-param=from]", "type") === "date" &&
+      await page.inputValue("#saved-params input[data-param=from]") === "1970-01-01",
+      "a Date parameter is a date input with its default filled in");
+    const runSaved = async () => {
+      await page.evaluate(() => { delete document.body.dataset.rows; delete document.body.dataset.error; });
+      await page.click("#saved-run");
+      await page.waitForFunction(() => document.body.dataset.rows !== undefined || document.body.dataset.error !== undefined,
+        undefined, { timeout: WAIT_MS });
+    };
+    await page.fill("#saved-params input[data-param=from]", fromDay);
+    await page.fill("#saved-params input[data-param=to]", toDay);
+    await page.fill("#saved-params input[data-param=country]", country);
+    await runSaved();
+    const savedCells = await page.$$eval("#sql-result tbody tr",
+      (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    check(JSON.stringify(savedCells) === JSON.stringify(byDay),
+      `the saved query's table equals tote query's ${byDay.length} row(s) of the same SQL with its literals`);
+    check(await page.locator("#sql-chart canvas").count() > 0 &&
+      await page.getAttribute("#sql-chart", "data-kind") === "line" &&
+      await page.getAttribute("#sql-chart", "data-series") === "1" &&
+      await page.getAttribute("#sql-chart", "data-points") === String(byDay.length) &&
+      (await page.textContent("#sql-chart-note")) === "turnover_eur by day",
+      "it renders as its chart: a uPlot line of turnover_eur by day");
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: WAIT_MS }), page.click("#saved-csv")]);
+    const csv = csvRows(readFileSync((await download.path())!, "utf8"));
+    check(JSON.stringify(csv) === JSON.stringify([["day", "turnover_eur", "ggr_settled_eur"], ...byDay]) &&
+      download.suggestedFilename() === "turnover_by_day.csv",
+      `the CSV link downloads the same ${csv.length - 1} row(s) with their header (${download.suggestedFilename()})`);
+    await page.screenshot({ path: join(outDir!, "queries-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await runSaved();
+    check(await page.evaluate(() => document.documentElement.scrollWidth) <= 390,
+      "at 390 px the page with the schema, a saved query's form, chart and table is no wider than the screen");
+    await page.screenshot({ path: join(outDir!, "queries-phone.png"), fullPage: true });
+    check(problems.length === 0, `the saved queries logged no error: ${JSON.stringify(problems)}`);
+    // A date that is not a day: a browser without a date picker lets one be typed (a text input).
+    await page.evaluate(() => { (document.querySelector("#saved-params input[data-param=to]") as HTMLInputElement).type = "text"; });
+    await page.fill("#saved-params input[data-param=to]", "2026-02-30");
+    await runSaved(); // the browser logs its HTTP 400
+    const refusal = (await page.textContent("#saved-status.error")) ?? "";
+    check(refusal.includes("parameter 'to': '2026-02-30' is not a day of the calendar"),
+      `a date that is not a calendar day is refused and the page says so: ${refusal}`);
+    await page.fill("#saved-params input[data-param=to]", toDay);
+    for (const attempt of ["x' OR 1=1 --", "' OR ''='", "x'); DROP TABLE tote.fact_bet; --", "\\' OR 1=1 --"]) {
+      await page.fill("#saved-params input[data-param=country]", attempt);
+      await runSaved();
+      check(await page.evaluate(() => document.body.dataset.rows) === "0" &&
+        await page.locator("#sql-result tbody tr").count() === 0,
+        `an injection attempt in a String parameter (${attempt}) is a country that no bet has: no rows`);
+    }
+    await runSql("SELECT (SELECT count() FROM tote.fact_bet), (SELECT count() FROM tote.kpi_hourly_contrib)", "none");
+    check(JSON.stringify(await page.$$eval("#sql-result tbody td", (tds) => tds.map((td) => td.textContent))) ===
+      JSON.stringify([betCount, kpiRows]), `fact_bet and kpi_hourly_contrib keep their ${betCount} and ${kpiRows} rows`);
+    // Cancel: the embedded engine cannot stop a running statement, and the page shows the
+    // server's reason (501); the statement ends by itself. (On a ClickHouse server cancel kills
+    // it: ctest dashboard_sql_cancel_clickhouse18.)
+    await page.fill("#sql", "SELECT count() AS c FROM numbers(6) WHERE sleepEachRow(0.5) = 0 SETTINGS max_block_size = 1");
+    await page.evaluate(() => { delete document.body.dataset.cancel; });
+    await page.click("#run");
+    await page.waitForFunction(() => !(document.getElementById("cancel") as HTMLButtonElement).disabled, undefined,
+      { timeout: WAIT_MS });
+    await page.click("#cancel");
+    await page.waitForFunction(() => document.body.dataset.cancel !== undefined, undefined, { timeout: WAIT_MS });
+    const cancelText = (await page.textContent("#sql-status")) ?? "";
+    check(await page.evaluate(() => document.body.dataset.cancel) === "501" && cancelText.includes("embedded engine"),
+      `Cancel on the embedded engine: the page shows why it cannot stop the statement: ${cancelText.slice(0, 120)}`);
+    await page.waitForFunction(() => document.body.dataset.rows !== undefined || document.body.dataset.error !== undefined,
+      undefined, { timeout: WAIT_MS });
+    check(await page.textContent("#sql-result tbody td") === "6" &&
+      await page.locator("#cancel:disabled").count() === 1,
+      "the statement then ends by itself with its row, and Cancel is disabled again");
     const served = await stop(serve);
     serve = null;
     check(served === 0, `tote serve stops cleanly on Ctrl-C (${served})` + (served === 0 ? "" : ": " + stderr));

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "core/error.h"
@@ -49,6 +51,32 @@ public:
             return "fact_bet\t7\terror\t16\t100\t0\tstake 0\n";
         return "x\t1\t2\t3\t4\n";
     }
+    // "SELECT slow" under a query_id runs until cancel_query(id), then fails as a server's
+    // killed statement does.
+    std::string query_readonly_as(std::string_view id, std::string_view sql,
+                                  std::string_view format) override {
+        if (sql != "SELECT slow") return query_readonly(sql, format);
+        std::unique_lock lock(mu_);
+        started_.insert(std::string(id));
+        cv_.notify_all();
+        cv_.wait(lock, [&] { return killed_.count(std::string(id)) > 0; });
+        throw ToteError(ErrorClass::Fatal, "Code: 394, DB::Exception: Query was cancelled");
+    }
+    std::string cancel_unsupported() const override {
+        return cancellable ? "" : "the fake cannot cancel";
+    }
+    bool cancel_query(std::string_view id) override {
+        std::lock_guard lock(mu_);
+        killed_.insert(std::string(id));
+        cv_.notify_all();
+        return started_.count(std::string(id)) > 0;
+    }
+    void wait_started(const std::string& id) {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return started_.count(id) > 0; });
+    }
+    std::atomic<bool> cancellable{false};
+
     void insert_row_binary(std::string_view, std::string_view, std::string_view) override {
         throw ToteError(ErrorClass::Fatal, "no inserts");
     }
@@ -62,7 +90,9 @@ public:
 
 private:
     mutable std::mutex mu_;
+    std::condition_variable cv_;
     std::map<std::string, int> statements_;
+    std::set<std::string> started_, killed_;
 };
 
 struct Fixture {
@@ -385,6 +415,55 @@ TEST(DashboardServer, SqlEditorRunsOneReadingStatementOnlyWhereEnabled) {
     ASSERT_TRUE(page);
     EXPECT_EQ(page->status, 200);
     EXPECT_NE(page->body.find("<script src=\"/sql.js\"></script>"), std::string::npos);
+}
+
+// Cancel: a statement sent with ?query_id=ID is stopped by GET /api/v1/sql/cancel?query_id=ID
+// and its own request answers 499 "cancelled"; an id in use is 409, an unknown one 404, a bad
+// one 400; a connection that cannot cancel is 501 with its reason.
+TEST(DashboardServer, CancelStopsAPersonsStatementByItsQueryId) {
+    Fixture f(true);
+    auto c = f.client();
+    auto unsupported = c.Get("/api/v1/sql/cancel?query_id=abc", kBearer);
+    ASSERT_TRUE(unsupported);
+    EXPECT_EQ(unsupported->status, 501);
+    EXPECT_NE(unsupported->body.find("the fake cannot cancel"), std::string::npos);
+    f.warehouse.cancellable = true;
+    int slow_status = 0;
+    std::string slow_body;
+    std::thread running([&] {
+        auto own = f.client();
+        own.set_read_timeout(60, 0);
+        auto r = own.Get("/api/v1/sql?query=SELECT%20slow&query_id=abc", kBearer);
+        if (r) {
+            slow_status = r->status;
+            slow_body = r->body;
+        }
+    });
+    f.warehouse.wait_started("abc");
+    auto twice = c.Get("/api/v1/sql?query=SELECT%2042%20AS%20answer&query_id=abc", kBearer);
+    ASSERT_TRUE(twice);
+    EXPECT_EQ(twice->status, 409);
+    auto cancel = c.Get("/api/v1/sql/cancel?query_id=abc", kBearer);
+    ASSERT_TRUE(cancel);
+    EXPECT_EQ(cancel->status, 200);
+    EXPECT_EQ(cancel->body, "{\"query_id\":\"abc\",\"cancelled\":true}");
+    running.join();
+    EXPECT_EQ(slow_status, 499);
+    EXPECT_NE(slow_body.find("cancelled: the statement under query_id abc was stopped"),
+              std::string::npos)
+        << slow_body;
+    auto gone = c.Get("/api/v1/sql/cancel?query_id=abc", kBearer);
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(gone->status, 404);
+    auto bad = c.Get("/api/v1/sql/cancel?query_id=a%27b", kBearer);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+    auto bad_run = c.Get("/api/v1/sql?query=SELECT%2042%20AS%20answer&query_id=a%27b", kBearer);
+    ASSERT_TRUE(bad_run);
+    EXPECT_EQ(bad_run->status, 400);
+    auto after = c.Get("/api/v1/sql?query=SELECT%2042%20AS%20answer&query_id=abc", kBearer);
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 200);  // the id is free again
 }
 
 }  // namespace

@@ -370,8 +370,12 @@ struct DashboardServer::Impl {
             }
             // Nobody watching: nothing computed ahead (a request computes what it reads, once,
             // through the same cache), so an unwatched dashboard costs the warehouse nothing.
+            // One version's tiles back to back on the connection: in a process that also
+            // writes (tote demo, ingest --follow) they wait for the writer once, not per tile.
             if (viewers > 0)
-                for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
+                conn.exclusively([&] {
+                    for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
+                });
             if (config.alerts)
                 config.alerts->evaluate(conn, target.version);  // live, watched or not
             done = target.version;

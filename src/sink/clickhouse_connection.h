@@ -2,6 +2,7 @@
 // One place that talks to a ClickHouse engine: the embedded one (libchdb) or a server (HTTP).
 // The SQL sent through it must run on both ClickHouse 18.16 and the embedded 26.x engine.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -87,6 +88,12 @@ public:
                                    std::string_view rows) = 0;
 
     // e.g. "18.16.1" or "26.5.1.1".
+    // Runs `fn`, whose statements on this connection follow each other with nobody else's
+    // between them (the embedded engine's one connection is shared with the writer: a reader
+    // that needs several statements, such as the dashboard's tiles of one version, then waits
+    // for the writer once instead of once per statement). Default: just runs it.
+    virtual void exclusively(const std::function<void()>& fn) { fn(); }
+
     virtual std::string server_version() = 0;
 
     // Short name for messages: "embedded:/path" or "http://127.0.0.1:8123".

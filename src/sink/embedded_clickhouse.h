@@ -54,6 +54,12 @@ public:
     void insert_row_binary(std::string_view database_table, std::string_view columns,
                            std::string_view rows) override;
 
+    // Thread-safe: holds the connection for `fn`'s statements (see ClickHouseConnection).
+    void exclusively(const std::function<void()>& fn) override {
+        std::lock_guard lock(mutex_);
+        fn();
+    }
+
     std::string server_version() override;
     std::string describe() const override;
 
@@ -73,7 +79,8 @@ private:
 
     std::filesystem::path dir_;
     std::filesystem::path insert_dir_;
-    std::mutex mutex_;
+    // Recursive: exclusively() holds it while its statements take it again.
+    std::recursive_mutex mutex_;
     std::unique_ptr<chdb_connection, ConnectionCloser> conn_;
     uint64_t insert_seq_ = 0;
 };

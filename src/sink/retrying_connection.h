@@ -53,6 +53,7 @@ public:
         return inner_.query_readonly_as(query_id, sql, format);
     }
     std::string cancel_unsupported() const override { return inner_.cancel_unsupported(); }
+    void exclusively(const std::function<void()>& fn) override { inner_.exclusively(fn); }
     bool cancel_query(std::string_view query_id) override { return inner_.cancel_query(query_id); }
     void set_read_limits(const ReadLimits& limits) override {
         read_limits_ = limits;

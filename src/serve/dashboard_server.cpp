@@ -130,6 +130,9 @@ struct DashboardServer::Impl {
     VersionFeed feed;     // versions committed (published by the owner or the poller)
     VersionFeed ready;    // versions whose tiles are computed: what viewers are told and shown
     std::thread refresher;
+    // The newest version's dashboard as computed ahead (under mu): carried by its event.
+    int64_t pushed_version = -3;
+    std::shared_ptr<const std::string> pushed_json;
     httplib::Server server;
     std::thread thread;
     std::thread poller;
@@ -318,8 +321,9 @@ struct DashboardServer::Impl {
         }
     }
 
-    std::string dashboard_json() {
-        const VersionEvent at = shown();
+    std::string dashboard_json() { return dashboard_json(shown()); }
+
+    std::string dashboard_json(const VersionEvent& at) {
         std::string out = fmt::format(
             "{{\"version\":{},\"committed_at_ms\":{},\"time_zone\":\"UTC\",\"currency\":\"EUR\","
             "\"money_unit\":\"EUR cents (integers; the page shows EUR with 2 decimals)\","
@@ -345,10 +349,18 @@ struct DashboardServer::Impl {
         return out + "]}";
     }
 
-    static std::string event_text(const VersionEvent& e) {
+    // A version event; when the refresher computed that version's tiles, they travel in it
+    // ("dashboard": what GET /api/v1/dashboard answers), so a viewer needs no read of its own.
+    std::string event_text(const VersionEvent& e) {
+        std::shared_ptr<const std::string> tiles;
+        {
+            std::lock_guard lock(mu);
+            if (pushed_version == e.version) tiles = pushed_json;
+        }
         return fmt::format(
-            "id: {}\nevent: version\ndata: {{\"version\":{},\"committed_at_ms\":{}}}\n\n",
-            e.version, e.version, e.committed_at_ms);
+            "id: {}\nevent: version\ndata: {{\"version\":{},\"committed_at_ms\":{}{}{}}}\n\n",
+            e.version, e.version, e.committed_at_ms, tiles ? ",\"dashboard\":" : "",
+            tiles ? *tiles : std::string());
     }
 
     // The version viewers see: the newest whose tiles are computed (the committed one before
@@ -372,10 +384,15 @@ struct DashboardServer::Impl {
             // through the same cache), so an unwatched dashboard costs the warehouse nothing.
             // One version's tiles back to back on the connection: in a process that also
             // writes (tote demo, ingest --follow) they wait for the writer once, not per tile.
-            if (viewers > 0)
+            if (viewers > 0) {
                 conn.exclusively([&] {
                     for (const auto& t : DashboardTiles::tiles()) tile_json(t, target);
                 });
+                auto json = std::make_shared<const std::string>(dashboard_json(target));
+                std::lock_guard lock(mu);
+                pushed_version = target.version;
+                pushed_json = std::move(json);
+            }
             if (config.alerts)
                 config.alerts->evaluate(conn, target.version);  // live, watched or not
             done = target.version;

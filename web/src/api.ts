@@ -34,6 +34,8 @@ export interface Dashboard {
 export interface VersionEvent {
   version: number;
   committed_at_ms: number;
+  /** The version's tiles, when the server computed them ahead (no read needed). */
+  dashboard?: Dashboard;
 }
 
 export interface Alert {

@@ -152,7 +152,8 @@ async function renderAlerts(): Promise<void> {
 const chart = new SeriesChart(byId("series"));
 
 async function render(target: VersionEvent): Promise<number> {
-  const d = await getJson<Dashboard>("/api/v1/dashboard");
+  // The event carries the tiles when the server computed them ahead; else read them.
+  const d = target.dashboard ?? (await getJson<Dashboard>("/api/v1/dashboard"));
   const tiles = new Map(d.tiles.map((t) => [t.id, t]));
   const failed = d.tiles.filter((t) => t.error);
   const asOf = num(tiles.get("as_of")?.rows?.[0]?.[0]);

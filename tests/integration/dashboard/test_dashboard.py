@@ -70,6 +70,7 @@ def version_events(base, cookie, count, seconds):
     check(resp.status == 200 and resp.getheader("Content-Type", "").startswith("text/event-stream"),
           f"the event stream answers {resp.status} {resp.getheader('Content-Type')}")
     versions, block = [], ""
+    version_events.carried = []  # (event version, the dashboard it carried)
     while len(versions) < count:
         line = resp.fp.readline().decode()
         if not line:
@@ -77,9 +78,12 @@ def version_events(base, cookie, count, seconds):
         if line.strip():
             block += line
             continue
-        m = re.search(r'data: \{"version":(-?\d+),"committed_at_ms":(\d+)\}', block)
+        m = re.search(r'data: \{"version":(-?\d+),"committed_at_ms":(\d+)[,}]', block)
         if m and "event: version" in block:
             versions.append(int(m.group(1)))
+            data = json.loads(block.split("data: ", 1)[1])
+            if "dashboard" in data:
+                version_events.carried.append((data["version"], data["dashboard"]))
         block = ""
     conn.close()
     return versions
@@ -130,6 +134,12 @@ def live_demo(tote, data):
         versions = version_events(base, cookie, 4, 60)
         check(len(versions) == 4 and versions == sorted(set(versions)),
               f"version events arrive as facts commit, increasing: {versions}")
+        carried = version_events.carried
+        ids = [t["id"] for t in tile_list] if (tile_list := (carried[-1][1]["tiles"] if carried else [])) else []
+        check(len(carried) >= 1 and all(d["version"] == v for v, d in carried) and
+              "settlement_lag" in ids and all("rows" in t or "error" in t for t in tile_list),
+              f"the events carry their version's tiles, computed once ahead ({len(carried)} of "
+              f"{len(versions)}: {ids})")
     finally:
         demo.send_signal(signal.SIGINT)
         out, err = demo.communicate(timeout=120)

@@ -17,7 +17,7 @@ if (!outdir) {
 mkdirSync(outdir, { recursive: true });
 await build({
   absWorkingDir: here,
-  entryPoints: ["src/app.ts", "src/quality.ts", "src/sql.ts", "src/app.css"],
+  entryPoints: ["src/app.ts", "src/quality.ts", "src/sql.ts", "src/board.ts", "src/app.css"],
   outdir,
   bundle: true,
   minify: true,
@@ -40,4 +40,4 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
-for (const page of ["index.html", "quality.html", "sql.html"]) copyFileSync(join(here, "public", page), join(outdir, page));
+for (const page of ["index.html", "quality.html", "sql.html", "board.html"]) copyFileSync(join(here, "public", page), join(outdir, page));

@@ -530,8 +530,8 @@ void DashboardServer::Impl::routes() {
                                          "; HttpOnly; SameSite=Strict; Path=/");
         res.set_redirect("/", 303);
     });
-    for (const char* path :
-         {"/", "/app.js", "/app.css", "/quality", "/quality.js", "/sql", "/sql.js"}) {
+    for (const char* path : {"/", "/app.js", "/app.css", "/quality", "/quality.js", "/sql",
+                             "/sql.js", "/board", "/board.js"}) {
         server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
             const WebAsset* a = find_web_asset(req.path);
             res.set_content(std::string(a->body), std::string(a->content_type));

@@ -131,6 +131,46 @@ SavedQueryBook SavedQueryBook::parse(const std::string& yaml, const std::string&
             book.queries_.push_back(std::move(q));
         }
     }
+    // Dashboards: each a title and saved queries of this file, in order.
+    if (root.IsMap() && root["dashboards"]) {
+        const YAML::Node boards = root["dashboards"];
+        if (!boards.IsSequence()) {
+            problem(line_of(boards), "dashboards is a list of {id, title, queries: [ids]}");
+        } else {
+            std::set<std::string> ids;
+            for (const auto& node : boards) {
+                SavedBoard b;
+                b.line = line_of(node);
+                if (!node.IsMap()) {
+                    problem(b.line, "a dashboard is a mapping {id, title, queries}");
+                    continue;
+                }
+                for (auto it = node.begin(); it != node.end(); ++it)
+                    if (it->first.Scalar() != "id" && it->first.Scalar() != "title" &&
+                        it->first.Scalar() != "queries")
+                        problem(line_of(it->first),
+                                "unknown dashboard key '" + it->first.Scalar() + "'");
+                b.id = node["id"] ? node["id"].as<std::string>("") : "";
+                b.title = node["title"] ? node["title"].as<std::string>("") : b.id;
+                if (b.id.empty()) problem(b.line, "a dashboard needs an id");
+                if (!b.id.empty() && !ids.insert(b.id).second)
+                    problem(b.line, "duplicate dashboard id '" + b.id + "'");
+                const YAML::Node qs = node["queries"];
+                if (!qs || !qs.IsSequence() || qs.size() == 0) {
+                    problem(b.line, "dashboard '" + b.id + "' needs queries: [ids of this file]");
+                } else {
+                    for (const auto& q : qs) {
+                        const std::string qid = q.as<std::string>("");
+                        if (!book.find(qid))
+                            problem(line_of(q), "dashboard '" + b.id + "' shows query '" + qid +
+                                                    "', which this file does not define");
+                        b.queries.push_back(qid);
+                    }
+                }
+                book.boards_.push_back(std::move(b));
+            }
+        }
+    }
     if (!problems.empty()) {
         std::string msg = "the queries file " + origin + " is not usable:";
         for (const auto& p : problems) msg += "\n  " + p;
@@ -161,6 +201,16 @@ std::string SavedQueryBook::json() const {
                    ",\"required\":" + (p.required ? "true" : "false") +
                    ",\"label\":" + json_string(p.label.empty() ? p.name : p.label) + "}";
         }
+        out += "]}";
+    }
+    out += "],\"dashboards\":[";
+    for (size_t i = 0; i < boards_.size(); ++i) {
+        const auto& b = boards_[i];
+        if (i) out += ',';
+        out += "{\"id\":" + json_string(b.id) + ",\"title\":" + json_string(b.title) +
+               ",\"queries\":[";
+        for (size_t j = 0; j < b.queries.size(); ++j)
+            out += (j ? "," : "") + json_string(b.queries[j]);
         out += "]}";
     }
     return out + "]}";

@@ -30,6 +30,15 @@ struct SavedQuery {
     int line = 0;
 };
 
+// A dashboard as code: a title and the saved queries it shows, in order, each as its chart and
+// table with its parameters' defaults (page /board).
+struct SavedBoard {
+    std::string id;
+    std::string title;
+    std::vector<std::string> queries;
+    int line = 0;
+};
+
 class SavedQueryBook {
 public:
     // Throws ToteError (Fatal) listing every problem as "FILE:LINE: problem".
@@ -43,8 +52,10 @@ public:
 
     const std::vector<SavedQuery>& queries() const { return queries_; }
     const SavedQuery* find(const std::string& id) const;
+    const std::vector<SavedBoard>& boards() const { return boards_; }
 
-    // {"queries":[{id,title,sql,chart,x,y,params:[{name,type,default,required,label}]}]}
+    // {"queries":[{id,title,sql,chart,x,y,params:[{name,type,default,required,label}]}],
+    //  "dashboards":[{id,title,queries:[id,...]}]}
     std::string json() const;
 
     // Runs a query with `values` bound, on the read-only path, in `format` (e.g. JSON,
@@ -57,6 +68,7 @@ public:
 
 private:
     std::vector<SavedQuery> queries_;
+    std::vector<SavedBoard> boards_;
     std::string origin_;
 };
 

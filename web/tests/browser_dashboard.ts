@@ -439,6 +439,40 @@ async function main(): Promise<void> {
     check(await page.textContent("#sql-result tbody td") === "6" &&
       await page.locator("#cancel:disabled").count() === 1,
       "the statement then ends by itself with its row, and Cancel is disabled again");
+    // A dashboard loaded from the file: the board `trading` of dashboards/queries.yaml shows its
+    // three saved queries, each panel's table equal to that query's rows from the API, with its
+    // chart drawn.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(new URL("/board?id=trading", serveLink!).toString());
+    await page.waitForFunction(() => document.querySelectorAll("#panels [data-rows]").length === 3 &&
+      document.querySelector("#panels [data-query=turnover_by_day] .board-chart canvas") !== null,
+    undefined, { timeout: WAIT_MS });
+    const panelIds = await page.$$eval("#panels [data-query]", (ps) => ps.map((p) => (p as HTMLElement).dataset.query));
+    check(JSON.stringify(panelIds) === JSON.stringify(["turnover_by_day", "turnover_by_country", "biggest_open_bets"]),
+      `the board from the file shows its saved queries in order: ${panelIds.join(", ")}`);
+    for (const id of ["turnover_by_day", "turnover_by_country", "biggest_open_bets"]) {
+      const api = await page.evaluate(async (q) => {
+        const r = await fetch("/api/v1/queries/" + q, { credentials: "same-origin" });
+        return ((await r.json()) as { data: unknown[][] }).data.map((row) => row.map((v) => String(v)));
+      }, id);
+      const shown = await page.$$eval(`#panels [data-query=${id}] .scroll tbody tr`,
+        (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+      check(JSON.stringify(shown) === JSON.stringify(api) && api.length > 0,
+        `board panel ${id}: its ${shown.length} row(s) equal the saved query's rows` +
+        (JSON.stringify(shown) === JSON.stringify(api) ? "" : `: ${JSON.stringify(shown)} vs ${JSON.stringify(api)}`));
+    }
+    const points = await page.evaluate(() =>
+      (document.querySelector("#panels [data-query=turnover_by_day] .board-chart") as HTMLElement).dataset.points);
+    check(points !== undefined && Number(points) > 0, `the board's line chart is drawn (${points} points)`);
+    await page.screenshot({ path: join(outDir!, "board-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll("#panels [data-rows]").length === 3, undefined,
+      { timeout: WAIT_MS });
+    check(await page.evaluate(() => document.documentElement.scrollWidth) <= 390,
+      "at 390 px the board is no wider than the screen");
+    await page.screenshot({ path: join(outDir!, "board-phone.png"), fullPage: true });
+    await page.goto("about:blank"); // closes the event stream before its server stops
     const served = await stop(serve);
     serve = null;
     check(served === 0, `tote serve stops cleanly on Ctrl-C (${served})` + (served === 0 ? "" : ": " + stderr));

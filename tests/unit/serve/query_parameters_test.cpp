@@ -146,11 +146,43 @@ TEST(AlertBook, ParametersAreBoundWithTheirDefaults) {
     }
 }
 
+TEST(SavedQueryBook, DashboardsNameQueriesOfTheFile) {
+    const std::string head =
+        "queries:\n"
+        "  - id: a\n"
+        "    sql: SELECT 1\n"
+        "  - id: b\n"
+        "    sql: SELECT 2\n";
+    auto book = SavedQueryBook::parse(
+        head + "dashboards:\n  - id: main\n    title: Main\n    queries: [b, a]\n", "q.yaml");
+    ASSERT_EQ(book.boards().size(), 1u);
+    EXPECT_EQ(book.boards()[0].queries, (std::vector<std::string>{"b", "a"}));
+    EXPECT_NE(book.json().find("\"dashboards\":[{\"id\":\"main\",\"title\":\"Main\","
+                               "\"queries\":[\"b\",\"a\"]}]"),
+              std::string::npos)
+        << book.json();
+    try {
+        SavedQueryBook::parse(head +
+                                  "dashboards:\n  - id: main\n    queries:\n      - a\n"
+                                  "      - nope\n  - title: x\n",
+                              "q.yaml");
+        FAIL() << "a dashboard naming an unknown query must be refused";
+    } catch (const ToteError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("q.yaml:10: dashboard 'main' shows query 'nope', which this file does "
+                            "not define"),
+                  std::string::npos)
+            << what;
+        EXPECT_NE(what.find("q.yaml:11: a dashboard needs an id"), std::string::npos) << what;
+    }
+}
+
 // The shipped files load: every placeholder declared, every default of its type.
 TEST(ShippedDashboards, QueriesAndAlertsFilesLoad) {
     const std::string dir = std::string(TOTE_SOURCE_DIR) + "/dashboards/";
     auto queries = SavedQueryBook::load(dir + "queries.yaml");
     EXPECT_GE(queries.queries().size(), 3u);
+    EXPECT_GE(queries.boards().size(), 1u);
     for (const auto& q : queries.queries())
         EXPECT_TRUE(QueryParameters::bind(q.sql, q.params, {}).ok()) << q.id;
     auto alerts = AlertBook::load(dir + "alerts.yaml");

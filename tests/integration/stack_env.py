@@ -1,8 +1,12 @@
 """What the tests that start scripts/stack.sh share: the check for the tools they need, and an
 environment with a free loopback port per service and the stack's data in a work folder."""
+import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
 
 STACK_PORTS = ("TOTE_PG_PORT", "TOTE_KAFKA_PORT", "TOTE_KAFKA_CONTROLLER_PORT",
                "TOTE_CONNECT_PORT", "TOTE_CLICKHOUSE_PORT")
@@ -39,3 +43,38 @@ def stack_env(work, port_vars=STACK_PORTS):
     env = dict(os.environ, TOTE_STACK_DIR=os.path.join(work, "stack"), TOTE_STACK_TIMEOUT="150",
                **{k: str(v) for k, v in ports.items()})
     return ports, env
+
+
+# What the stack tests print and count: each check as "ok" or "FAIL", commands with their time
+# and exit code, and the Kafka Connect REST calls.
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def run(args, env=None, timeout=300, expect_rc=0):
+    """Runs a command; stops the test (naming the exit code) when it is not expect_rc (None:
+    any)."""
+    t0 = time.monotonic()
+    p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    print(f"$ {' '.join(args)}  ({time.monotonic() - t0:.1f} s, exit {p.returncode})")
+    if expect_rc is not None and p.returncode != expect_rc:
+        sys.stderr.write(f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}\n")
+        raise SystemExit(f"FAIL: exit {p.returncode}, expected {expect_rc}")
+    return p
+
+
+def curl(method, url, body=None):
+    """(HTTP status, body) of a JSON request (Kafka Connect's REST API)."""
+    args = ["curl", "-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", "-X", method, "--max-time",
+            "30", "-H", "Content-Type: application/json", url]
+    if body is not None:
+        args += ["--data", json.dumps(body)]
+    out = subprocess.run(args, capture_output=True, text=True).stdout
+    text, _, code = out.rpartition("\n")
+    return int(code or 0), text

@@ -34,7 +34,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from postgres_cluster import PSQL, installed  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from stack_env import missing_tools_exit, stack_env  # noqa: E402
+from stack_env import check, curl, failures, missing_tools_exit, run, stack_env  # noqa: E402
 
 TOTE = sys.argv[1]
 ROOT = sys.argv[2]
@@ -44,35 +44,6 @@ MAPPING = os.path.join(ROOT, "mappings", "real_debezium.yaml")
 TOPIC = "cap.all"
 CURRENCIES = {"NGN": 2, "KES": 2, "UGX": 0, "GHS": 2}
 COUNTRIES = {"NGN": "NG", "KES": "KE", "UGX": "UG", "GHS": "GH"}
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def run(args, env=None, timeout=300, expect_rc=0):
-    t0 = time.monotonic()
-    p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
-    print(f"$ {' '.join(args)}  ({time.monotonic() - t0:.1f} s, exit {p.returncode})")
-    if expect_rc is not None and p.returncode != expect_rc:
-        sys.stderr.write(f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}\n")
-        raise SystemExit(f"FAIL: exit {p.returncode}, expected {expect_rc}")
-    return p
-
-
-def curl(method, url, body=None):
-    args = ["curl", "-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", "-X", method, "--max-time",
-            "30", "-H", "Content-Type: application/json", url]
-    if body is not None:
-        args += ["--data", json.dumps(body)]
-    out = subprocess.run(args, capture_output=True, text=True).stdout
-    text, _, code = out.rpartition("\n")
-    return int(code or 0), text
 
 
 class Workload:

@@ -35,7 +35,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from postgres_cluster import PSQL, installed  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from stack_env import missing_tools_exit, stack_env  # noqa: E402
+from stack_env import check, curl, failures, missing_tools_exit, run, stack_env  # noqa: E402,F401
 
 TOTE = sys.argv[1]
 ROOT = sys.argv[2]
@@ -46,25 +46,6 @@ TABLES = ["sports", "competitions", "events", "markets", "selections", "players"
           "wallet_transactions", "fx_rates", "bets", "bet_legs", "odds_staging"]
 FILL_EVENTS = 150000
 LIVE_EVENTS = 10000
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def run(args, env=None, timeout=300, expect_rc=0):
-    t0 = time.monotonic()
-    p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
-    print(f"$ {' '.join(args)}  ({time.monotonic() - t0:.1f} s, exit {p.returncode})")
-    if expect_rc is not None and p.returncode != expect_rc:
-        sys.stderr.write(f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}\n")
-        raise SystemExit(f"FAIL: exit {p.returncode}, expected {expect_rc}")
-    return p
 
 
 def main():

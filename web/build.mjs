@@ -26,11 +26,11 @@ await build({
   legalComments: "eof",
   logLevel: "warning",
 });
-// The browser tests (ctest browser_dashboard): node scripts; playwright-core is loaded from
+// The browser tests (ctest browser_dashboard, browser_cancel_clickhouse18): node scripts; playwright-core is loaded from
 // web/node_modules at run time.
 await build({
   absWorkingDir: here,
-  entryPoints: ["tests/browser_dashboard.ts"],
+  entryPoints: ["tests/browser_dashboard.ts", "tests/browser_cancel.ts"],
   outdir: join(outdir, "tests"),
   outExtension: { ".js": ".mjs" },
   bundle: true,

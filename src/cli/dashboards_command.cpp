@@ -45,7 +45,8 @@ void add_dashboards_command(CLI::App& app, CliContext& ctx) {
     auto* apply = cmd->add_subcommand(
         "apply",
         "Check every file of the folder, then apply the changed ones as new versions into the "
-        "data folder (nothing changes when a file is bad); restart `tote serve` to serve them");
+        "data folder (nothing changes when a file is bad); a running `tote serve` reads the "
+        "queries again within a second (restart it for the alerts)");
     apply->add_option("DIR", *dir, "The folder of dashboards files")->capture_default_str();
     apply->callback([dir, store, &ctx] {
         const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -58,8 +59,9 @@ void add_dashboards_command(CLI::App& app, CliContext& ctx) {
         }
         for (const auto& v : versions) fmt::print("applied {} as version {}\n", v.file, v.version);
         fmt::print(
-            "{} file(s) applied into {}; `tote --data-dir {} serve` serves them (restart a "
-            "running one); `tote --data-dir {} dashboards history` lists every version\n",
+            "{} file(s) applied into {}; `tote --data-dir {} serve` serves them (a running one "
+            "reads the queries again within a second; restart it for the alerts); `tote "
+            "--data-dir {} dashboards history` lists every version\n",
             versions.size(), ctx.dashboards_dir().string(), ctx.data_dir, ctx.data_dir);
     });
 

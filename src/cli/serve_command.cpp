@@ -110,6 +110,11 @@ void add_serve_command(CLI::App& app, CliContext& ctx) {
         config.token = ApiServer::new_token();
         config.alerts = alerts;
         config.queries = queries;
+        // Read again when it changes; without --queries, the applied file, even if it comes
+        // only with a later `tote dashboards apply`.
+        config.queries_file = opts->queries.empty()
+                                  ? (ctx.dashboards_dir() / "queries.yaml").string()
+                                  : opts->queries;
         config.dashboards_dir = ctx.dashboards_dir().string();
         config.sql_editor = true;
         const std::string version_sql =

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -120,7 +121,12 @@ struct DashboardServer::Impl {
               [this](const std::string& check, const std::string& sql) {
                   return run("quality_" + check, sql);
               },
-              config.reconcile_result_path) {}
+              config.reconcile_result_path) {
+        // The queries were read at start: a later change of their file is a new version.
+        std::error_code ec;
+        if (!config.queries_file.empty())
+            queries_stamp = std::filesystem::last_write_time(config.queries_file, ec);
+    }
 
     ClickHouseConnection& conn;
     DashboardServerConfig config;
@@ -130,6 +136,10 @@ struct DashboardServer::Impl {
     VersionFeed feed;     // versions committed (published by the owner or the poller)
     VersionFeed ready;    // versions whose tiles are computed: what viewers are told and shown
     std::thread refresher;
+    // Saved queries reloaded from their file (queries_book()).
+    std::mutex queries_mu;
+    std::chrono::steady_clock::time_point queries_checked{};
+    std::filesystem::file_time_type queries_stamp{};
     // The newest version's dashboard as computed ahead (under mu): carried by its event.
     int64_t pushed_version = -3;
     std::shared_ptr<const std::string> pushed_json;
@@ -319,6 +329,29 @@ struct DashboardServer::Impl {
                    fmt::format(",\"version\":{},\"error\":", at.version) + json_string(e.what()) +
                    "}";
         }
+    }
+
+    // The saved queries now: read again when their file changed (at most one check a second).
+    std::shared_ptr<SavedQueryBook> queries_book() {
+        std::lock_guard lock(queries_mu);
+        if (config.queries_file.empty()) return config.queries;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - queries_checked < std::chrono::seconds(1)) return config.queries;
+        queries_checked = now;
+        std::error_code ec;
+        const auto stamp = std::filesystem::last_write_time(config.queries_file, ec);
+        if (ec || stamp == queries_stamp) return config.queries;
+        queries_stamp = stamp;
+        try {
+            config.queries =
+                std::make_shared<SavedQueryBook>(SavedQueryBook::load(config.queries_file));
+            Log::info("dashboard", "saved queries read again from " + config.queries_file);
+        } catch (const std::exception& e) {
+            Log::warn("dashboard", std::string("saved queries not reloaded, the ones before "
+                                               "stay: ") +
+                                       e.what());
+        }
+        return config.queries;
     }
 
     std::string dashboard_json() { return dashboard_json(shown()); }
@@ -630,13 +663,14 @@ void DashboardServer::Impl::routes() {
         }
     };
     server.Get("/api/v1/queries", [this](const httplib::Request&, httplib::Response& res) {
-        res.set_content(config.queries ? config.queries->json() : "{\"queries\":[]}",
-                        "application/json");
+        const auto book = queries_book();
+        res.set_content(book ? book->json() : "{\"queries\":[]}", "application/json");
     });
     server.Get(R"(/api/v1/queries/([A-Za-z0-9_\-]+?)(\.csv)?)", [this, params_of, answer](
                                                                     const httplib::Request& req,
                                                                     httplib::Response& res) {
-        const SavedQuery* q = config.queries ? config.queries->find(req.matches[1].str()) : nullptr;
+        const auto book = queries_book();  // held for the request, whatever a reload does
+        const SavedQuery* q = book ? book->find(req.matches[1].str()) : nullptr;
         if (!q) {
             deny(res, 404,
                  "no saved query '" + req.matches[1].str() + "' (GET /api/v1/queries lists them)");

@@ -54,6 +54,10 @@ struct DashboardServerConfig {
     // GET /api/v1/queries/{id} (JSON) and /api/v1/queries/{id}.csv (the whole result); nullptr =
     // none. The warehouse's tables and columns are at GET /api/v1/schema.
     std::shared_ptr<SavedQueryBook> queries;
+    // The file `queries` was read from ("" = none): read again when it changes (a
+    // `tote dashboards apply`), checked at most once a second; a bad new version is logged and
+    // the one before kept.
+    std::string queries_file;
     // DATA/dashboards (`tote dashboards apply`): its history at GET /api/v1/dashboards/history
     // ("" = none).
     std::string dashboards_dir;

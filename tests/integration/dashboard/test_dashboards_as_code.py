@@ -7,8 +7,8 @@ data folder and served from there.
      queries, /api/v1/alerts its alerts; a saved query with its parameters equals the same SQL
      with the literals, run by `tote query` before serve holds the embedded warehouse;
   3. a changed copy of the folder: diff shows the changed line (exit 1); a bad file applies
-     nothing and names its line; apply makes version 3; /api/v1/dashboards/history of a new serve
-     lists versions 3, 2, 1 with the diff of each.
+     nothing and names its line; apply makes version 3 while serve runs, which serves it without a
+     restart; /api/v1/dashboards/history lists versions 3, 2, 1 with the diff of each.
 
 usage: test_dashboards_as_code.py TOTE_BINARY SOURCE_DIR
 """
@@ -24,7 +24,7 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 from tote_harness import Tote, check, cleanup, temp_data_dir  # noqa: E402
-from test_dashboard import get  # noqa: E402
+from test_dashboard import get, wait_for  # noqa: E402
 
 ROOT = sys.argv[2]
 REPO = os.path.join(ROOT, "dashboards")
@@ -124,13 +124,18 @@ def main():
         check(b.returncode == 2 and "nothing applied" in b.stderr and "alerts.yaml:2:" in b.stderr,
               f"a bad file applies nothing and is named with its line: {b.stderr.strip()[-200:]}")
         open(bad, "w").write(good_alerts)
-        a = tote.run("dashboards", "apply", work)
-        check("applied queries.yaml as version 3" in a.stdout, f"apply: {a.stdout.strip()}")
+        # Version 3, applied while tote serve runs: it reads the queries again by itself.
         p, base, bearer = serve(tote)
         try:
-            titles = {q["id"]: q["title"] for q in api(base, bearer, "/api/v1/queries")["queries"]}
-            check(titles["turnover_by_country"] == "Turnover per country (EUR)",
-                  "the new version is served")
+            a = tote.run("dashboards", "apply", work)
+            check("applied queries.yaml as version 3" in a.stdout, f"apply: {a.stdout.strip()}")
+
+            def title():
+                qs = api(base, bearer, "/api/v1/queries")["queries"]
+                return {q["id"]: q["title"] for q in qs}.get("turnover_by_country")
+            wait_for(lambda: title() == "Turnover per country (EUR)",
+                     "the running tote serve serves the new version", 30)
+            check(True, "a running tote serve reads the applied queries again (no restart)")
             versions = api(base, bearer, "/api/v1/dashboards/history")["versions"]
             check([v["version"] for v in versions] == [3, 2, 1] and
                   "+    title: Turnover per country (EUR)" in versions[0]["diff"] and

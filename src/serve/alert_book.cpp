@@ -12,6 +12,7 @@
 #include "core/json_escape.h"
 #include "core/log.h"
 #include "serve/saved_query_book.h"
+#include "serve/yaml_file.h"
 #include "sink/sql_text.h"
 
 namespace tote {
@@ -28,10 +29,6 @@ std::string number_text(const std::optional<double>& v) {
     return s.str();
 }
 
-int line_of(const YAML::Node& n) {
-    return n.Mark().line < 0 ? 0 : n.Mark().line + 1;
-}
-
 }  // namespace
 
 AlertBook::AlertBook(AlertBook&& o) noexcept
@@ -41,13 +38,7 @@ AlertBook::AlertBook(AlertBook&& o) noexcept
       evaluated_(o.evaluated_) {}
 
 AlertBook AlertBook::load(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in)
-        throw ToteError(ErrorClass::Fatal, "cannot read the alerts file " + path.string() +
-                                               ": check the path (docs/operations.md, \"Alerts\")");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path.string());
+    return parse(read_yaml_file(path, "alerts", "docs/operations.md, \"Alerts\""), path.string());
 }
 
 AlertBook AlertBook::parse(const std::string& yaml, const std::string& origin) {
@@ -56,16 +47,10 @@ AlertBook AlertBook::parse(const std::string& yaml, const std::string& origin) {
     auto problem = [&](int line, const std::string& what) {
         problems.push_back(origin + ":" + std::to_string(line) + ": " + what);
     };
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::ParserException& e) {
-        throw ToteError(ErrorClass::Fatal, origin + ":" + std::to_string(e.mark.line + 1) +
-                                               ": not valid YAML: " + e.msg);
-    }
+    const YAML::Node root = parse_yaml(yaml, origin);
     const YAML::Node list = root.IsMap() ? root["alerts"] : YAML::Node();
     if (!list || !list.IsSequence()) {
-        problem(line_of(root), "expected `alerts:` with a list of alerts (docs/operations.md)");
+        problem(yaml_line(root), "expected `alerts:` with a list of alerts (docs/operations.md)");
     } else {
         std::set<std::string> ids;
         const std::set<std::string> known = {"id",
@@ -80,21 +65,21 @@ AlertBook AlertBook::parse(const std::string& yaml, const std::string& origin) {
                                              "params"};
         for (const auto& a : list) {
             AlertRule r;
-            r.line = line_of(a);
+            r.line = yaml_line(a);
             if (!a.IsMap()) {
                 problem(r.line, "an alert is a mapping of keys (id, sql, above, ...)");
                 continue;
             }
             for (auto it = a.begin(); it != a.end(); ++it)
                 if (!known.count(it->first.Scalar()))
-                    problem(line_of(it->first), "unknown key '" + it->first.Scalar() + "'");
+                    problem(yaml_line(it->first), "unknown key '" + it->first.Scalar() + "'");
             auto text = [&](const char* k) { return a[k] ? a[k].as<std::string>("") : ""; };
             auto num = [&](const char* k) -> std::optional<double> {
                 if (!a[k]) return std::nullopt;
                 try {
                     return a[k].as<double>();
                 } catch (const YAML::Exception&) {
-                    problem(line_of(a[k]), std::string(k) + " must be a number");
+                    problem(yaml_line(a[k]), std::string(k) + " must be a number");
                     return std::nullopt;
                 }
             };

@@ -8,13 +8,10 @@
 
 #include "core/error.h"
 #include "core/json_escape.h"
+#include "serve/yaml_file.h"
 
 namespace tote {
 namespace {
-
-int line_of(const YAML::Node& n) {
-    return n.Mark().line < 0 ? 0 : n.Mark().line + 1;
-}
 
 std::string json_string(const std::string& s) {
     std::string out;
@@ -29,49 +26,43 @@ std::vector<QueryParameter> SavedQueryBook::parse_params(
     std::vector<QueryParameter> out;
     if (!list) return out;
     if (!list.IsSequence()) {
-        problem(line_of(list), "params is a list of {name, type, default}");
+        problem(yaml_line(list), "params is a list of {name, type, default}");
         return out;
     }
     std::set<std::string> names;
     const std::set<std::string> known = {"name", "type", "default", "required", "label"};
     for (const auto& p : list) {
         if (!p.IsMap()) {
-            problem(line_of(p), "a parameter is a mapping {name, type, default}");
+            problem(yaml_line(p), "a parameter is a mapping {name, type, default}");
             continue;
         }
         for (auto it = p.begin(); it != p.end(); ++it)
             if (!known.count(it->first.Scalar()))
-                problem(line_of(it->first), "unknown parameter key '" + it->first.Scalar() + "'");
+                problem(yaml_line(it->first), "unknown parameter key '" + it->first.Scalar() + "'");
         QueryParameter q;
         q.name = p["name"] ? p["name"].as<std::string>("") : "";
         q.type = p["type"] ? p["type"].as<std::string>("") : "String";
         q.default_value = p["default"] ? p["default"].as<std::string>("") : "";
         q.required = p["required"] && p["required"].as<bool>(false);
         q.label = p["label"] ? p["label"].as<std::string>("") : "";
-        if (q.name.empty()) problem(line_of(p), "a parameter needs a name");
+        if (q.name.empty()) problem(yaml_line(p), "a parameter needs a name");
         if (!q.name.empty() && !names.insert(q.name).second)
-            problem(line_of(p), "duplicate parameter '" + q.name + "'");
+            problem(yaml_line(p), "duplicate parameter '" + q.name + "'");
         if (!QueryParameters::known_type(q.type))
-            problem(line_of(p), "parameter '" + q.name + "' has type '" + q.type +
-                                    "': use String, Date, Int64, UInt64 or Float64");
+            problem(yaml_line(p), "parameter '" + q.name + "' has type '" + q.type +
+                                      "': use String, Date, Int64, UInt64 or Float64");
         std::string why;
         if (QueryParameters::known_type(q.type) && !q.default_value.empty() &&
             !QueryParameters::literal(q.type, q.default_value, why))
-            problem(line_of(p), "parameter '" + q.name + "': default " + why);
+            problem(yaml_line(p), "parameter '" + q.name + "': default " + why);
         out.push_back(std::move(q));
     }
     return out;
 }
 
 SavedQueryBook SavedQueryBook::load(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in)
-        throw ToteError(ErrorClass::Fatal, "cannot read the queries file " + path.string() +
-                                               ": check the path (docs/operations.md, \"Saved "
-                                               "queries\")");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path.string());
+    return parse(read_yaml_file(path, "queries", "docs/operations.md, \"Saved queries\""),
+                 path.string());
 }
 
 SavedQueryBook SavedQueryBook::parse(const std::string& yaml, const std::string& origin) {
@@ -81,29 +72,23 @@ SavedQueryBook SavedQueryBook::parse(const std::string& yaml, const std::string&
     auto problem = [&](int line, const std::string& what) {
         problems.push_back(origin + ":" + std::to_string(line) + ": " + what);
     };
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::ParserException& e) {
-        throw ToteError(ErrorClass::Fatal, origin + ":" + std::to_string(e.mark.line + 1) +
-                                               ": not valid YAML: " + e.msg);
-    }
+    const YAML::Node root = parse_yaml(yaml, origin);
     const YAML::Node list = root.IsMap() ? root["queries"] : YAML::Node();
     if (!list || !list.IsSequence()) {
-        problem(line_of(root), "expected `queries:` with a list of queries (docs/operations.md)");
+        problem(yaml_line(root), "expected `queries:` with a list of queries (docs/operations.md)");
     } else {
         std::set<std::string> ids;
         const std::set<std::string> known = {"id", "title", "sql", "params", "chart", "x", "y"};
         for (const auto& node : list) {
             SavedQuery q;
-            q.line = line_of(node);
+            q.line = yaml_line(node);
             if (!node.IsMap()) {
                 problem(q.line, "a query is a mapping of keys (id, title, sql, params, chart)");
                 continue;
             }
             for (auto it = node.begin(); it != node.end(); ++it)
                 if (!known.count(it->first.Scalar()))
-                    problem(line_of(it->first), "unknown key '" + it->first.Scalar() + "'");
+                    problem(yaml_line(it->first), "unknown key '" + it->first.Scalar() + "'");
             auto text = [&](const char* k) {
                 return node[k] ? node[k].as<std::string>("") : std::string();
             };
@@ -135,12 +120,12 @@ SavedQueryBook SavedQueryBook::parse(const std::string& yaml, const std::string&
     if (root.IsMap() && root["dashboards"]) {
         const YAML::Node boards = root["dashboards"];
         if (!boards.IsSequence()) {
-            problem(line_of(boards), "dashboards is a list of {id, title, queries: [ids]}");
+            problem(yaml_line(boards), "dashboards is a list of {id, title, queries: [ids]}");
         } else {
             std::set<std::string> ids;
             for (const auto& node : boards) {
                 SavedBoard b;
-                b.line = line_of(node);
+                b.line = yaml_line(node);
                 if (!node.IsMap()) {
                     problem(b.line, "a dashboard is a mapping {id, title, queries}");
                     continue;
@@ -148,7 +133,7 @@ SavedQueryBook SavedQueryBook::parse(const std::string& yaml, const std::string&
                 for (auto it = node.begin(); it != node.end(); ++it)
                     if (it->first.Scalar() != "id" && it->first.Scalar() != "title" &&
                         it->first.Scalar() != "queries")
-                        problem(line_of(it->first),
+                        problem(yaml_line(it->first),
                                 "unknown dashboard key '" + it->first.Scalar() + "'");
                 b.id = node["id"] ? node["id"].as<std::string>("") : "";
                 b.title = node["title"] ? node["title"].as<std::string>("") : b.id;
@@ -162,8 +147,8 @@ SavedQueryBook SavedQueryBook::parse(const std::string& yaml, const std::string&
                     for (const auto& q : qs) {
                         const std::string qid = q.as<std::string>("");
                         if (!book.find(qid))
-                            problem(line_of(q), "dashboard '" + b.id + "' shows query '" + qid +
-                                                    "', which this file does not define");
+                            problem(yaml_line(q), "dashboard '" + b.id + "' shows query '" + qid +
+                                                      "', which this file does not define");
                         b.queries.push_back(qid);
                     }
                 }

@@ -12,6 +12,7 @@
 #include "cli/warehouse_session.h"
 #include "core/log.h"
 #include "oltp/postgres_catalog.h"
+#include "pipeline/group_ingest.h"
 #include "pipeline/ingest_job.h"
 
 namespace tote {
@@ -43,27 +44,146 @@ std::vector<DeclaredColumn> read_source_catalog(const std::string& url) {
     return out;
 }
 
+struct IngestOptions {
+    IngestConfig ingest;
+    int api_port = 0;
+    int dashboard_port = 0;
+    std::string consumer;
+    std::string jsonl;
+    KafkaSourceConfig kafka;
+    std::vector<std::string> kafka_topics;
+    std::vector<std::string> kafka_properties;
+    std::string kafka_group;
+    std::string checkpoint_dir;
+    DecoderConfig decoder;
+    bool no_facts = false;
+    bool no_fsync = false;
+    FactStageConfig facts;
+    std::string mapping;
+    std::string source_catalog;
+    uint64_t checkpoint_every = CheckpointConfig{}.every_records;
+    size_t state_memory_mb = kDefaultFactStateMemoryMb;
+};
+
+// `tote ingest --kafka-group G`: this process joins the group and ingests the partitions it is
+// given (GroupIngest), each into its topic's database on the ClickHouse server.
+void run_group_ingest(const CliContext& ctx, IngestOptions& opts) {
+    if (ctx.clickhouse_url.empty())
+        throw ToteError(ErrorClass::Fatal,
+                        "--kafka-group needs a ClickHouse server (--clickhouse-url URL): the "
+                        "processes of a group share one warehouse, and the embedded one belongs "
+                        "to a single process");
+    if (!opts.jsonl.empty() || opts.ingest.stop_at_offset >= 0)
+        throw ToteError(ErrorClass::Fatal,
+                        "--kafka-group reads Kafka until stopped: leave out --jsonl and "
+                        "--stop-at-offset");
+    GroupIngestConfig config;
+    config.group.brokers = opts.kafka.brokers;
+    config.group.group = opts.kafka_group;
+    for (const auto& p : opts.kafka_properties)
+        config.group.properties.push_back(kafka_property(p));
+    for (const auto& t : opts.kafka_topics) {
+        const size_t eq = t.find('=');
+        std::string topic = t.substr(0, eq);
+        std::string database = eq == std::string::npos ? ctx.database : t.substr(eq + 1);
+        if (topic.empty() || database.empty())
+            throw ToteError(ErrorClass::Fatal,
+                            "--kafka-topic '" + t + "' is not TOPIC or TOPIC=DATABASE");
+        if (config.databases.contains(topic))
+            throw ToteError(ErrorClass::Fatal, "--kafka-topic " + topic + " is given twice");
+        config.group.topics.push_back(topic);
+        config.databases[topic] = database;
+    }
+    config.group.validate();
+    IngestJobConfig& job = config.job;
+    job.decoder = opts.decoder;
+    if (!opts.source_catalog.empty())
+        job.decoder.declared_columns = read_source_catalog(opts.source_catalog);
+    job.facts = !opts.no_facts;
+    job.fact_stage = opts.facts;
+    job.mapping = load_mapping_option(opts.mapping);  // a bad file fails here
+    job.ingest = opts.ingest;
+    job.ingest.follow = true;
+    job.ingest.sync_source = !opts.no_fsync;
+    job.writer.sync_parts = !opts.no_fsync;
+    job.fact_stage.builder.memory_budget_bytes = opts.state_memory_mb << 20;
+    job.checkpoints.every_records = opts.checkpoint_every;
+    if (opts.checkpoint_every > 0)
+        config.checkpoint_root = opts.checkpoint_dir.empty()
+                                     ? std::filesystem::path(ctx.data_dir) / "checkpoints"
+                                     : std::filesystem::path(opts.checkpoint_dir);
+    config.cold_root = std::filesystem::path(ctx.data_dir) / "checkpoints";
+    const model::MappingFile mapping =
+        job.mapping ? *job.mapping : model::MappingFile::builtin_simulator();
+    const bool facts = job.facts;
+    auto connect = [&ctx, &mapping, facts](const std::string& database) {
+        CliContext c = ctx;
+        c.database = database;
+        auto conn = open_for_writing(c);
+        if (facts) check_mapping_before_ingest(mapping, *conn, database);
+        return conn;
+    };
+    auto on_event = [](const PartitionEvent& e) {
+        const std::string where = e.partition.describe();
+        const LogFields fields{
+            {"partition", where}, {"database", e.database}, {"consumer", e.consumer}};
+        switch (e.kind) {
+            case PartitionEvent::Kind::Assigned:
+                fmt::print("group: {} assigned to this process (database {}, position {})\n", where,
+                           e.database, e.consumer);
+                break;
+            case PartitionEvent::Kind::Ready:
+                if (e.progress.restored_checkpoint_offset >= 0)
+                    fmt::print(
+                        "group: {} restored checkpoint at offset {} ({:.1f} MB)\n", where,
+                        with_commas(static_cast<uint64_t>(e.progress.restored_checkpoint_offset)),
+                        static_cast<double>(e.progress.restored_checkpoint_bytes) / 1e6);
+                for (const auto& note : e.progress.restore_notes) Log::warn("ingest", note, fields);
+                fmt::print(
+                    "group: {} resuming at offset {} (fact state rebuilt from {} records "
+                    "in {:.1f} s)\n",
+                    where, with_commas(static_cast<uint64_t>(e.progress.next_offset)),
+                    with_commas(e.progress.replayed_records), e.progress.seconds_replaying);
+                break;
+            case PartitionEvent::Kind::Committed:
+                if (Log::enabled(LogLevel::Debug))
+                    Log::debug(
+                        "ingest",
+                        fmt::format("{}: commit to offset {}", where, e.progress.next_offset),
+                        fields);
+                return;
+            case PartitionEvent::Kind::Retrying:
+                Log::warn("ingest",
+                          fmt::format("{}: retrying after a transient error: {}", where, e.error),
+                          fields);
+                return;
+            case PartitionEvent::Kind::Revoked:
+                fmt::print("group: {} revoked{} at offset {} ({} records, {} changes read here)\n",
+                           where, e.lost ? " (lost: this process's session had timed out)" : "",
+                           with_commas(static_cast<uint64_t>(e.progress.durable_offset)),
+                           with_commas(e.progress.records), with_commas(e.progress.changes));
+                break;
+            case PartitionEvent::Kind::Failed:
+                Log::error("ingest", fmt::format("{}: {}", where, e.error), fields);
+                return;
+        }
+        std::fflush(stdout);
+    };
+    fmt::print("group: joining {} on {} for {} topic(s); stop with Ctrl-C\n", opts.kafka_group,
+               opts.kafka.brokers, config.group.topics.size());
+    std::fflush(stdout);
+    GroupIngest group(std::move(config), connect, on_event);
+    const auto done = group.run(g_stop_requested);
+    for (const auto& [tp, p] : done)
+        fmt::print("group: {} held here last at offset {}\n", tp.describe(),
+                   with_commas(static_cast<uint64_t>(p.durable_offset)));
+    fmt::print("group: left {}\n", opts.kafka_group);
+}
+
 }  // namespace
 
 void add_ingest_command(CLI::App& app, CliContext& ctx) {
-    struct Options {
-        IngestConfig ingest;
-        int api_port = 0;
-        int dashboard_port = 0;
-        std::string consumer;
-        std::string jsonl;
-        KafkaSourceConfig kafka;
-        std::vector<std::string> kafka_properties;
-        DecoderConfig decoder;
-        bool no_facts = false;
-        bool no_fsync = false;
-        FactStageConfig facts;
-        std::string mapping;
-        std::string source_catalog;
-        uint64_t checkpoint_every = CheckpointConfig{}.every_records;
-        size_t state_memory_mb = kDefaultFactStateMemoryMb;
-    };
-    auto opts = std::make_shared<Options>();
+    auto opts = std::make_shared<IngestOptions>();
     auto* cmd = app.add_subcommand(
         "ingest",
         "Land the change stream of the embedded log (or of a Kafka topic: --kafka-brokers) into "
@@ -96,10 +216,24 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                         "database in order (one topic, one partition: docs/operations.md). "
                         "Without --follow the run stops at the partition's end as it was at start");
     brokers->excludes(jsonl);
-    auto* topic = cmd->add_option("--kafka-topic", opts->kafka.topic,
-                                  "With --kafka-brokers: the topic to read");
+    auto* topic = cmd->add_option(
+        "--kafka-topic", opts->kafka_topics,
+        "With --kafka-brokers: the topic to read. With --kafka-group: repeatable, TOPIC or "
+        "TOPIC=DATABASE (the warehouse database of that topic's source database; default "
+        "--database)");
     topic->needs(brokers);
     brokers->needs(topic);
+    cmd->add_option("--kafka-group", opts->kafka_group,
+                    "With --kafka-brokers and a ClickHouse server (--clickhouse-url): join this "
+                    "consumer group; its processes share the topics' partitions (one ordered topic "
+                    "per source database), each runs until stopped (as --follow), and a partition "
+                    "moves to another process when one joins, leaves or dies "
+                    "(docs/operations.md, \"Several processes\")")
+        ->needs(brokers);
+    cmd->add_option("--checkpoint-dir", opts->checkpoint_dir,
+                    "Folder of the fact state's checkpoints (default: the data folder's "
+                    "checkpoints/). The processes of one --kafka-group must share it, so a "
+                    "partition's next owner restores its state from there");
     cmd->add_option("--kafka-partition", opts->kafka.partition.value,
                     "With --kafka-brokers: the partition to read")
         ->capture_default_str()
@@ -152,9 +286,25 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         install_stop_handlers();
         IngestJobConfig job_config;
         std::string consumer = opts->consumer;
+        if (!opts->kafka_group.empty()) {
+            run_group_ingest(ctx, *opts);
+            return;
+        }
         if (!opts->kafka.brokers.empty()) {
             for (const auto& p : opts->kafka_properties)
                 opts->kafka.properties.push_back(kafka_property(p));
+            if (opts->kafka_topics.size() > 1)
+                throw ToteError(ErrorClass::Fatal,
+                                "--kafka-topic is given " +
+                                    std::to_string(opts->kafka_topics.size()) +
+                                    " times: one process reads one topic, unless it joins a "
+                                    "consumer group (--kafka-group NAME)");
+            opts->kafka.topic = opts->kafka_topics.empty() ? "" : opts->kafka_topics.front();
+            if (opts->kafka.topic.find('=') != std::string::npos)
+                throw ToteError(ErrorClass::Fatal,
+                                "--kafka-topic " + opts->kafka.topic +
+                                    ": TOPIC=DATABASE is for a consumer group (--kafka-group); "
+                                    "a single topic goes to --database");
             opts->kafka.validate();
             job_config.source.kind = SourceKind::Kafka;
             job_config.source.kafka = opts->kafka;
@@ -178,7 +328,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
         job_config.fact_stage.builder.memory_budget_bytes = opts->state_memory_mb << 20;
         job_config.cold_state_dir = ctx.checkpoint_dir(consumer) / "cold";
         if (opts->checkpoint_every > 0) {
-            job_config.checkpoints.dir = ctx.checkpoint_dir(consumer);
+            job_config.checkpoints.dir =
+                opts->checkpoint_dir.empty()
+                    ? ctx.checkpoint_dir(consumer)
+                    : std::filesystem::path(opts->checkpoint_dir) / (ctx.database + "." + consumer);
             job_config.checkpoints.every_records = opts->checkpoint_every;
         }
         WarehouseSession session(ctx);

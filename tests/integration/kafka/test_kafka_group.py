@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""`tote ingest --kafka-group`: processes of one consumer group share the ordered topics (one per
+source database) on the real broker (Kafka 4.4 KRaft) and ClickHouse 18.16 server started by
+scripts/stack.sh on free ports, and stay exact through rebalances.
+
+1. Two simulated source databases A and B (two logs, their own ground truths) go to topics
+   tote_g.a and tote_g.b, each in four parts cut between transactions.
+2. Process P1 joins the group with both topics (A into warehouse database ga, B into gb) and is
+   given both partitions; it lands part 1 of each.
+3. P2 joins: cooperative rebalancing moves exactly one partition from P1 to P2 (P1 revokes it,
+   P2 is given it and resumes at P1's committed offset). Part 2 is produced and each process
+   lands its own partition.
+4. P2 is SIGKILLed while part 3 is produced: after its session times out the group gives its
+   partition back to P1, which restores the newest checkpoint from the shared checkpoint folder
+   (not the partition's start) and lands the rest.
+5. P3 joins and P1 is SIGKILLed at the moment the rebalance gives P3 its first partition, while
+   part 4 is produced: P3 ends up holding both and lands part 4.
+6. P3 stops on SIGTERM, leaving the group; `tote reconcile` of ga against A's ground truth and
+   of gb against B's is exact (ledger, live rows, facts, KPIs, anomalies).
+
+No sleeps as synchronisation: bounded polling of the processes' output and of `_offsets`. Exit
+77 (skipped) without Java, Maven or clickhouse-server, except under CI=true.
+
+usage: test_kafka_group.py TOTE LOG_TO_KAFKA SOURCE_DIR
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from stack_env import check, failures, missing_tools_exit, run, stack_env  # noqa: E402
+from tote_harness import Tote, cleanup, temp_data_dir  # noqa: E402
+
+TOTE, LOG_TO_KAFKA, ROOT = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
+STACK = os.path.join(ROOT, "scripts", "stack.sh")
+EVENTS = int(os.environ.get("TOTE_KAFKA_GROUP_EVENTS", "30000"))
+DEADLINE = 120  # seconds any one wait may take
+GROUP = "tote-it-group"
+
+
+class Member:
+    """A `tote ingest --kafka-group` process whose stdout lines are collected by a thread."""
+
+    def __init__(self, name, args, work):
+        self.name = name
+        self.lines = []
+        self.err_path = os.path.join(work, f"{name}.stderr")
+        with open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_line(self, text, start=0, timeout=DEADLINE):
+        """Index and text of the first line at or after `start` containing text."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for i in range(start, len(self.lines)):
+                if text in self.lines[i]:
+                    return i, self.lines[i]
+            if self.proc.poll() is not None and not any(text in l for l in self.lines[start:]):
+                break
+            time.sleep(0.05)  # polling interval, not synchronisation
+        stderr = open(self.err_path).read()[-3000:]
+        raise SystemExit(f"FAILED: {self.name}: no line with {text!r} within {timeout} s; "
+                         f"stdout: {self.lines[-20:]}\nstderr: {stderr}")
+
+    def held(self, topic):
+        """True when the last assignment event of topic/0 here is an assignment."""
+        state = False
+        for l in self.lines:
+            if l.startswith(f"group: {topic}/0 assigned"):
+                state = True
+            elif l.startswith(f"group: {topic}/0 revoked"):
+                state = False
+        return state
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+
+def main():
+    code = missing_tools_exit(("java", "mvn", "clickhouse-server"))
+    if code is not None:
+        return code
+    t_start = time.monotonic()
+    work = tempfile.mkdtemp(prefix="tote-kafka-group-", dir=os.environ.get("TOTE_TEST_TMP"))
+    os.chmod(work, 0o755)
+    ports, env = stack_env(work)
+    brokers = f"127.0.0.1:{ports['TOTE_KAFKA_PORT']}"
+    url = f"http://127.0.0.1:{ports['TOTE_CLICKHOUSE_PORT']}"
+    checkpoints = os.path.join(work, "checkpoints")
+    members = []
+    try:
+        run([STACK, "up", "kafka", "clickhouse"], env, 600)
+
+        # 1. Two source databases, two topics, each in three parts cut between transactions.
+        sources = {}
+        for name, seed in (("a", 31), ("b", 32)):
+            data = temp_data_dir(f"group-src-{name}")
+            tote = Tote(TOTE, data)
+            tote.run("simulate", "--max-events", str(EVENTS), "--seed", str(seed))
+            n = tote.ground_truth()["log_offset"]
+            log = os.path.join(data, "log")
+
+            def boundary(offset, log=log):
+                return int(run([LOG_TO_KAFKA, "boundary", log, str(offset)]).stdout.strip())
+            bounds = [0, boundary(n // 4), boundary(n // 2), boundary(n * 3 // 4), n]
+            check(0 < bounds[1] < bounds[2] < bounds[3] < n, f"source {name}: {n} records, parts end between "
+                  f"transactions at {bounds}")
+            sources[name] = {"tote": tote, "data": data, "log": log, "n": n, "bounds": bounds,
+                             "topic": f"tote_g.{name}", "db": f"g{name}"}
+
+        def produce(part):
+            for s in sources.values():
+                run([LOG_TO_KAFKA, "produce", s["log"], brokers, s["topic"], str(s["bounds"][part - 1]),
+                     str(s["bounds"][part])])
+
+        viewer = Tote(TOTE, os.path.join(work, "viewer"))
+
+        def committed(s):
+            out = viewer.run("--clickhouse-url", url, "query",
+                             f"SELECT next_offset FROM {s['db']}._offsets FINAL WHERE consumer = "
+                             f"'kafka:{s['topic']}:0'", "--format", "TabSeparated", check=False)
+            text = out.stdout.strip()
+            return int(text) if out.returncode == 0 and text else 0
+
+        def wait_committed(part, why):
+            end = time.monotonic() + DEADLINE
+            got = {}
+            while time.monotonic() < end:
+                got = {k: committed(s) for k, s in sources.items()}
+                if all(got[k] == s["bounds"][part] for k, s in sources.items()):
+                    check(True, f"{why}: both partitions committed to the end of part {part} "
+                          f"({', '.join(f'{k}={v:,}' for k, v in got.items())})")
+                    return
+                for m in members:
+                    if m.proc.poll() is not None and m.proc.returncode not in (-9, 0):
+                        raise SystemExit(f"FAILED: {m.name} exited {m.proc.returncode}: "
+                                         f"{open(m.err_path).read()[-2000:]}")
+                time.sleep(0.2)  # polling interval, not synchronisation
+            raise SystemExit(f"FAILED: {why}: committed {got}, expected the end of part {part}")
+
+        def member(name):
+            data = os.path.join(work, name)
+            args = [TOTE, "--data-dir", data, "--clickhouse-url", url, "ingest", "--kafka-brokers",
+                    brokers, "--kafka-group", GROUP,
+                    "--kafka-topic", f"{sources['a']['topic']}=ga",
+                    "--kafka-topic", f"{sources['b']['topic']}=gb",
+                    "--kafka-property", "session.timeout.ms=6000",
+                    "--checkpoint-dir", checkpoints, "--checkpoint-every", "2000", "--batch", "1000",
+                    "--dashboard-port", "-1"]
+            m = Member(name, args, work)
+            members.append(m)
+            return m
+
+        produce(1)
+        # 2. P1 alone: both partitions.
+        p1 = member("p1")
+        p1.wait_line("group: tote_g.a/0 resuming at offset 0")
+        p1.wait_line("group: tote_g.b/0 resuming at offset 0")
+        wait_committed(1, "P1 alone")
+
+        # 3. P2 joins: one partition moves.
+        mark = len(p1.lines)
+        p2 = member("p2")
+        _, line = p2.wait_line("assigned to this process")
+        moved = line.split()[1].split("/")[0]
+        stays = next(s["topic"] for s in sources.values() if s["topic"] != moved)
+        _, revoked = p1.wait_line(f"group: {moved}/0 revoked", mark)
+        check(p1.held(stays) and not p1.held(moved) and p2.held(moved) and not p2.held(stays),
+              f"P2's join moved {moved} from P1 to P2 and left {stays} with P1 ({revoked})")
+        moved_src = next(s for s in sources.values() if s["topic"] == moved)
+        _, line = p2.wait_line(f"group: {moved}/0 resuming at offset")
+        check(f"resuming at offset {moved_src['bounds'][1]:,} " in line,
+              f"P2 resumes {moved} at P1's committed offset ({line})")
+        produce(2)
+        wait_committed(2, "P1 and P2 each on its own partition")
+
+        # 4. P2 killed while part 3 arrives: P1 gets its partition back, from the checkpoint.
+        mark = len(p1.lines)
+        p2.kill()
+        produce(3)
+        _, line = p1.wait_line(f"group: {moved}/0 assigned", mark, timeout=DEADLINE)
+        i, restored = p1.wait_line(f"group: {moved}/0 restored checkpoint at offset", mark)
+        at = int(restored.split("offset ")[1].split(" ")[0].replace(",", ""))
+        check(0 < at <= moved_src["bounds"][2],
+              f"P1 took {moved} back after P2's kill and restored its checkpoint ({restored})")
+        wait_committed(3, "after P2's kill")
+
+        # 5. P3 joins and P1 is killed as the rebalance gives P3 its first partition.
+        p3 = member("p3")
+        p3.wait_line("assigned to this process")
+        p1.kill()
+        produce(4)
+        for s in sources.values():
+            p3.wait_line(f"group: {s['topic']}/0 resuming at offset", timeout=DEADLINE)
+        check(p3.held("tote_g.a") and p3.held("tote_g.b"), "P3 holds both partitions after P1's kill")
+        wait_committed(4, "after P1's kill during the rebalance")
+
+        # 6. P3 leaves cleanly; both databases reconcile exactly against their sources.
+        p3.proc.send_signal(signal.SIGTERM)
+        rc = p3.proc.wait(timeout=DEADLINE)
+        p3.wait_line("group: left " + GROUP)
+        check(rc == 0, f"P3 stopped on SIGTERM with exit 0 after leaving the group (exit {rc})")
+        for name, s in sources.items():
+            rec = s["tote"].run("--clickhouse-url", url, "--database", s["db"], "reconcile",
+                                "--consumer", f"kafka:{s['topic']}:0", check=False)
+            print(rec.stdout[-1500:])
+            check(rec.returncode == 0 and "RECONCILED: exact" in rec.stdout,
+                  f"database {s['db']} (source {name}, {s['n']:,} records) reconciles exactly "
+                  f"against its ground truth")
+    finally:
+        for m in members:
+            if m.proc.poll() is None:
+                m.kill()
+        subprocess.run([STACK, "down"], env=env, capture_output=True, timeout=300)
+        for s in locals().get("sources", {}).values():
+            cleanup(s["data"])
+        cleanup(work)
+    print(f"kafka_group: {time.monotonic() - t_start:.0f} s")
+    if failures:
+        print(f"FAILED: {len(failures)} check(s)")
+        return 1
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

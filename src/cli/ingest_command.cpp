@@ -10,10 +10,13 @@
 #include "cli/mapping_options.h"
 #include "cli/progress_line.h"
 #include "cli/warehouse_session.h"
+#include "core/json_escape.h"
 #include "core/log.h"
 #include "oltp/postgres_catalog.h"
 #include "pipeline/group_ingest.h"
 #include "pipeline/ingest_job.h"
+#include "pipeline/ingest_metrics.h"
+#include "serve/api_server.h"
 
 namespace tote {
 
@@ -169,10 +172,61 @@ void run_group_ingest(const CliContext& ctx, IngestOptions& opts) {
         }
         std::fflush(stdout);
     };
-    fmt::print("group: joining {} on {} for {} topic(s); stop with Ctrl-C\n", opts.kafka_group,
-               opts.kafka.brokers, config.group.topics.size());
-    std::fflush(stdout);
+    std::map<std::string, std::string> databases = config.databases;
     GroupIngest group(std::move(config), connect, on_event);
+    // The local API: GET /metrics with every partition held (consumer label
+    // kafka:<topic>:<partition>), POST /status with their progress.
+    std::filesystem::create_directories(ctx.data_dir);
+    auto api_conn = open_for_reading(ctx);
+    const std::string token = ApiServer::new_token();
+    ApiServer api(
+        *api_conn,
+        [&group, &databases, &opts] {
+            std::string out = "{\"group\":";
+            append_json_string(out, opts.kafka_group);
+            out += ",\"partitions\":[";
+            bool first = true;
+            for (const auto& [tp, p] : group.held()) {
+                out += first ? "" : ",";
+                first = false;
+                out += "{\"partition\":";
+                append_json_string(out, tp.describe());
+                out += ",\"database\":";
+                append_json_string(out, databases.at(tp.topic));
+                out += fmt::format(
+                    ",\"phase\":\"{}\",\"durable_offset\":{},\"log_end_offset\":{},"
+                    "\"records\":{},\"changes\":{},\"dead_letters\":{},\"retries\":{}}}",
+                    to_string(p.phase), p.durable_offset, p.log_end_offset, p.records, p.changes,
+                    p.dead_letters, p.retries);
+            }
+            return out + "]}";
+        },
+        token);
+    api.on_get("/metrics", "text/plain; version=0.0.4; charset=utf-8", [&group] {
+        std::vector<std::pair<IngestProgress, IngestMetricsContext>> parts;
+        const int64_t rss = resident_memory_bytes();
+        for (const auto& [tp, p] : group.held())
+            parts.emplace_back(
+                p, IngestMetricsContext{"kafka:" + tp.topic + ":" + std::to_string(tp.partition),
+                                        "kafka", rss});
+        return ingest_metrics_text(parts);
+    });
+    const std::string api_url = api.start(opts.api_port);
+    write_private_file(ctx.api_token_path(), token + "\n");
+    write_private_file(ctx.api_url_path(), api_url + "\n");
+    struct RemoveOnExit {
+        const CliContext& ctx;
+        ApiServer& api;
+        ~RemoveOnExit() {
+            std::error_code ec;
+            std::filesystem::remove(ctx.api_url_path(), ec);
+            std::filesystem::remove(ctx.api_token_path(), ec);
+            api.stop();
+        }
+    } remove_on_exit{ctx, api};
+    fmt::print("group: joining {} on {} for {} topic(s); metrics on {}/metrics; stop with Ctrl-C\n",
+               opts.kafka_group, opts.kafka.brokers, databases.size(), api_url);
+    std::fflush(stdout);
     const auto done = group.run(g_stop_requested);
     for (const auto& [tp, p] : done)
         fmt::print("group: {} held here last at offset {}\n", tp.describe(),

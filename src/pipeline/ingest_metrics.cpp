@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 namespace tote {
 
@@ -29,39 +31,51 @@ std::string number(double v) {
     return buf;
 }
 
+// Metric families in the order first written; each family's HELP and TYPE once, then the
+// series of every label set (one per consumer) written under it.
 class Writer {
 public:
-    explicit Writer(std::string labels) : labels_(std::move(labels)) {}
+    void set_labels(std::string labels) { labels_ = std::move(labels); }
 
     void metric(std::string_view name, std::string_view type, std::string_view help, double value,
                 std::string_view extra_label = {}) {
-        header(name, type, help);
-        out_ += std::string(name) + "{" + labels_;
-        if (!extra_label.empty()) out_ += "," + std::string(extra_label);
-        out_ += "} " + number(value) + "\n";
+        std::string& out = family(name, type, help);
+        out += std::string(name) + "{" + labels_;
+        if (!extra_label.empty()) out += "," + std::string(extra_label);
+        out += "} " + number(value) + "\n";
     }
 
     void histogram(std::string_view name, std::string_view help, const Histogram& h) {
-        header(name, "histogram", help);
+        std::string& out = family(name, "histogram", help);
         const std::string base(name);
         for (size_t i = 0; i < h.bounds().size(); ++i)
-            out_ += base + "_bucket{" + labels_ + ",le=\"" + number(h.bounds()[i]) + "\"} " +
-                    std::to_string(h.cumulative_counts()[i]) + "\n";
-        out_ += base + "_bucket{" + labels_ + ",le=\"+Inf\"} " + std::to_string(h.count()) + "\n";
-        out_ += base + "_sum{" + labels_ + "} " + number(h.sum()) + "\n";
-        out_ += base + "_count{" + labels_ + "} " + std::to_string(h.count()) + "\n";
+            out += base + "_bucket{" + labels_ + ",le=\"" + number(h.bounds()[i]) + "\"} " +
+                   std::to_string(h.cumulative_counts()[i]) + "\n";
+        out += base + "_bucket{" + labels_ + ",le=\"+Inf\"} " + std::to_string(h.count()) + "\n";
+        out += base + "_sum{" + labels_ + "} " + number(h.sum()) + "\n";
+        out += base + "_count{" + labels_ + "} " + std::to_string(h.count()) + "\n";
     }
 
-    std::string take() { return std::move(out_); }
+    std::string take() {
+        std::string out;
+        for (auto& f : families_) out += f.second;
+        families_.clear();
+        return out;
+    }
 
 private:
-    void header(std::string_view name, std::string_view type, std::string_view help) {
-        out_ += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
-        out_ += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
+    std::string& family(std::string_view name, std::string_view type, std::string_view help) {
+        for (auto& f : families_)
+            if (f.first == name) return f.second;
+        families_.emplace_back(std::string(name), "# HELP " + std::string(name) + " " +
+                                                      std::string(help) + "\n# TYPE " +
+                                                      std::string(name) + " " + std::string(type) +
+                                                      "\n");
+        return families_.back().second;
     }
 
     std::string labels_;
-    std::string out_;
+    std::vector<std::pair<std::string, std::string>> families_;  // name, text
 };
 
 }  // namespace
@@ -73,8 +87,10 @@ int64_t resident_memory_bytes() {
     return static_cast<int64_t>(pages_resident) * ::sysconf(_SC_PAGESIZE);
 }
 
-std::string ingest_metrics_text(const IngestProgress& p, const IngestMetricsContext& ctx) {
-    Writer w("consumer=\"" + label_value(ctx.consumer) + "\"");
+namespace {
+
+void write_progress(Writer& w, const IngestProgress& p, const IngestMetricsContext& ctx) {
+    w.set_labels("consumer=\"" + label_value(ctx.consumer) + "\"");
     const auto u = [](uint64_t v) { return static_cast<double>(v); };
     const auto i = [](int64_t v) { return static_cast<double>(v); };
     w.metric("tote_ingest_info", "gauge", "What the ingest reads; the value is always 1.", 1,
@@ -150,6 +166,20 @@ std::string ingest_metrics_text(const IngestProgress& p, const IngestMetricsCont
     if (ctx.resident_bytes > 0)
         w.metric("tote_process_resident_memory_bytes", "gauge",
                  "Resident memory of the tote process.", i(ctx.resident_bytes));
+}
+
+}  // namespace
+
+std::string ingest_metrics_text(const IngestProgress& p, const IngestMetricsContext& ctx) {
+    Writer w;
+    write_progress(w, p, ctx);
+    return w.take();
+}
+
+std::string ingest_metrics_text(
+    const std::vector<std::pair<IngestProgress, IngestMetricsContext>>& parts) {
+    Writer w;
+    for (const auto& [p, ctx] : parts) write_progress(w, p, ctx);
     return w.take();
 }
 

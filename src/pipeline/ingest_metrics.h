@@ -5,6 +5,8 @@
 // consumer names the topic and partition (kafka:<topic>:<partition>).
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "pipeline/ingest_pipeline.h"
 
@@ -17,6 +19,10 @@ struct IngestMetricsContext {
 };
 
 std::string ingest_metrics_text(const IngestProgress& p, const IngestMetricsContext& ctx);
+// Several consumers in one document (`tote ingest --kafka-group`: one per partition held): every
+// family's HELP and TYPE once, then each consumer's series.
+std::string ingest_metrics_text(
+    const std::vector<std::pair<IngestProgress, IngestMetricsContext>>& parts);
 
 // The resident set size of this process from /proc/self/statm (0 when it cannot be read).
 int64_t resident_memory_bytes();

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from stack_env import check, failures, missing_tools_exit, run, stack_env  # noqa: E402
@@ -156,7 +157,7 @@ def main():
                     "--kafka-topic", f"{sources['b']['topic']}=gb",
                     "--kafka-property", "session.timeout.ms=6000",
                     "--checkpoint-dir", checkpoints, "--checkpoint-every", "2000", "--batch", "1000",
-                    "--dashboard-port", "-1"]
+                    "--api-port", "0"]
             m = Member(name, args, work)
             members.append(m)
             return m
@@ -204,6 +205,21 @@ def main():
             p3.wait_line(f"group: {s['topic']}/0 resuming at offset", timeout=DEADLINE)
         check(p3.held("tote_g.a") and p3.held("tote_g.b"), "P3 holds both partitions after P1's kill")
         wait_committed(4, "after P1's kill during the rebalance")
+
+        # P3's metrics: one series per partition held, lag 0 at the end of part 4.
+        p3_data = os.path.join(work, "p3")
+        api_url = open(os.path.join(p3_data, "api.url")).read().strip()
+        token = open(os.path.join(p3_data, "api.token")).read().strip()
+        req = urllib.request.Request(api_url + "/metrics", headers={"X-ClickHouse-Key": token})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            metrics = r.read().decode()
+        for s in sources.values():
+            series = f'{{consumer="kafka:{s["topic"]}:0"}}'
+            check(f"tote_consumer_durable_position{series} {s['n']}\n" in metrics
+                  and f"tote_consumer_lag_records{series} 0\n" in metrics,
+                  f"P3's /metrics shows {s['topic']} durable at {s['n']:,} with lag 0")
+        check(metrics.count("# TYPE tote_consumer_lag_records gauge") == 1,
+              "each metric family is announced once for both partitions")
 
         # 6. P3 leaves cleanly; both databases reconcile exactly against their sources.
         p3.proc.send_signal(signal.SIGTERM)

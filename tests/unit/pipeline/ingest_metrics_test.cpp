@@ -60,6 +60,31 @@ TEST(IngestMetrics, ExposesProgressInPrometheusTextFormat) {
     EXPECT_EQ(types, 1u);
 }
 
+TEST(IngestMetrics, SeveralConsumersShareEachFamilyHeader) {
+    IngestProgress a, b;
+    a.durable_offset = 10;
+    a.log_end_offset = 25;
+    b.durable_offset = 7;
+    b.log_end_offset = 7;
+    const std::string text = ingest_metrics_text(
+        {{a, {"kafka:tote.ng:0", "kafka", 0}}, {b, {"kafka:tote.ke:0", "kafka", 0}}});
+    EXPECT_EQ(sample(text, "tote_consumer_lag_records{consumer=\"kafka:tote.ng:0\"}"), 15);
+    EXPECT_EQ(sample(text, "tote_consumer_lag_records{consumer=\"kafka:tote.ke:0\"}"), 0);
+    // One HELP and TYPE per family, its series together under it.
+    size_t at = 0, types = 0;
+    while ((at = text.find("# TYPE tote_consumer_lag_records ", at)) != std::string::npos)
+        ++types, ++at;
+    EXPECT_EQ(types, 1u);
+    const size_t head = text.find("# TYPE tote_consumer_lag_records gauge\n");
+    ASSERT_NE(head, std::string::npos);
+    const std::string after = text.substr(head);
+    EXPECT_EQ(after.find("tote_consumer_lag_records{consumer=\"kafka:tote.ng:0\"}"),
+              after.find('\n') + 1);
+    EXPECT_NE(after.find("\ntote_consumer_lag_records{consumer=\"kafka:tote.ke:0\"} 0\n"),
+              std::string::npos);
+    EXPECT_EQ(ingest_metrics_text({}), "");
+}
+
 TEST(IngestMetrics, EscapesLabelValues) {
     const std::string text = ingest_metrics_text(IngestProgress{}, {"a\"b\\c", "file log", 0});
     EXPECT_NE(text.find("consumer=\"a\\\"b\\\\c\""), std::string::npos);

@@ -12,7 +12,9 @@
 #   up [SERVICE...]          fetch (first time), start every service (or only the ones named:
 #                            postgres, clickhouse, kafka, connect, mariadb, connect-mariadb),
 #                            wait for health; without names: all but the MariaDB two
-#   down                     stop every service (also after a crash: pid files are checked)
+#   down [SERVICE...]        stop every service, or only the ones named (also after a crash: pid
+#                            files are checked)
+#   kill SERVICE             SIGKILL a service, as a crash would (fault tests); `up SERVICE` again
 #   status                   each service: port, pid, healthy or not (exit 1 if one is not)
 #   logs [SERVICE] [LINES]   the log file of a service (postgres|kafka|connect|clickhouse)
 #   env                      shell assignments of the endpoints (eval "$(scripts/stack.sh env)")
@@ -812,6 +814,17 @@ cmd_up() {
   say "up in $(elapsed "$t0") s (Debezium $(debezium_version), Debezium MariaDB $(debezium_mariadb_version), Kafka $(kafka_version)); data and logs in $dir"
 }
 cmd_down() {
+  if (($#)); then  # only the services named, in the order given
+    local s
+    for s in "$@"; do
+      case "$s" in
+        postgres) stop_postgres ;; clickhouse) stop_clickhouse ;; mariadb) stop_mariadb ;;
+        kafka | connect | connect-mariadb) stop_java "$s" ;;
+        *) die "unknown service '$s' (postgres, clickhouse, kafka, connect, mariadb, connect-mariadb)" ;;
+      esac
+    done
+    return 0
+  fi
   if [[ -d "$dir/connect-mariadb" ]]; then stop_java connect-mariadb; fi
   if [[ -d "$dir/mariadb" ]]; then stop_mariadb; fi
   stop_java connect
@@ -878,7 +891,15 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 cmd="${1:-}"; shift || true
 case "$cmd" in
   up) load_ports; cmd_up "$@" ;;
-  down) load_ports; cmd_down ;;
+  down) load_ports; cmd_down "$@" ;;
+  kill)  # a crash, for fault tests: SIGKILL, no clean shutdown; `up SERVICE` starts it again
+    load_ports
+    [[ $# -eq 1 ]] || die "usage: scripts/stack.sh kill SERVICE"
+    if pid="$(pid_of "$1")"; then
+      kill -KILL "$pid"; while pid_alive "$pid"; do sleep 0.1; done; say "$1 killed (pid $pid)"
+    else
+      say "$1 not running"
+    fi ;;
   status) load_ports; cmd_status ;;
   logs) load_ports; cmd_logs "$@" ;;
   env) load_ports; cmd_env ;;

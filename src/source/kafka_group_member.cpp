@@ -3,8 +3,10 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <set>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "source/kafka_handles.h"
 #include "source/kafka_message_kind.h"
 #include "source/kafka_source_config.h"
@@ -67,6 +69,7 @@ public:
         set(conf.get(), "enable.auto.commit", "false");
         set(conf.get(), "enable.auto.offset.store", "false");
         set(conf.get(), "auto.offset.reset", "latest");
+        set(conf.get(), "topic.metadata.refresh.interval.ms", "5000");  // new topics seen soon
         for (const auto& [k, v] : cfg_.properties) set(conf.get(), k, v);
         rd_kafka_conf_set_opaque(conf.get(), this);
         rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::on_rebalance);
@@ -105,12 +108,20 @@ public:
         const rd_kafka_resp_err_t err = msg->err;
         const std::string topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : std::string();
         if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-            err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)
-            throw ToteError(ErrorClass::Fatal,
-                            "Kafka topic '" + topic + "' of group " + describe() +
-                                " does not exist on " + cfg_.brokers + ": " + err_text(err) +
-                                ". Check --kafka-topic and the connector's topic routing "
-                                "(docs/operations.md, \"Ingest from Kafka\")");
+            err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+            // Debezium creates a topic with its first change: a group started before it waits,
+            // and the subscription takes the topic once the metadata (refreshed every 5 s) has it.
+            if (missing_told_.insert(topic).second)
+                Log::warn("ingest",
+                          "Kafka topic '" + topic + "' does not exist on " + cfg_.brokers +
+                              " (yet): group " + describe() +
+                              " reads it once it is created (Debezium creates it with its first "
+                              "change). If it never comes, check --kafka-topic and the "
+                              "connector's topic routing (docs/operations.md, \"Ingest from "
+                              "Kafka\")",
+                          {{"topic", topic}});
+            return;
+        }
         if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
         note_error(err, rd_kafka_message_errstr(msg.get()));
     }
@@ -240,6 +251,7 @@ private:
     std::string last_error_;
     std::string fatal_;
     std::exception_ptr handler_error_;
+    std::set<std::string> missing_told_;  // topics reported missing (once each)
     bool closing_ = false;
     kafka::Client rk_;  // last: destroyed first, while the members its callbacks use live
 };

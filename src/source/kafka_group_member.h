@@ -58,9 +58,10 @@ public:
     ~KafkaGroupMember();
 
     // Serves the group for up to `wait`: heartbeats, rebalances (the handlers run inside). An
-    // exception of a handler is rethrown here. A topic that does not exist or a fatal client
-    // error throws a Fatal ToteError; a broker that cannot be reached is only noted
-    // (last_error()): the member rejoins once it answers.
+    // exception of a handler is rethrown here. A fatal client error throws a Fatal ToteError; a
+    // topic that does not exist yet is logged once (a warning) and taken when it appears; a
+    // broker that cannot be reached is only noted (last_error()): the member rejoins once it
+    // answers.
     void poll(std::chrono::milliseconds wait);
     // Leaves the group: the revoke handler runs for what this member holds. Idempotent.
     void close();

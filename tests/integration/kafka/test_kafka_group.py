@@ -5,8 +5,9 @@ scripts/stack.sh on free ports, and stay exact through rebalances.
 
 1. Two simulated source databases A and B (two logs, their own ground truths) go to topics
    tote_g.a and tote_g.b, each in four parts cut between transactions.
-2. Process P1 joins the group with both topics (A into warehouse database ga, B into gb) and is
-   given both partitions; it lands part 1 of each.
+2. Process P1 joins the group with both topics (A into warehouse database ga, B into gb) before
+   they exist (it says it waits for them); once part 1 is produced it is given both partitions
+   and lands part 1 of each.
 3. P2 joins: cooperative rebalancing moves exactly one partition from P1 to P2 (P1 revokes it,
    P2 is given it and resumes at P1's committed offset). Part 2 is produced and each process
    lands its own partition.
@@ -162,9 +163,16 @@ def main():
             members.append(m)
             return m
 
-        produce(1)
-        # 2. P1 alone: both partitions.
+        # 2. P1 alone, started before the topics exist (as before Debezium's first change): it
+        # says so and takes both partitions once they are created.
         p1 = member("p1")
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end and "does not exist on" not in open(p1.err_path).read():
+            time.sleep(0.05)  # polling interval, not synchronisation
+        err = open(p1.err_path).read()
+        check("Kafka topic 'tote_g.a' does not exist on" in err and "reads it once it is created" in err,
+              "a group started before its topics exist waits for them, saying so")
+        produce(1)
         p1.wait_line("group: tote_g.a/0 resuming at offset 0")
         p1.wait_line("group: tote_g.b/0 resuming at offset 0")
         wait_committed(1, "P1 alone")

@@ -1,6 +1,8 @@
 """What the tests that start scripts/stack.sh share: the check for the tools they need, and an
 environment with a free loopback port per service and the stack's data in a work folder."""
 import json
+import signal
+import threading
 import os
 import shutil
 import socket
@@ -78,3 +80,49 @@ def curl(method, url, body=None):
     out = subprocess.run(args, capture_output=True, text=True).stdout
     text, _, code = out.rpartition("\n")
     return int(code or 0), text
+
+
+class Member:
+    """A `tote ingest --kafka-group` process whose stdout lines are collected by a thread."""
+
+    def __init__(self, name, args, work, deadline=120):
+        self.name = name
+        self.deadline = deadline
+        self.lines = []
+        self.err_path = os.path.join(work, f"{name}.stderr")
+        with open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_line(self, text, start=0, timeout=None):
+        """Index and text of the first line at or after `start` containing text."""
+        timeout = timeout or self.deadline
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for i in range(start, len(self.lines)):
+                if text in self.lines[i]:
+                    return i, self.lines[i]
+            if self.proc.poll() is not None and not any(text in l for l in self.lines[start:]):
+                break
+            time.sleep(0.05)  # polling interval, not synchronisation
+        stderr = open(self.err_path).read()[-3000:]
+        raise SystemExit(f"FAILED: {self.name}: no line with {text!r} within {timeout} s; "
+                         f"stdout: {self.lines[-20:]}\nstderr: {stderr}")
+
+    def held(self, topic):
+        """True when the last assignment event of topic/0 here is an assignment."""
+        state = False
+        for l in self.lines:
+            if l.startswith(f"group: {topic}/0 assigned"):
+                state = True
+            elif l.startswith(f"group: {topic}/0 revoked"):
+                state = False
+        return state
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()

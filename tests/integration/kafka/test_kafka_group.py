@@ -29,12 +29,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from stack_env import check, failures, missing_tools_exit, run, stack_env  # noqa: E402
+from stack_env import Member, check, failures, missing_tools_exit, run, stack_env  # noqa: E402
 from tote_harness import Tote, cleanup, temp_data_dir  # noqa: E402
 
 TOTE, LOG_TO_KAFKA, ROOT = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
@@ -42,50 +41,6 @@ STACK = os.path.join(ROOT, "scripts", "stack.sh")
 EVENTS = int(os.environ.get("TOTE_KAFKA_GROUP_EVENTS", "30000"))
 DEADLINE = 120  # seconds any one wait may take
 GROUP = "tote-it-group"
-
-
-class Member:
-    """A `tote ingest --kafka-group` process whose stdout lines are collected by a thread."""
-
-    def __init__(self, name, args, work):
-        self.name = name
-        self.lines = []
-        self.err_path = os.path.join(work, f"{name}.stderr")
-        with open(self.err_path, "w") as err:
-            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_line(self, text, start=0, timeout=DEADLINE):
-        """Index and text of the first line at or after `start` containing text."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for i in range(start, len(self.lines)):
-                if text in self.lines[i]:
-                    return i, self.lines[i]
-            if self.proc.poll() is not None and not any(text in l for l in self.lines[start:]):
-                break
-            time.sleep(0.05)  # polling interval, not synchronisation
-        stderr = open(self.err_path).read()[-3000:]
-        raise SystemExit(f"FAILED: {self.name}: no line with {text!r} within {timeout} s; "
-                         f"stdout: {self.lines[-20:]}\nstderr: {stderr}")
-
-    def held(self, topic):
-        """True when the last assignment event of topic/0 here is an assignment."""
-        state = False
-        for l in self.lines:
-            if l.startswith(f"group: {topic}/0 assigned"):
-                state = True
-            elif l.startswith(f"group: {topic}/0 revoked"):
-                state = False
-        return state
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
 
 
 def main():
@@ -159,7 +114,7 @@ def main():
                     "--kafka-property", "session.timeout.ms=6000",
                     "--checkpoint-dir", checkpoints, "--checkpoint-every", "2000", "--batch", "1000",
                     "--api-port", "0"]
-            m = Member(name, args, work)
+            m = Member(name, args, work, DEADLINE)
             members.append(m)
             return m
 

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "core/error.h"
@@ -30,6 +31,8 @@ size_t append_body(char* data, size_t size, size_t n, void* out) {
 struct BodyReader {
     std::string_view head;
     std::string_view body;
+    const std::string_view whole_head = head;  // for a rewind (seek_body)
+    const std::string_view whole_body = body;
 };
 
 size_t read_body(char* buffer, size_t size, size_t n, void* in) {
@@ -46,6 +49,20 @@ size_t read_body(char* buffer, size_t size, size_t n, void* in) {
     return written;
 }
 
+// libcurl rewinds the body when it sends the request again on a new connection (a kept-alive
+// one the server closed meanwhile, as after a server restart); without this the request fails
+// with "Send failed since rewinding of the data stream failed".
+int seek_body(void* in, curl_off_t offset, int origin) {
+    auto* r = static_cast<BodyReader*>(in);
+    if (origin != SEEK_SET || offset < 0 ||
+        static_cast<size_t>(offset) > r->whole_head.size() + r->whole_body.size())
+        return CURL_SEEKFUNC_CANTSEEK;
+    const auto at = static_cast<size_t>(offset);
+    r->head = r->whole_head.substr(std::min(at, r->whole_head.size()));
+    r->body = r->whole_body.substr(at > r->whole_head.size() ? at - r->whole_head.size() : 0);
+    return CURL_SEEKFUNC_OK;
+}
+
 bool transport_retriable(CURLcode rc) {
     switch (rc) {
         case CURLE_COULDNT_CONNECT:
@@ -56,6 +73,7 @@ bool transport_retriable(CURLcode rc) {
         case CURLE_GOT_NOTHING:
         case CURLE_PARTIAL_FILE:
         case CURLE_AGAIN:
+        case CURLE_SEND_FAIL_REWIND:  // sent again whole by the retry (inserts are idempotent)
             return true;
         default:
             return false;
@@ -173,6 +191,8 @@ std::string HttpClickHouse::post_with(CURL* c, const std::string& url_query, std
     BodyReader reader{head, body};
     curl_easy_setopt(c, CURLOPT_READFUNCTION, &read_body);
     curl_easy_setopt(c, CURLOPT_READDATA, &reader);
+    curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, &seek_body);
+    curl_easy_setopt(c, CURLOPT_SEEKDATA, &reader);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(head.size() + body.size()));
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

@@ -9,7 +9,8 @@
 //       open transaction. STAMP=1 rewrites every "ts_ms":<13 digits> of a value to the
 //       wall-clock millisecond at which the record is handed to the producer (the record's
 //       source commit time becomes "now", so freshness = now - ts_ms); TIMES_FILE then gets
-//       "<ms>\t<records>" lines: how many records were stamped with each millisecond ("-": none).
+//       "<ms>\t<records>" lines: how many change records (not BEGIN/END) were stamped with each
+//       millisecond ("-": none).
 //   kafka_bench_tool expect LOG_DIR COUNT CHANGES_FILE KEYS_FILE
 //       For the first COUNT records (-1: all): CHANGES_FILE gets one "table\tlsn\ttotal_order\top"
 //       line per change event with a value (BEGIN/END of the transaction topic and tombstones
@@ -166,7 +167,7 @@ int produce(const std::string& log, const std::string& brokers, const std::strin
             if (stamping && r.value) {
                 const int64_t ms = now_ms();
                 stamp(*r.value, ms);
-                ++stamped[ms];
+                if (!r.topic.ends_with(".transaction")) ++stamped[ms];  // BEGIN/END never land
             }
             const void* key = r.key ? r.key->data() : nullptr;
             const size_t key_len = r.key ? r.key->size() : 0;

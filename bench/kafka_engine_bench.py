@@ -245,6 +245,11 @@ class Bench:
             log(f"tote reconcile: exit {p.returncode}: {(p.stdout + p.stderr).strip()[-600:]}")
         self.results[name] = r
         self.report_one(name, r)
+        if facts:
+            self.land_tables = self.ch.q(
+                f"SELECT name FROM system.tables WHERE database = '{database}' "
+                "AND name LIKE 'land\\_%'").split()
+        self.settle(database)
 
     def land_union(self, database):
         tables = self.ch.q(f"SELECT name FROM system.tables WHERE database = '{database}' "
@@ -264,6 +269,14 @@ class Bench:
         expected = self.ch.value("SELECT count() FROM bench.keys")
         extra = distinct - (expected - lost)
         return lost + stale, got - distinct + extra, stale, extra
+
+    def settle(self, database):
+        """Drops a finished path's database and waits for the server's merges to end, so that
+        the next path's server CPU is its own."""
+        self.ch.q(f"DROP DATABASE IF EXISTS {database}")
+        end = time.monotonic() + 120
+        while time.monotonic() < end and self.ch.value("SELECT count() FROM system.merges"):
+            time.sleep(0.5)
 
     # ------------------------------------------------------------------ Kafka engine
     def ke_create(self, database, topic, group):
@@ -314,6 +327,7 @@ class Bench:
                  tote_rss=0.0, ch_rss=peak[self.ch_pid], lost=lost, dup=dup, landed=last)
         self.results[name] = r
         self.report_one(name, r)
+        self.settle(database)
 
     # ------------------------------------------------------------------ freshness
     def freshness(self, name, rate, start_consumer, visible_sql):
@@ -390,9 +404,7 @@ class Bench:
     def tote_freshness(self, rate):
         data = os.path.join(self.work, "tote_fresh")
         db = "tote_fresh"
-        tables = [f"land_{t}" for t in self.ch.q(
-            "SELECT substring(name, 6) FROM system.tables WHERE database = 'tote_facts' "
-            "AND name LIKE 'land\\_%'").split()]
+        tables = self.land_tables
         state = {}
 
         def start(topic):
@@ -402,6 +414,7 @@ class Bench:
 
             def finish():
                 proc = state["proc"]
+                self.tote_histogram(data)
                 proc.send_signal(2)
                 _, cpu, _ = wait4(proc)
                 return cpu
@@ -413,6 +426,34 @@ class Bench:
             return f"SELECT max(m) FROM ({' UNION ALL '.join(parts)})" if parts else "SELECT 0"
 
         self.freshness("tote", rate, start, visible)
+        self.settle(db)
+
+    def tote_histogram(self, data):
+        """tote's own view, from its /metrics: freshness per commit (its newest change: source
+        commit time -> durable) and commit durations, as cumulative histogram buckets."""
+        try:
+            with open(os.path.join(data, "api.url")) as f:
+                url = f.read().strip()
+            with open(os.path.join(data, "api.token")) as f:
+                token = f.read().strip()
+            req = urllib.request.Request(url + "/metrics", headers={"X-ClickHouse-Key": token})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                text = r.read().decode()
+        except (OSError, ValueError) as e:
+            log(f"tote /metrics not read: {e}")
+            return
+        for name in ("tote_freshness_seconds", "tote_commit_duration_seconds"):
+            buckets = [(l.split('le="')[1].split('"')[0], l.split()[-1]) for l in text.splitlines()
+                       if l.startswith(name + "_bucket")]
+            total = next((l.split()[-1] for l in text.splitlines()
+                          if l.startswith(name + "_count")), "?")
+            sums = next((float(l.split()[-1]) for l in text.splitlines()
+                         if l.startswith(name + "_sum")), 0.0)
+            msg = f"tote /metrics {name} (per commit, cumulative): " + ", ".join(
+                f"<={le}: {n}" for le, n in buckets if le in ("0.25", "0.5", "1", "2.5", "5", "10", "+Inf"))
+            msg += f"; {total} commits, mean {sums / max(int(total), 1):.3f} s" if total != "?" else ""
+            log(msg)
+            self.results.setdefault("tote_metrics", []).append(msg)
 
     def ke_freshness(self, rate):
         def start(topic):
@@ -459,7 +500,8 @@ class Bench:
                 continue
             f = self.results.get({"tote_facts": "tote_fresh",
                                   "kafka_engine": "kafka_engine_fresh"}.get(key, ""), None)
-            fresh = (f"{f['p50']:.2f} / {f['p99']:.2f} (at {f['rate']:,.0f}/s)" if f else "–")
+            fresh = (f"{f['p50']:.2f} / {f['p99']:.2f} (at {f['rate'] * self.change_events / self.records:,.0f}/s)"
+                     if f else "–")
             cpu = (f"{(r['tote_cpu'] + r['ch_cpu']) / m:.2f} ({r['tote_cpu'] / m:.2f} + "
                    f"{r['ch_cpu'] / m:.2f})" if r["tote_cpu"] else
                    f"{r['ch_cpu'] / m:.2f} (all in ClickHouse)")
@@ -490,10 +532,12 @@ class Bench:
                 lines.append(f"{label[:38]:<38} {'t' * round(t)}{'c' * round(c)}{'b' * round(b)} "
                              f"{r['tote_cpu'] / m:.2f} + {r['ch_cpu'] / m:.2f} + "
                              f"{r['broker_cpu'] / m:.2f}")
+        lines += self.results.get("tote_metrics", [])
         for key in ("tote_fresh", "kafka_engine_fresh"):
             f = self.results.get(key)
             if f:
-                lines.append(f"freshness {key[:-6]}: {f['produced']:,} records at {f['rate']:,.0f}/s "
+                lines.append(f"freshness {key[:-6]}: {f['produced']:,} change records stamped, "
+                             f"produced at {f['rate']:,.0f} records/s "
                              f"for {f['seconds']:.0f} s: p50 {f['p50']:.3f} s, p99 {f['p99']:.3f} s, "
                              f"max {f['max']:.3f} s, {f['never']:,} never visible; "
                              f"{f['cpu_per_m']:.2f} CPU-s per million records (consumer + "

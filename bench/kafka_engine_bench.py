@@ -512,14 +512,16 @@ class Bench:
                          f"{r['dup']:,} | {fresh} |")
         lines.append("")
         width = 50
-        best = max(self.change_events / r["wall"] for k, r in self.results.items() if k in names)
+        best = max([300_000] + [self.change_events / r["wall"]
+                                for k, r in self.results.items() if k in names])
         for key, label in names.items():
             r = self.results.get(key)
             if r:
                 v = self.change_events / r["wall"]
                 lines.append(f"{label[:38]:<38} {'#' * max(1, round(v / best * width)):<{width}} "
                              f"{v:,.0f}/s")
-        lines.append(f"{'target':<38} {'#' * round(min(300_000 / best, 3) * width)} 300,000/s")
+        lines.append(f"{'target (issue 14)':<38} {'#' * round(300_000 / best * width):<{width}} "
+                     "300,000/s")
         lines.append("")
         lines.append("CPU-seconds per million change events (t = tote, c = ClickHouse server, "
                      "b = broker):")

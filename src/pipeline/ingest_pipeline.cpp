@@ -104,18 +104,27 @@ LogPosition IngestPipeline::restore_checkpoint(const LogPosition& resume,
 void IngestPipeline::write_checkpoint(IngestProgress& progress) {
     const auto started = std::chrono::steady_clock::now();
     checkpoint_ordinal_ = fact_ordinal_;  // a failure is retried `every` records later
+    finish_checkpoint(progress, true);    // one file at a time
     try {
         StateWriter out;
         facts_->save_state(out);
         // The cold store's copy first: a checkpoint file is only ever there with its copy.
-        if (cold_)
-            cold_->checkpoint_to(checkpoints_->companion_dir_for(reader_.position().next_offset));
-        checkpoints_->write(
-            CheckpointMeta{reader_.position(), fact_ordinal_, checkpoint_fingerprint_},
-            out.bytes());
-        ++progress.checkpoints_written;
-        progress.last_checkpoint_offset = reader_.position().next_offset;
-        progress.last_checkpoint_error.clear();
+        const LogPosition at = reader_.position();
+        if (cold_) cold_->checkpoint_to(checkpoints_->companion_dir_for(at.next_offset));
+        auto bytes = std::make_shared<const std::string>(out.take());
+        CheckpointMeta meta{at, fact_ordinal_, checkpoint_fingerprint_};
+        CheckpointStore* store = checkpoints_.get();
+        pending_checkpoint_ = PendingCheckpoint{
+            std::async(std::launch::async,
+                       [store, meta = std::move(meta), bytes]() -> std::string {
+                           try {
+                               store->write(meta, *bytes);
+                               return {};
+                           } catch (const std::exception& e) {
+                               return e.what();
+                           }
+                       }),
+            at.next_offset, started};
     } catch (const ToteError& e) {
         progress.last_checkpoint_error = e.what();
     } catch (const std::bad_alloc&) {
@@ -123,6 +132,25 @@ void IngestPipeline::write_checkpoint(IngestProgress& progress) {
     }
     progress.seconds_checkpointing +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+void IngestPipeline::finish_checkpoint(IngestProgress& progress, bool wait) {
+    if (!pending_checkpoint_) return;
+    auto& pending = *pending_checkpoint_;
+    if (!wait && pending.done.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        return;
+    const std::string error = pending.done.get();
+    if (error.empty()) {
+        ++progress.checkpoints_written;
+        progress.last_checkpoint_offset = pending.offset;
+        progress.last_checkpoint_error.clear();
+    } else {
+        progress.last_checkpoint_error = error;
+    }
+    // The time guard counts the whole checkpoint, the background write included.
+    checkpoint_written_at_ = std::chrono::steady_clock::now();
+    checkpoint_duration_ = checkpoint_written_at_ - pending.started;
+    pending_checkpoint_.reset();
 }
 
 void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& resume,
@@ -467,17 +495,16 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
         if (boundary && checkpoints_ && checkpoint_every_ > 0 &&
             static_cast<uint64_t>(fact_ordinal_ - checkpoint_ordinal_) >= checkpoint_every_ &&
             Clock::now() - checkpoint_written_at_ >= 4 * checkpoint_duration_ &&
-            !stop.load(std::memory_order_relaxed)) {
+            !pending_checkpoint_ && !stop.load(std::memory_order_relaxed)) {
             if (uncommitted > 0)
                 commit(true);
             else
                 writer_.wait();
             progress.durable_offset = reader_.position().next_offset;
-            const auto began = Clock::now();
             write_checkpoint(progress);
-            checkpoint_written_at_ = Clock::now();
-            checkpoint_duration_ = checkpoint_written_at_ - began;
+            if (!pending_checkpoint_) checkpoint_written_at_ = Clock::now();  // it failed
         }
+        finish_checkpoint(progress, false);
         if (at_end) {
             if (!config_.follow || at_limit) break;
             std::this_thread::sleep_for(config_.idle_wait);  // end of log: wait for the writer
@@ -490,6 +517,7 @@ IngestProgress IngestPipeline::run(const std::atomic<bool>& stop,
                        !stop.load(std::memory_order_relaxed);
     if (uncommitted > 0 || drain) commit(true, drain);
     writer_.wait();
+    finish_checkpoint(progress, true);
     progress.durable_offset = progress.next_offset;
     progress.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     progress.seconds_waiting = writer_.stats().seconds_waiting;

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -152,9 +154,13 @@ private:
     void replay_facts(const LogPosition& from, const LogPosition& resume, IngestProgress& progress,
                       const std::atomic<bool>& stop,
                       const std::function<void(const IngestProgress&)>& on_progress);
-    // Writes a checkpoint of the fact state at the reader's position (all of it committed and
-    // durable); a failure is noted in `progress` and retried later.
+    // Takes a checkpoint of the fact state at the reader's position (all of it committed and
+    // durable): serialises the state and copies the cold store while the ingest waits, then
+    // writes the file (fsync, rename) on a background thread while the ingest goes on; a
+    // failure is noted in `progress` and retried later.
     void write_checkpoint(IngestProgress& progress);
+    // Notes the background checkpoint write in `progress` once it is done (wait: until it is).
+    void finish_checkpoint(IngestProgress& progress, bool wait);
     void fill_fact_progress(IngestProgress& progress) const;
     void fill_retry_progress(IngestProgress& progress) const;
     // Hands one record to the fact stage (decoding it first when replaying).
@@ -176,6 +182,14 @@ private:
     int64_t checkpoint_ordinal_ = 0;  // fact_ordinal_ at the last checkpoint (or the restore)
     std::chrono::steady_clock::time_point checkpoint_written_at_{};
     std::chrono::steady_clock::duration checkpoint_duration_{};  // of the last write
+    // The checkpoint file being written in the background ("" when written, else the error).
+    // Last: destroyed (waited for) before the store it writes to.
+    struct PendingCheckpoint {
+        std::future<std::string> done;
+        int64_t offset = -1;
+        std::chrono::steady_clock::time_point started;
+    };
+    std::optional<PendingCheckpoint> pending_checkpoint_;
 };
 
 }  // namespace tote

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "source/kafka_client_log.h"
 #include "source/kafka_handles.h"
 #include "source/kafka_message_kind.h"
 #include "source/kafka_source_config.h"
@@ -74,6 +75,7 @@ public:
         rd_kafka_conf_set_opaque(conf.get(), this);
         rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::on_rebalance);
         rd_kafka_conf_set_error_cb(conf.get(), &Impl::on_error);
+        kafka::route_client_log(conf.get());
         char errstr[512];
         rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
         if (!rk_)
@@ -104,6 +106,7 @@ public:
         kafka::Message msg(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count())));
         rethrow_handler_error();
         throw_if_fatal();
+        tell_client_error();
         if (!msg || msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;  // a message: dropped
         const rd_kafka_resp_err_t err = msg->err;
         const std::string topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : std::string();
@@ -169,6 +172,27 @@ private:
             return;
         }
         last_error_ = reason + " (" + rd_kafka_err2name(err) + ")";
+    }
+
+    // A client error (no broker answers, a connection lost) is said at most every 30 s while it
+    // lasts: the member keeps trying, the partitions it holds go on with their own consumers.
+    void tell_client_error() {
+        std::string error;
+        {
+            std::lock_guard lock(mu_);
+            error = last_error_;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (error.empty() || error == told_error_ ||
+            (!told_error_.empty() && now - told_at_ < std::chrono::seconds(30)))
+            return;
+        told_error_ = error;
+        told_at_ = now;
+        Log::warn("ingest",
+                  "consumer group " + describe() + ": " + error +
+                      "; retrying. Is the broker up (scripts/stack.sh status) and --kafka-brokers "
+                      "right?",
+                  {{"group", cfg_.group}});
     }
 
     void throw_if_fatal() {
@@ -252,6 +276,8 @@ private:
     std::string fatal_;
     std::exception_ptr handler_error_;
     std::set<std::string> missing_told_;  // topics reported missing (once each)
+    std::string told_error_;              // the client error said last, and when
+    std::chrono::steady_clock::time_point told_at_;
     bool closing_ = false;
     kafka::Client rk_;  // last: destroyed first, while the members its callbacks use live
 };

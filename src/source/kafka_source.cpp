@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "source/kafka_client_log.h"
 #include "source/kafka_handles.h"
 #include "source/kafka_message_kind.h"
 
@@ -35,6 +36,7 @@ public:
         for (const auto& [k, v] : cfg_.properties) set(conf.get(), k, v);
         rd_kafka_conf_set_opaque(conf.get(), this);
         rd_kafka_conf_set_error_cb(conf.get(), &Impl::on_error);
+        kafka::route_client_log(conf.get());
         char errstr[512];
         rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
         if (!rk_)

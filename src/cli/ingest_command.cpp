@@ -58,6 +58,7 @@ struct IngestOptions {
     std::vector<std::string> kafka_properties;
     std::string kafka_group;
     std::string checkpoint_dir;
+    size_t insert_lanes = 4;
     DecoderConfig decoder;
     bool no_facts = false;
     bool no_fsync = false;
@@ -111,6 +112,8 @@ void run_group_ingest(const CliContext& ctx, IngestOptions& opts) {
     job.writer.sync_parts = !opts.no_fsync;
     job.fact_stage.builder.memory_budget_bytes = opts.state_memory_mb << 20;
     job.checkpoints.every_records = opts.checkpoint_every;
+    job.writer.insert_lanes = opts.insert_lanes;
+    job.writer.open_lane = [&ctx] { return open_for_writing(ctx); };
     if (opts.checkpoint_every > 0)
         config.checkpoint_root = opts.checkpoint_dir.empty()
                                      ? std::filesystem::path(ctx.data_dir) / "checkpoints"
@@ -284,6 +287,12 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
                     "moves to another process when one joins, leaves or dies "
                     "(docs/operations.md, \"Several processes\")")
         ->needs(brokers);
+    cmd->add_option("--insert-lanes", opts->insert_lanes,
+                    "With a ClickHouse server (--clickhouse-url): connections a commit's inserts "
+                    "run over at once (the position is still written last, after all of them); "
+                    "1: one after the other")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 32));
     cmd->add_option("--checkpoint-dir", opts->checkpoint_dir,
                     "Folder of the fact state's checkpoints (default: the data folder's "
                     "checkpoints/). The processes of one --kafka-group must share it, so a "
@@ -372,6 +381,10 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             job_config.decoder.declared_columns = read_source_catalog(opts->source_catalog);
         job_config.writer.database = ctx.database;
         job_config.writer.consumer = consumer;
+        if (!ctx.clickhouse_url.empty()) {  // the embedded engine is one connection
+            job_config.writer.insert_lanes = opts->insert_lanes;
+            job_config.writer.open_lane = [&ctx] { return open_for_writing(ctx); };
+        }
         job_config.facts = !opts->no_facts;
         job_config.fact_stage = opts->facts;
         job_config.mapping = load_mapping_option(opts->mapping);  // a bad file fails here

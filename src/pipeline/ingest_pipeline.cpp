@@ -114,17 +114,17 @@ void IngestPipeline::write_checkpoint(IngestProgress& progress) {
         auto bytes = std::make_shared<const std::string>(out.take());
         CheckpointMeta meta{at, fact_ordinal_, checkpoint_fingerprint_};
         CheckpointStore* store = checkpoints_.get();
-        pending_checkpoint_ = PendingCheckpoint{
-            std::async(std::launch::async,
-                       [store, meta = std::move(meta), bytes]() -> std::string {
-                           try {
-                               store->write(meta, *bytes);
-                               return {};
-                           } catch (const std::exception& e) {
-                               return e.what();
-                           }
-                       }),
-            at.next_offset, started};
+        pending_checkpoint_ =
+            PendingCheckpoint{std::async(std::launch::async,
+                                         [store, meta = std::move(meta), bytes]() -> std::string {
+                                             try {
+                                                 store->write(meta, *bytes);
+                                                 return {};
+                                             } catch (const std::exception& e) {
+                                                 return e.what();
+                                             }
+                                         }),
+                              at.next_offset, started};
     } catch (const ToteError& e) {
         progress.last_checkpoint_error = e.what();
     } catch (const std::bad_alloc&) {
@@ -177,7 +177,10 @@ void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& re
     for (const auto& n : progress.restore_notes) notes += "; " + n;
     what_to_do += notes;
     try {
-        reader_.seek(from);
+        // Nothing to replay (a fresh consumer, or a checkpoint at the committed position): no
+        // read, so a source that does not exist yet (a Kafka topic before its first message)
+        // is met by the ingest itself, with what it says there.
+        if (from.next_offset < resume.next_offset) reader_.seek(from);
     } catch (const ToteError& e) {
         throw ToteError(ErrorClass::Fatal, needed + e.what() + what_to_do);
     }

@@ -1,8 +1,10 @@
 #include "sink/warehouse_writer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -97,8 +99,7 @@ struct WarehouseWriter::State {
             lock.unlock();
             std::exception_ptr error;
             try {
-                for (const auto& ins : work)
-                    conn.insert_row_binary(ins.table, ins.columns, ins.rows);
+                run_inserts(work);
             } catch (...) {
                 error = std::current_exception();
             }
@@ -107,6 +108,75 @@ struct WarehouseWriter::State {
             busy = false;
             cv.notify_all();
         }
+    }
+
+    // The extra connections of the insert lanes (opened with the writer, never changed after).
+    std::vector<std::unique_ptr<ClickHouseConnection>> lane_conns;
+    std::vector<std::unique_ptr<RetryingConnection>> lanes;
+
+    void open_lanes() {
+        if (!config.open_lane) return;
+        while (lanes.size() + 1 < config.insert_lanes) {
+            lane_conns.push_back(config.open_lane());
+            lanes.push_back(std::make_unique<RetryingConnection>(*lane_conns.back(), config.retry));
+        }
+    }
+
+    // A commit's inserts: the data over the lanes, then the position (the last insert) alone.
+    void run_inserts(const std::vector<PendingInsert>& work) {
+        const size_t want = lanes.size() + 1;
+        if (work.size() <= 2 || want == 1) {
+            for (const auto& ins : work) conn.insert_row_binary(ins.table, ins.columns, ins.rows);
+            return;
+        }
+        // Lane 0 (this connection) takes every etl_log insert, in order; the rest go, largest
+        // first, to the lane with the fewest bytes so far.
+        const size_t data = work.size() - 1;
+        std::vector<std::vector<const PendingInsert*>> plan(want);
+        std::vector<size_t> bytes(want, 0);
+        std::vector<const PendingInsert*> rest;
+        for (size_t i = 0; i < data; ++i) {
+            if (work[i].table == table("etl_log")) {
+                plan[0].push_back(&work[i]);
+                bytes[0] += work[i].rows.size();
+            } else {
+                rest.push_back(&work[i]);
+            }
+        }
+        std::stable_sort(rest.begin(), rest.end(), [](const auto* a, const auto* b) {
+            return a->rows.size() > b->rows.size();
+        });
+        for (const PendingInsert* ins : rest) {
+            const size_t to =
+                static_cast<size_t>(std::min_element(bytes.begin(), bytes.end()) - bytes.begin());
+            plan[to].push_back(ins);
+            bytes[to] += ins->rows.size();
+        }
+        auto run_lane = [](ClickHouseConnection& c, const std::vector<const PendingInsert*>& list) {
+            for (const PendingInsert* ins : list)
+                c.insert_row_binary(ins->table, ins->columns, ins->rows);
+        };
+        std::vector<std::future<void>> others;
+        for (size_t l = 1; l < want; ++l)
+            if (!plan[l].empty())
+                others.push_back(std::async(std::launch::async, run_lane, std::ref(*lanes[l - 1]),
+                                            std::cref(plan[l])));
+        std::exception_ptr first;
+        try {
+            run_lane(conn, plan[0]);
+        } catch (...) {
+            first = std::current_exception();
+        }
+        for (auto& f : others) {
+            try {
+                f.get();
+            } catch (...) {
+                if (!first) first = std::current_exception();
+            }
+        }
+        if (first) std::rethrow_exception(first);
+        const PendingInsert& position = work.back();  // only after all the data succeeded
+        conn.insert_row_binary(position.table, position.columns, position.rows);
     }
 
     // Waits until no commit is in flight; rethrows the failure of the last one.
@@ -307,6 +377,7 @@ WarehouseWriter::WarehouseWriter(ClickHouseConnection& conn, WarehouseWriterConf
     }
     state_->set_part_sync(state_->config.sync_parts);
     state_->load_tables();
+    state_->open_lanes();
 }
 
 WarehouseWriter::~WarehouseWriter() = default;
@@ -449,10 +520,17 @@ bool WarehouseWriter::parts_synced() const {
 
 void WarehouseWriter::set_stop_flag(const std::atomic<bool>* stop) {
     state_->conn.set_stop_flag(stop);
+    for (auto& l : state_->lanes) l->set_stop_flag(stop);
 }
 
 RetryStats WarehouseWriter::retry_stats() const {
-    return state_->conn.stats();
+    RetryStats out = state_->conn.stats();
+    for (const auto& l : state_->lanes) {
+        const RetryStats lane = l->stats();
+        out.retries += lane.retries;
+        if (!lane.last_error.empty()) out.last_error = lane.last_error;
+    }
+    return out;
 }
 
 }  // namespace tote

@@ -11,6 +11,7 @@
 // identical (same key, same version) and collapse in ReplacingMergeTree.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,13 @@ struct WarehouseWriterConfig {
     // returns (fsync_after_insert, fsync_part_directory), where the engine has these settings
     // (the embedded 26.x engine; not ClickHouse 18.16). Cost: docs/benchmarks.md.
     bool sync_parts = true;
+    // Insert lanes (a ClickHouse server, `--insert-lanes N`): the data inserts of a commit run
+    // over N connections at once, this writer's and N-1 opened with open_lane, largest first;
+    // `_offsets` is still written last, after every one of them succeeded, so the order that
+    // makes a commit exact is unchanged. etl_log's inserts stay in order on one lane (its rows
+    // of one identity: the one inserted last wins). 1 (or no open_lane): one connection.
+    size_t insert_lanes = 1;
+    std::function<std::unique_ptr<ClickHouseConnection>()> open_lane;
 };
 
 struct WarehouseWriterStats {

@@ -68,12 +68,19 @@ public:
         }
         if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
             err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
-            throw ToteError(ErrorClass::Fatal,
-                            "Kafka topic '" + cfg_.topic + "' partition " +
-                                std::to_string(cfg_.partition.value) + " does not exist on " +
-                                cfg_.brokers + ": " + err_text(err) +
-                                ". Check --kafka-topic/--kafka-partition and the connector's "
-                                "topic routing (docs/operations.md, \"Ingest from Kafka\")");
+            // Following (--follow), a topic that does not exist yet is one Debezium has not
+            // created (it does with its first change): Retriable, so a supervisor (or the
+            // consumer group's worker) starts again; a finite run has nothing to read.
+            throw ToteError(
+                cfg_.stop_at_end ? ErrorClass::Fatal : ErrorClass::Retriable,
+                "Kafka topic '" + cfg_.topic + "' partition " +
+                    std::to_string(cfg_.partition.value) + " does not exist on " + cfg_.brokers +
+                    ": " + err_text(err) +
+                    (cfg_.stop_at_end ? std::string()
+                                      : std::string(" (yet? Debezium creates it with its first "
+                                                    "change: run again once it exists)")) +
+                    ". Check --kafka-topic/--kafka-partition and the connector's "
+                    "topic routing (docs/operations.md, \"Ingest from Kafka\")");
         if (kafka_message_kind(err) == KafkaMessageKind::Transient)
             throw ToteError(ErrorClass::Retriable,
                             "cannot read the watermarks of " + cfg_.describe() + " within " +

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+
+#include "core/error.h"
 #include "fake_connection.h"
 
 namespace tote {
@@ -133,6 +137,90 @@ TEST(WarehouseWriter, DeclaredTypeChangeIsReportedOnceInEtlLog) {
     EXPECT_NE(log->rows.find("landing_type_changed"), std::string::npos);
     EXPECT_EQ(log->rows.find("landing_type_changed", log->rows.find("landing_type_changed") + 1),
               std::string::npos);  // one row
+}
+
+// A FakeConnection that stamps each insert with a sequence number shared by every connection
+// (the lanes run on threads of their own), and can fail one table's insert.
+class LaneConnection : public FakeConnection {
+public:
+    explicit LaneConnection(std::atomic<int>& seq) : seq_(seq) {}
+    std::vector<int> order;  // sequence number of each insert, as `inserts`
+    std::string fail_table;
+    void insert_row_binary(std::string_view t, std::string_view c, std::string_view r) override {
+        if (t == fail_table) throw ToteError(ErrorClass::Fatal, "lane insert refused");
+        order.push_back(seq_.fetch_add(1));
+        FakeConnection::insert_row_binary(t, c, r);
+    }
+
+private:
+    std::atomic<int>& seq_;
+};
+
+TEST(WarehouseWriter, InsertLanesWriteTheDataOnceEachThenThePositionLast) {
+    std::atomic<int> seq{0};
+    LaneConnection conn(seq);
+    std::vector<LaneConnection*> lanes;
+    WarehouseWriterConfig cfg;
+    cfg.insert_lanes = 3;
+    cfg.open_lane = [&]() -> std::unique_ptr<ClickHouseConnection> {
+        auto c = std::make_unique<LaneConnection>(seq);
+        c->tables = conn.tables;
+        lanes.push_back(c.get());
+        return c;
+    };
+    WarehouseWriter w(conn, cfg);
+    ASSERT_EQ(lanes.size(), 2u);
+    for (int i = 0; i < 6; ++i)
+        w.add_change(change(i % 2 ? "bets" : "players", Op::Create, i, std::string("x")),
+                     record(i));
+    w.add_dead_letter(record(6), "decode", "bad json");
+    w.add_insert(EncodedInsert{"`tote`.`etl_log`", "rule", "first"});
+    w.add_insert(EncodedInsert{"`tote`.`fact_bet`", "bet_id", std::string(100, 'b')});
+    w.add_insert(EncodedInsert{"`tote`.`etl_log`", "rule", "second"});
+    w.add_insert(EncodedInsert{"`tote`.`kpi_hourly_contrib`", "hour", std::string(50, 'k')});
+    w.commit(LogPosition{7, 0});
+    std::multiset<std::string> written;
+    int last_data = -1;
+    for (LaneConnection* c : {&conn, lanes[0], lanes[1]})
+        for (size_t i = 0; i < c->inserts.size(); ++i) {
+            written.insert(c->inserts[i].table);
+            if (c->inserts[i].table != "`tote`.`_offsets`")
+                last_data = std::max(last_data, c->order[i]);
+        }
+    EXPECT_EQ(written, (std::multiset<std::string>{
+                           "`tote`.`_dead_letters`", "`tote`.`_offsets`", "`tote`.`etl_log`",
+                           "`tote`.`etl_log`", "`tote`.`fact_bet`", "`tote`.`kpi_hourly_contrib`",
+                           "`tote`.`land_bets`", "`tote`.`land_players`"}));
+    // The position on the writer's own connection, after every data insert of every lane.
+    ASSERT_FALSE(conn.inserts.empty());
+    EXPECT_EQ(conn.inserts.back().table, "`tote`.`_offsets`");
+    EXPECT_GT(conn.order.back(), last_data);
+    // etl_log on the writer's connection, in the order added.
+    std::vector<std::string> log_rows;
+    for (const auto& ins : conn.inserts)
+        if (ins.table == "`tote`.`etl_log`") log_rows.push_back(ins.rows);
+    EXPECT_EQ(log_rows, (std::vector<std::string>{"first", "second"}));
+    // The work was spread: the other lanes wrote something.
+    EXPECT_FALSE(lanes[0]->inserts.empty());
+    EXPECT_FALSE(lanes[1]->inserts.empty());
+}
+
+TEST(WarehouseWriter, AFailedLaneLeavesThePositionUnwritten) {
+    std::atomic<int> seq{0};
+    LaneConnection conn(seq);
+    WarehouseWriterConfig cfg;
+    cfg.insert_lanes = 2;
+    conn.fail_table = "`tote`.`fact_bet`";  // wherever the plan puts it
+    cfg.open_lane = [&]() -> std::unique_ptr<ClickHouseConnection> {
+        auto c = std::make_unique<LaneConnection>(seq);
+        c->fail_table = "`tote`.`fact_bet`";
+        return c;
+    };
+    WarehouseWriter w(conn, cfg);
+    w.add_change(change("players", Op::Create, 1, std::string("x")), record(0));
+    w.add_insert(EncodedInsert{"`tote`.`fact_bet`", "bet_id", std::string(1000, 'b')});
+    EXPECT_THROW(w.commit(LogPosition{1, 0}), ToteError);
+    for (const auto& ins : conn.inserts) EXPECT_NE(ins.table, "`tote`.`_offsets`");
 }
 
 }  // namespace

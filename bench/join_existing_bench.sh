@@ -62,7 +62,7 @@ api_position() {
   local url token
   url="$(cat "$data/api.url" 2>/dev/null)" || { echo 0; return; }
   token="$(cat "$data/api.token" 2>/dev/null)" || { echo 0; return; }
-  curl -s -X POST -H "X-ClickHouse-Key: $token" "$url/status" |
+  curl -s -X POST -d '' -H "X-ClickHouse-Key: $token" "$url/status" |
     python3 -c 'import json,sys; print(json.load(sys.stdin).get("durable_offset", 0))' 2>/dev/null || echo 0
 }
 last=-1; same_since=$SECONDS
@@ -80,7 +80,7 @@ while true; do
   sleep 20
 done
 say "caught up at offset $last: stopping the ingest"
-kill -TERM "$ingest"; wait "$ingest" || true
+pkill -TERM -P "$ingest"; wait "$ingest" || true  # tote is the child of /usr/bin/time
 tail -8 "$work/ingest.out"
 grep -E "Elapsed|Maximum resident|User time|System time" "$work/ingest.time"
 say "reconcile --oltp"

@@ -176,18 +176,19 @@ void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& re
     std::string notes;
     for (const auto& n : progress.restore_notes) notes += "; " + n;
     what_to_do += notes;
+    const bool nothing_to_replay = from.next_offset >= resume.next_offset;
     try {
         // Nothing to replay (a fresh consumer, or a checkpoint at the committed position): no
         // read, so a source that does not exist yet (a Kafka topic before its first message)
         // is met by the ingest itself, with what it says there.
-        if (from.next_offset < resume.next_offset) reader_.seek(from);
+        if (!nothing_to_replay) reader_.seek(from);
     } catch (const ToteError& e) {
         throw ToteError(ErrorClass::Fatal, needed + e.what() + what_to_do);
     }
     std::vector<LogRecord> batch;
     DecodeResult result;
     std::vector<EncodedInsert> none;
-    while (reader_.position().next_offset < resume.next_offset) {
+    while (!nothing_to_replay && reader_.position().next_offset < resume.next_offset) {
         if (stop.load(std::memory_order_relaxed)) break;  // Ctrl-C: nothing was written
         const auto now = std::chrono::steady_clock::now();
         if (on_progress && now - last_report >= std::chrono::milliseconds(250)) {

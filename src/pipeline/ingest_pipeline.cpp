@@ -1,6 +1,7 @@
 #include "pipeline/ingest_pipeline.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -215,6 +216,13 @@ void IngestPipeline::replay_facts(const LogPosition& from, const LogPosition& re
                                 std::to_string(reader_.position().next_offset) +
                                 " cannot be read (" + e.what() +
                                 "; removed by retention, or the log was replaced)" + what_to_do);
+        }
+        if (got == 0) {
+            // A following source (a Kafka partition of a group) returns nothing when no message
+            // arrived within its poll wait although it holds more: wait while it says so (its
+            // stall timeout ends a wait that lasts). Only a source at its end is short.
+            const std::optional<int64_t> end = reader_.end_offset();
+            if (end && *end > reader_.position().next_offset) continue;
         }
         if (got == 0)  // never silently a shorter state
             throw ToteError(ErrorClass::Fatal,

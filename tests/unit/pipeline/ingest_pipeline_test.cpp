@@ -9,6 +9,8 @@
 
 #include "../sink/fake_connection.h"
 #include "core/error.h"
+#include "model/mapping_file.h"
+#include "pipeline/fact_stage.h"
 
 namespace tote {
 namespace {
@@ -297,6 +299,80 @@ TEST(IngestPipeline, CommitsOnlyBetweenTransactions) {
     EXPECT_EQ(p.records, 23u);
     EXPECT_EQ(p.changes, 4u * 3u + 2u);  // every change landed, the unfinished two included
     EXPECT_EQ(p.durable_offset, 23);
+}
+
+// Records 0..n-1 as a following Kafka partition hands them out: `empty_polls` polls after the
+// first seek return nothing (no message within the poll wait) although the source says it holds
+// records up to n (its end offset).
+class StutteringSource : public VectorSource {
+public:
+    StutteringSource(int64_t n, int empty_polls) : VectorSource(n), n_(n), empty_(empty_polls) {}
+    size_t poll(std::vector<LogRecord>& out, size_t max_records) override {
+        if (empty_ > 0 && position().next_offset < n_) {
+            --empty_;
+            return 0;
+        }
+        return VectorSource::poll(out, max_records);
+    }
+    std::optional<int64_t> end_offset() override { return n_; }
+
+private:
+    int64_t n_;
+    int empty_;
+};
+
+// The warehouse's committed position is offset `at` (the replay rebuilds the fact state up to
+// it).
+void answer_resume_at(FakeConnection& conn, int64_t at) {
+    conn.answer = [at](const std::string& sql) -> std::optional<std::string> {
+        if (sql.find("_offsets") != std::string::npos &&
+            sql.find("next_offset, byte_position") != std::string::npos)
+            return std::to_string(at) + "\t" + std::to_string(at * 10) + "\n";
+        return std::nullopt;
+    };
+}
+
+// issue 14, item 3: a partition taken over in a consumer group rebuilds the fact state from
+// Kafka with --follow's poll wait; a poll that got nothing within it (a slow fetch) while the
+// partition holds the records is a wait, not a gap: the replay goes on and the run lands the rest.
+TEST(IngestPipeline, ReplayWaitsWhenAFollowingSourceHasNothingYet) {
+    FakeConnection conn;
+    answer_resume_at(conn, 5);
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    StutteringSource source(8, 3);
+    PlayerDecoder decoder;
+    FactStage facts(model::MappingFile::builtin_simulator().mapping(), FactStageConfig{}, conn,
+                    "tote");
+    IngestPipeline pipeline(source, decoder, writer, IngestConfig{}, &facts);
+    std::atomic<bool> stop{false};
+    IngestProgress p = pipeline.run(stop);
+    EXPECT_EQ(p.replayed_records, 5u);
+    EXPECT_EQ(p.records, 3u);
+    EXPECT_EQ(p.durable_offset, 8);
+}
+
+// A source at its end below the committed position is still a gap: Fatal, naming the records.
+TEST(IngestPipeline, ReplayFailsWhenTheSourceEndsBeforeTheCommittedPosition) {
+    FakeConnection conn;
+    answer_resume_at(conn, 5);
+    WarehouseWriter writer(conn, WarehouseWriterConfig{});
+    StutteringSource source(3, 0);
+    PlayerDecoder decoder;
+    FactStage facts(model::MappingFile::builtin_simulator().mapping(), FactStageConfig{}, conn,
+                    "tote");
+    IngestPipeline pipeline(source, decoder, writer, IngestConfig{}, &facts);
+    std::atomic<bool> stop{false};
+    try {
+        pipeline.run(stop);
+        FAIL() << "expected a Fatal ToteError";
+    } catch (const ToteError& e) {
+        EXPECT_EQ(e.error_class(), ErrorClass::Fatal);
+        EXPECT_NE(std::string(e.what()).find("log records 0..4 are needed"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("the record at offset 3 cannot be read from memory"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 }  // namespace

@@ -42,6 +42,16 @@ rocksdb::Options store_options() {
     t.block_cache = rocksdb::NewLRUCache(8u << 20);
     t.cache_index_and_filter_blocks = true;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    // Partitioned index and filters: a read-back loads one 4 KB partition of a file's filter,
+    // not the whole filter. With whole filters (~1.3 MB per file of ~1M states) a filter no
+    // longer fit a 512 KB shard of the cache once compaction made large files, and every read
+    // parsed one again: 97.5 % of the ingest thread with 10M players (docs/benchmarks.md, "At
+    // scale"). Only the small top-level index and filter stay pinned.
+    t.index_type = rocksdb::BlockBasedTableOptions::IndexType::kTwoLevelIndexSearch;
+    t.partition_filters = true;
+    t.metadata_block_size = 4096;
+    t.pin_top_level_index_and_filter = true;
+    t.cache_index_and_filter_blocks_with_high_priority = true;
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     return o;
 }

@@ -19,75 +19,24 @@
 //       newest change's "table\tkey\tlsn\ttotal_order" (key: the Kafka key's payload, compact JSON
 //       as tote lands it in _key).
 // Exit 0 when done, 1 on a failure (named), 2 on usage errors.
-#include <librdkafka/rdkafka.h>
-
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "../tests/integration/support/idempotent_producer.h"
 #include "core/error.h"
 #include "source/file_log_reader.h"
-#include "source/kafka_handles.h"
 
 namespace {
 using namespace tote;
-
-struct Delivery {
-    uint64_t delivered = 0;
-    uint64_t failed = 0;
-    std::string first_problem;
-};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* d = static_cast<Delivery*>(opaque);
-    if (m->err) {
-        if (d->failed++ == 0) d->first_problem = rd_kafka_err2str(m->err);
-        return;
-    }
-    ++d->delivered;
-}
-
-bool create_topic(rd_kafka_t* rk, const std::string& topic) {
-    char err[512];
-    std::unique_ptr<rd_kafka_NewTopic_t, decltype(&rd_kafka_NewTopic_destroy)> nt(
-        rd_kafka_NewTopic_new(topic.c_str(), 1, 1, err, sizeof err), &rd_kafka_NewTopic_destroy);
-    if (!nt) {
-        std::fprintf(stderr, "kafka_bench_tool: topic %s: %s\n", topic.c_str(), err);
-        return false;
-    }
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.ms", "-1");
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", "-1");
-    rd_kafka_NewTopic_set_config(nt.get(), "max.message.bytes", "10485760");
-    kafka::Queue q(rd_kafka_queue_new(rk));
-    rd_kafka_NewTopic_t* topics[] = {nt.get()};
-    rd_kafka_CreateTopics(rk, topics, 1, nullptr, q.get());
-    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> ev(
-        rd_kafka_queue_poll(q.get(), 60000), &rd_kafka_event_destroy);
-    if (!ev || rd_kafka_event_error(ev.get())) {
-        std::fprintf(stderr, "kafka_bench_tool: CreateTopics: %s\n",
-                     ev ? rd_kafka_event_error_string(ev.get()) : "timed out");
-        return false;
-    }
-    size_t n = 0;
-    const rd_kafka_topic_result_t** res =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
-    if (n != 1 || (rd_kafka_topic_result_error(res[0]) &&
-                   rd_kafka_topic_result_error(res[0]) != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)) {
-        std::fprintf(stderr, "kafka_bench_tool: cannot create topic %s: %s\n", topic.c_str(),
-                     n == 1 ? rd_kafka_topic_result_error_string(res[0]) : "?");
-        return false;
-    }
-    return true;
-}
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -110,29 +59,15 @@ void stamp(std::string& v, int64_t ms) {
 
 int produce(const std::string& log, const std::string& brokers, const std::string& topic,
             double rate, double seconds, bool stamping, const std::string& times_file) {
-    Delivery d;
-    kafka::Conf conf(rd_kafka_conf_new());
-    char err[512];
-    for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", brokers},
-                        {"enable.idempotence", "true"},
-                        {"linger.ms", rate > 0 ? "5" : "20"},
-                        {"batch.size", "1000000"},
-                        {"compression.type", "none"},
-                        {"message.max.bytes", "10000000"}}) {
-        if (rd_kafka_conf_set(conf.get(), k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-            std::fprintf(stderr, "kafka_bench_tool: %s: %s\n", k, err);
-            return 2;
-        }
-    }
-    rd_kafka_conf_set_opaque(conf.get(), &d);
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
-    kafka::Client rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
-    if (!rk) {
-        std::fprintf(stderr, "kafka_bench_tool: producer: %s\n", err);
-        return 2;
-    }
-    (void)conf.release();
-    if (!create_topic(rk.get(), topic)) return 1;
+    testing::Delivery d;
+    auto producer = testing::IdempotentProducer::open("kafka_bench_tool", brokers,
+                                                      {{"linger.ms", rate > 0 ? "5" : "20"},
+                                                       {"batch.size", "1000000"},
+                                                       {"compression.type", "none"},
+                                                       {"message.max.bytes", "10000000"}},
+                                                      d);
+    if (!producer) return 2;
+    if (!producer->create_topic(topic, true)) return 1;
     FileLogReader reader(log);
     std::vector<LogRecord> batch;
     std::map<int64_t, uint64_t> stamped;  // ms -> records
@@ -149,7 +84,7 @@ int produce(const std::string& log, const std::string& brokers, const std::strin
                 // Pace: record `sent` is due at sent / rate seconds.
                 const double due = static_cast<double>(sent) / rate;
                 for (double t = elapsed(); t < due; t = elapsed()) {
-                    rd_kafka_poll(rk.get(), 0);
+                    producer->poll(0);
                     std::this_thread::sleep_for(
                         std::chrono::duration<double>(std::min(due - t, 0.001)));
                 }
@@ -171,31 +106,17 @@ int produce(const std::string& log, const std::string& brokers, const std::strin
             }
             const void* key = r.key ? r.key->data() : nullptr;
             const size_t key_len = r.key ? r.key->size() : 0;
-            void* value = r.value ? r.value->data() : nullptr;
+            const void* value = r.value ? r.value->data() : nullptr;
             const size_t value_len = r.value ? r.value->size() : 0;
-            for (;;) {
-                const rd_kafka_resp_err_t e = rd_kafka_producev(
-                    rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
-                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
-                    RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_END);
-                if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-                if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                    std::fprintf(stderr, "kafka_bench_tool: produce: %s\n", rd_kafka_err2str(e));
-                    return 1;
-                }
-                rd_kafka_poll(rk.get(), 10);
-            }
-            rd_kafka_poll(rk.get(), 0);
+            if (!producer->send(topic, key, key_len, value, value_len, 0, nullptr, 10)) return 1;
+            producer->poll(0);
             ++sent;
         }
         reader.recycle(batch);
         batch.clear();
     }
     const double produced_s = elapsed();
-    if (rd_kafka_flush(rk.get(), 300000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        std::fprintf(stderr, "kafka_bench_tool: not every record was delivered within 300 s\n");
-        return 1;
-    }
+    if (!producer->flush(300000)) return 1;
     if (stamping && times_file != "-") {
         std::ofstream out(times_file);
         for (auto [ms, n] : stamped) out << ms << '\t' << n << '\n';

@@ -47,26 +47,16 @@ import argparse
 import bisect
 import json
 import os
-import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 import urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from stack_env import stack_env  # noqa: E402
+from bench_stack import ROOT, StackBench, cpu_s, load, log, machine, status_mb, wait4
 
-STACK = os.path.join(ROOT, "scripts", "stack.sh")
 POLL = 0.1  # seconds between warehouse polls (freshness) and RSS samples
-
-
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 class ClickHouse:
@@ -92,21 +82,6 @@ class ClickHouse:
             self.q(f"INSERT INTO {table} FORMAT TabSeparated", data=f.read())
 
 
-def cpu_s(pid):
-    """utime + stime of a process (all its threads), seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 class RssSampler:
     """Peak VmRSS of some processes, sampled every POLL seconds while running."""
 
@@ -119,7 +94,7 @@ class RssSampler:
         while not self._stop.is_set():
             for p in self.pids:
                 try:
-                    self.peak[p] = max(self.peak[p], rss_mb(p))
+                    self.peak[p] = max(self.peak[p], status_mb(p, "VmRSS"))
                 except OSError:
                     pass
             self._stop.wait(POLL)
@@ -130,42 +105,12 @@ class RssSampler:
         return self.peak
 
 
-def wait4(proc):
-    """(exit code, CPU seconds, peak RSS MB) of a child, from the kernel's accounting."""
-    _, status, ru = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
-
-
-class Bench:
+class Bench(StackBench):
     def __init__(self, args):
-        self.args = args
-        self.build = os.path.abspath(args.build)
-        self.tote = os.path.join(self.build, "src", "cli", "tote")
-        self.tool = os.path.join(self.build, "bench", "kafka_bench_tool")
-        for b in (self.tote, self.tool):
-            if not os.access(b, os.X_OK):
-                sys.exit(f"{b} is missing: ./scripts/build.sh release tote kafka_bench_tool")
-        self.work = tempfile.mkdtemp(prefix="tote-kbench-", dir=os.environ.get("TOTE_BENCH_TMP"))
-        self.ports, self.env = stack_env(self.work)
-        self.brokers = f"127.0.0.1:{self.ports['TOTE_KAFKA_PORT']}"
-        self.ch_port = self.ports["TOTE_CLICKHOUSE_PORT"]
+        super().__init__(args, "tote-kbench-",
+                         {"tote": "src/cli/tote", "tool": "bench/kafka_bench_tool"},
+                         "./scripts/build.sh release tote kafka_bench_tool")
         self.ch = ClickHouse(self.ch_port)
-        self.stack_dir = self.env["TOTE_STACK_DIR"]
-        self.results = {}
-
-    def run(self, args, **kw):
-        t0 = time.monotonic()
-        p = subprocess.run(args, capture_output=True, text=True, env=self.env, **kw)
-        if p.returncode != 0:
-            sys.stderr.write(f"$ {' '.join(args)}\nexit {p.returncode}\n{p.stdout}\n{p.stderr}\n")
-            raise SystemExit(f"FAILED: {' '.join(args[:3])}")
-        return p, time.monotonic() - t0
-
-    def pid(self, service):
-        f = {"kafka": "kafka/kafka.pid", "clickhouse": "clickhouse/server.pid"}[service]
-        with open(os.path.join(self.stack_dir, f)) as fh:
-            return int(fh.read().strip())
 
     # ------------------------------------------------------------------ set-up
     def up(self):
@@ -174,13 +119,9 @@ class Bench:
         with open(os.path.join(conf_d, "kafka.xml"), "w") as f:
             # librdkafka's default for a new group reads only new messages.
             f.write("<yandex><kafka><auto_offset_reset>smallest</auto_offset_reset></kafka></yandex>\n")
-        _, dt = self.run([STACK, "up", "kafka", "clickhouse"], timeout=900)
+        dt = self.stack_up()
         log(f"stack up in {dt:.1f} s: Kafka {self.brokers}, ClickHouse {self.ch.url} "
             f"(version {self.ch.q('SELECT version()').strip()}), data in {self.stack_dir}")
-        self.kafka_pid, self.ch_pid = self.pid("kafka"), self.pid("clickhouse")
-
-    def down(self):
-        subprocess.run([STACK, "down"], env=self.env, capture_output=True, timeout=300)
 
     def simulate(self):
         self.src = os.path.join(self.work, "src")
@@ -474,14 +415,11 @@ class Bench:
 
     def table(self):
         m = self.change_events / 1e6
-        la = os.getloadavg()
         lines = [
             f"command: {' '.join(sys.argv)}",
-            f"machine: {platform.node()}, {os.cpu_count()} cores, "
-            f"{open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}",
+            f"machine: {machine()}",
             f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average (1/5/15 min) at the "
-            f"start {self.load_start[0]:.2f} {self.load_start[1]:.2f} {self.load_start[2]:.2f}, at "
-            f"the end {la[0]:.2f} {la[1]:.2f} {la[2]:.2f} (the 2 cores are shared)",
+            f"start {self.load_start}, at the end {load()} (the 2 cores are shared)",
             f"topic: {self.records:,} records = {self.change_events:,} change events (+ BEGIN/END "
             f"and tombstones), one partition; filled before reading, broker CPU for the fill "
             f"{self.fill_broker_cpu:.1f} s",
@@ -544,34 +482,21 @@ class Bench:
                              f"max {f['max']:.3f} s, {f['never']:,} never visible; "
                              f"{f['cpu_per_m']:.2f} CPU-s per million records (consumer + "
                              f"ClickHouse, polls included), broker {f['broker_cpu']:.1f} s")
-        print("\n" + "\n".join(lines), flush=True)
-        with open(os.path.join(self.work, "results.md"), "w") as fh:
-            fh.write("\n".join(lines) + "\n")
+        self.write_results(lines)
 
-    def main(self):
-        self.load_start = os.getloadavg()
-        log(f"work folder {self.work}; load average {self.load_start[0]:.2f} "
-            f"{self.load_start[1]:.2f} {self.load_start[2]:.2f}")
-        try:
-            self.up()
-            self.simulate()
-            self.fill()
-            self.tote_throughput("tote_facts", "tote_facts", facts=True)
-            if not self.args.skip_no_facts:
-                self.tote_throughput("tote_landing", "tote_landing", facts=False)
-            self.ke_throughput()
-            if self.args.fresh_seconds > 0:
-                m = self.change_events
-                self.tote_freshness(m / self.results["tote_facts"]["wall"] / 2 * self.records / m)
-                self.ke_freshness(m / self.results["kafka_engine"]["wall"] / 2 * self.records / m)
-            self.table()
-        finally:
-            if not self.args.keep:
-                self.down()
-                shutil.rmtree(self.work, ignore_errors=True)
-            else:
-                log(f"kept: stack running in {self.stack_dir} (TOTE_STACK_DIR={self.stack_dir} "
-                    f"scripts/stack.sh down stops it)")
+    def steps(self):
+        self.up()
+        self.simulate()
+        self.fill()
+        self.tote_throughput("tote_facts", "tote_facts", facts=True)
+        if not self.args.skip_no_facts:
+            self.tote_throughput("tote_landing", "tote_landing", facts=False)
+        self.ke_throughput()
+        if self.args.fresh_seconds > 0:
+            m = self.change_events
+            self.tote_freshness(m / self.results["tote_facts"]["wall"] / 2 * self.records / m)
+            self.ke_freshness(m / self.results["kafka_engine"]["wall"] / 2 * self.records / m)
+        self.table()
 
 
 if __name__ == "__main__":

@@ -44,47 +44,17 @@ test; not run by CI.
 import argparse
 import json
 import os
-import platform
-import shutil
 import signal
 import string
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from stack_env import stack_env  # noqa: E402
+from bench_stack import ROOT, StackBench, cpu_s, load, log, machine, status_mb, wait4
 
-STACK = os.path.join(ROOT, "scripts", "stack.sh")
 CHUNK = 400_000  # records per log_to_kafka call (it holds its records in memory)
 DEADLINE = 3600  # seconds any one phase may take
-
-
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def load():
-    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
-def cpu_s(pid):
-    """utime + stime of a process (all its threads), seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def hwm_mb(pid):
-    """Peak resident set size so far (VmHWM), MB."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Member:
@@ -147,9 +117,7 @@ class Member:
 
     def wait4(self):
         """Exit code, CPU seconds and peak RSS (MB) from the kernel's accounting."""
-        _, status, ru = os.wait4(self.pid, 0)
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
-        self.rusage = (self.proc.returncode, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024)
+        self.rusage = wait4(self.proc)
         return self.rusage
 
     def stop(self, sig):
@@ -157,36 +125,17 @@ class Member:
         return self.wait4()
 
 
-class Bench:
+class Bench(StackBench):
     def __init__(self, args):
-        self.args = args
-        self.build = os.path.abspath(args.build)
-        self.tote = os.path.join(self.build, "src", "cli", "tote")
-        self.l2k = os.path.join(self.build, "tests", "integration", "kafka", "log_to_kafka")
-        for b in (self.tote, self.l2k):
-            if not os.access(b, os.X_OK):
-                sys.exit(f"{b} is missing: ./scripts/build.sh release tote log_to_kafka")
-        self.work = tempfile.mkdtemp(prefix="tote-gbench-", dir=os.environ.get("TOTE_BENCH_TMP"))
-        self.ports, self.env = stack_env(self.work)
-        self.brokers = f"127.0.0.1:{self.ports['TOTE_KAFKA_PORT']}"
-        self.url = f"http://127.0.0.1:{self.ports['TOTE_CLICKHOUSE_PORT']}"
-        self.stack_dir = self.env["TOTE_STACK_DIR"]
+        super().__init__(args, "tote-gbench-",
+                         {"tote": "src/cli/tote", "l2k": "tests/integration/kafka/log_to_kafka"},
+                         "./scripts/build.sh release tote log_to_kafka")
+        self.url = f"http://127.0.0.1:{self.ch_port}"
         self.viewer = os.path.join(self.work, "viewer")
-        self.results = {}
         self.members = []
 
     def run(self, args, timeout=DEADLINE):
-        t0 = time.monotonic()
-        p = subprocess.run(args, capture_output=True, text=True, env=self.env, timeout=timeout)
-        if p.returncode != 0:
-            sys.stderr.write(f"$ {' '.join(args)}\nexit {p.returncode}\n{p.stdout}\n{p.stderr}\n")
-            raise SystemExit(f"FAILED: {' '.join(args[:4])}")
-        return p, time.monotonic() - t0
-
-    def pid(self, service):
-        f = {"kafka": "kafka/kafka.pid", "clickhouse": "clickhouse/server.pid"}[service]
-        with open(os.path.join(self.stack_dir, f)) as fh:
-            return int(fh.read().strip())
+        return super().run(args, timeout=timeout)
 
     def query(self, sql):
         """(exit code, stdout) of `tote query` against the server."""
@@ -197,15 +146,11 @@ class Bench:
 
     # ------------------------------------------------------------------ set-up
     def up(self):
-        _, dt = self.run([STACK, "up", "kafka", "clickhouse"], timeout=900)
+        dt = self.stack_up()
         log(f"stack up in {dt:.1f} s: Kafka {self.brokers}, ClickHouse {self.url}, data in "
             f"{self.stack_dir}")
-        self.kafka_pid, self.ch_pid = self.pid("kafka"), self.pid("clickhouse")
         rc, out = self.query("SELECT version()")
         log(f"ClickHouse version {out.strip()} (tote query exit {rc})")
-
-    def down(self):
-        subprocess.run([STACK, "down"], env=self.env, capture_output=True, timeout=300)
 
     def sources_fill(self):
         self.sources = []
@@ -292,7 +237,7 @@ class Bench:
                 time.sleep(self.args.poll)  # polling interval, not synchronisation
         wall = time.monotonic() - t0
         tote_cpu = {m.name: cpu_s(m.pid) for m in members}
-        rss = {m.name: hwm_mb(m.pid) for m in members}
+        rss = {m.name: status_mb(m.pid, "VmHWM") for m in members}
         ch_cpu, broker_cpu = cpu_s(self.ch_pid) - c0, cpu_s(self.kafka_pid) - b0
         la1 = load()
         held = self.settled(members)
@@ -440,11 +385,10 @@ class Bench:
     # ------------------------------------------------------------------ report
     def table(self):
         m_ev = self.change_events / 1e6
-        cpuinfo = open("/proc/cpuinfo").read().split("model name")[1].split(":")[1].splitlines()[0]
         mem = int(open("/proc/meminfo").read().split()[1]) // 1024 // 1024
         lines = [
             f"command: {' '.join(sys.argv)}",
-            f"machine: {platform.node()}, {os.cpu_count()} cores, {cpuinfo.strip()}, {mem} GB",
+            f"machine: {machine()}, {mem} GB",
             f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average (1/5/15 "
             f"min) at the start {self.load_start}, at the end {load()} (the cores are shared)",
             f"sources: {len(self.sources)} x {self.args.events:,} change events ("
@@ -496,42 +440,32 @@ class Bench:
                     + ", ".join(f"{db} {v}" for db, v in r.get("reconcile", {}).items()))
                 for name, ls in r["lines"].items():
                     lines.append(f"{key}) {name}: " + "; ".join(ls))
-        print("\n" + "\n".join(lines), flush=True)
-        with open(os.path.join(self.work, "results.md"), "w") as fh:
-            fh.write("\n".join(lines) + "\n")
+        self.write_results(lines)
 
-    def main(self):
-        self.load_start = load()
-        log(f"work folder {self.work}; load average {self.load_start}")
-        try:
-            self.up()
-            self.sources_fill()
-            k = len(self.sources)
-            members, r = self.measure("a", 1, "g1")
-            self.check_held(r, members)
-            self.results["a"] = r
-            self.stop_all(r, members)
-            self.reconcile(r, "g1")
-            self.settle("g1")
-            members, r = self.measure("b", k, "gk")
-            self.check_held(r, members)
-            self.results["b"] = r
-            if k > 1:
-                self.results["c"] = self.rebalance(members)
-            self.stop_all(r, members)
-            self.reconcile(r, "gk")
-            self.table()
-        finally:
-            for m in self.members:
-                if m.alive():
-                    m.proc.kill()
-                    m.proc.wait()
-            if not self.args.keep:
-                self.down()
-                shutil.rmtree(self.work, ignore_errors=True)
-            else:
-                log(f"kept: stack running in {self.stack_dir} (TOTE_STACK_DIR={self.stack_dir} "
-                    f"scripts/stack.sh down stops it)")
+    def steps(self):
+        self.up()
+        self.sources_fill()
+        k = len(self.sources)
+        members, r = self.measure("a", 1, "g1")
+        self.check_held(r, members)
+        self.results["a"] = r
+        self.stop_all(r, members)
+        self.reconcile(r, "g1")
+        self.settle("g1")
+        members, r = self.measure("b", k, "gk")
+        self.check_held(r, members)
+        self.results["b"] = r
+        if k > 1:
+            self.results["c"] = self.rebalance(members)
+        self.stop_all(r, members)
+        self.reconcile(r, "gk")
+        self.table()
+
+    def stop_processes(self):
+        for m in self.members:
+            if m.alive():
+                m.proc.kill()
+                m.proc.wait()
 
 
 if __name__ == "__main__":

@@ -126,3 +126,49 @@ class Member:
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+
+
+def committed_offset(tote, viewer_dir, url, database, topic):
+    """The position `tote ingest` committed for partition 0 of topic in database (next_offset of
+    consumer kafka:<topic>:0 in <database>._offsets, read with `tote query` against the server at
+    url); 0 while the database, the table or the row is not there yet."""
+    p = subprocess.run([tote, "--data-dir", viewer_dir, "--clickhouse-url", url, "query",
+                        f"SELECT next_offset FROM {database}._offsets FINAL WHERE consumer = "
+                        f"'kafka:{topic}:0'", "--format", "TabSeparated"],
+                       capture_output=True, text=True, timeout=300)
+    text = p.stdout.strip()
+    return int(text) if p.returncode == 0 and text else 0
+
+
+def stop_if_crashed(members):
+    """Stops the test, with the tail of its stderr, when a member exited other than with 0 or
+    by SIGKILL (the tests' own kills)."""
+    for m in members:
+        if m.proc.poll() is not None and m.proc.returncode not in (-9, 0):
+            raise SystemExit(f"FAILED: {m.name} exited {m.proc.returncode}: "
+                             f"{open(m.err_path).read()[-3000:]}")
+
+
+def poll_until(probe, done, members, timeout, interval):
+    """(True, value) as soon as done(value) for value = probe(), polled every interval seconds;
+    (False, the last value) after timeout. Stops the test when one of members crashed."""
+    end = time.monotonic() + timeout
+    got = None
+    while time.monotonic() < end:
+        got = probe()
+        if done(got):
+            return True, got
+        stop_if_crashed(members)
+        time.sleep(interval)  # polling interval, not synchronisation
+    return False, got
+
+
+def verdict(name, t_start):
+    """Prints how long the test took (since t_start, monotonic) and PASS or how many checks
+    failed; returns the exit code (1 when a check failed)."""
+    print(f"{name}: {time.monotonic() - t_start:.0f} s")
+    if failures:
+        print(f"FAILED: {len(failures)} check(s)")
+        return 1
+    print("PASS")
+    return 0

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/idempotent_producer.h"
 #include "core/error.h"
 #include "source/file_log_reader.h"
 #include "source/jsonl_file_source.h"
@@ -33,28 +34,6 @@
 
 namespace {
 using namespace tote;
-
-struct Delivery {
-    uint64_t delivered = 0;
-    uint64_t wrong_offset = 0;
-    uint64_t failed = 0;
-    std::string first_problem;
-};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* d = static_cast<Delivery*>(opaque);
-    const auto expected = reinterpret_cast<intptr_t>(m->_private);
-    if (m->err) {
-        if (d->failed++ == 0)
-            d->first_problem =
-                "offset " + std::to_string(expected) + ": " + rd_kafka_err2str(m->err);
-        return;
-    }
-    ++d->delivered;
-    if (m->offset != expected && d->wrong_offset++ == 0)
-        d->first_problem = "log offset " + std::to_string(expected) + " got Kafka offset " +
-                           std::to_string(m->offset) + " (is the topic fresh?)";
-}
 
 std::vector<LogRecord> read_log(const std::string& dir, int64_t from, int64_t to) {
     FileLogReader reader(dir);
@@ -66,41 +45,6 @@ std::vector<LogRecord> read_log(const std::string& dir, int64_t from, int64_t to
         all.clear();
     }
     return out;
-}
-
-// A fresh topic with one partition that keeps every message: the records carry their OLTP
-// timestamps, which time-based retention (7 days by default) would delete at the next segment.
-bool create_topic(rd_kafka_t* rk, const std::string& topic) {
-    char err[512];
-    std::unique_ptr<rd_kafka_NewTopic_t, decltype(&rd_kafka_NewTopic_destroy)> nt(
-        rd_kafka_NewTopic_new(topic.c_str(), 1, 1, err, sizeof err), &rd_kafka_NewTopic_destroy);
-    if (!nt) {
-        std::fprintf(stderr, "log_to_kafka: topic %s: %s\n", topic.c_str(), err);
-        return false;
-    }
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.ms", "-1");
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", "-1");
-    rd_kafka_NewTopic_set_config(nt.get(), "cleanup.policy", "delete");
-    rd_kafka_NewTopic_set_config(nt.get(), "max.message.bytes", "10485760");  // large records
-    kafka::Queue q(rd_kafka_queue_new(rk));
-    rd_kafka_NewTopic_t* topics[] = {nt.get()};
-    rd_kafka_CreateTopics(rk, topics, 1, nullptr, q.get());
-    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> ev(
-        rd_kafka_queue_poll(q.get(), 60000), &rd_kafka_event_destroy);
-    if (!ev || rd_kafka_event_error(ev.get())) {
-        std::fprintf(stderr, "log_to_kafka: CreateTopics: %s\n",
-                     ev ? rd_kafka_event_error_string(ev.get()) : "timed out");
-        return false;
-    }
-    size_t n = 0;
-    const rd_kafka_topic_result_t** res =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
-    if (n != 1 || rd_kafka_topic_result_error(res[0])) {
-        std::fprintf(stderr, "log_to_kafka: cannot create topic %s: %s (it must be new)\n",
-                     topic.c_str(), n == 1 ? rd_kafka_topic_result_error_string(res[0]) : "?");
-        return false;
-    }
-    return true;
 }
 
 // Every record of a JSON-lines capture ({topic, key, value, timestamp_ms, ...} per line, as in
@@ -125,57 +69,27 @@ int produce(const std::string& log, const std::string& brokers, const std::strin
 
 int produce_records(const std::vector<LogRecord>& records, const std::string& brokers,
                     const std::string& topic, bool create) {
-    Delivery d;
-    kafka::Conf conf(rd_kafka_conf_new());
-    char err[512];
-    for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", brokers},
-                        {"enable.idempotence", "true"},  // in order, once, even on retries
-                        {"linger.ms", "20"},
-                        {"batch.size", "1000000"},
-                        {"message.max.bytes", "10000000"}}) {
-        if (rd_kafka_conf_set(conf.get(), k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-            std::fprintf(stderr, "log_to_kafka: %s: %s\n", k, err);
-            return 2;
-        }
-    }
-    rd_kafka_conf_set_opaque(conf.get(), &d);
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
-    kafka::Client rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
-    if (!rk) {
-        std::fprintf(stderr, "log_to_kafka: producer: %s\n", err);
-        return 2;
-    }
-    (void)conf.release();
-    if (create && !create_topic(rk.get(), topic)) return 1;
+    testing::Delivery d;
+    d.check_offsets = true;  // each record is sent with its log offset: Kafka must give it that
+    auto producer = testing::IdempotentProducer::open(
+        "log_to_kafka", brokers,
+        {{"linger.ms", "20"}, {"batch.size", "1000000"}, {"message.max.bytes", "10000000"}}, d);
+    if (!producer) return 2;
+    if (create && !producer->create_topic(topic, false)) return 1;
     uint64_t null_keys = 0, null_values = 0;
     for (const auto& r : records) {
         null_keys += !r.key;
         null_values += !r.value;
-        // librdkafka: a null pointer is a null key or value; an empty string stays empty.
         const void* key = r.key ? r.key->data() : nullptr;
         const size_t key_len = r.key ? r.key->size() : 0;
-        void* value = r.value ? const_cast<char*>(r.value->data()) : nullptr;
+        const void* value = r.value ? r.value->data() : nullptr;
         const size_t value_len = r.value ? r.value->size() : 0;
         void* expected = reinterpret_cast<void*>(static_cast<intptr_t>(r.offset.value));
-        for (;;) {
-            const rd_kafka_resp_err_t e = rd_kafka_producev(
-                rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
-                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
-                RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_TIMESTAMP(r.timestamp_ms),
-                RD_KAFKA_V_OPAQUE(expected), RD_KAFKA_V_END);
-            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                std::fprintf(stderr, "log_to_kafka: produce: %s\n", rd_kafka_err2str(e));
-                return 1;
-            }
-            rd_kafka_poll(rk.get(), 50);
-        }
-        rd_kafka_poll(rk.get(), 0);
+        if (!producer->send(topic, key, key_len, value, value_len, r.timestamp_ms, expected, 50))
+            return 1;
+        producer->poll(0);
     }
-    if (rd_kafka_flush(rk.get(), 120000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        std::fprintf(stderr, "log_to_kafka: not every record was delivered within 120 s\n");
-        return 1;
-    }
+    if (!producer->flush(120000)) return 1;
     std::printf(
         "produced %zu records (log offsets %lld..%lld; %llu null keys, %llu null values) "
         "to %s/0: %llu delivered, %llu at another offset, %llu failed\n",

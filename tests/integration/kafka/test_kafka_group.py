@@ -33,7 +33,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from stack_env import Member, check, failures, missing_tools_exit, run, stack_env  # noqa: E402
+from stack_env import (Member, check, committed_offset, missing_tools_exit,  # noqa: E402
+                       poll_until, run, stack_env, verdict)
 from tote_harness import Tote, cleanup, temp_data_dir  # noqa: E402
 
 TOTE, LOG_TO_KAFKA, ROOT = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
@@ -80,30 +81,18 @@ def main():
                 run([LOG_TO_KAFKA, "produce", s["log"], brokers, s["topic"], str(s["bounds"][part - 1]),
                      str(s["bounds"][part])])
 
-        viewer = Tote(TOTE, os.path.join(work, "viewer"))
-
-        def committed(s):
-            out = viewer.run("--clickhouse-url", url, "query",
-                             f"SELECT next_offset FROM {s['db']}._offsets FINAL WHERE consumer = "
-                             f"'kafka:{s['topic']}:0'", "--format", "TabSeparated", check=False)
-            text = out.stdout.strip()
-            return int(text) if out.returncode == 0 and text else 0
+        viewer = os.path.join(work, "viewer")
 
         def wait_committed(part, why):
-            end = time.monotonic() + DEADLINE
-            got = {}
-            while time.monotonic() < end:
-                got = {k: committed(s) for k, s in sources.items()}
-                if all(got[k] == s["bounds"][part] for k, s in sources.items()):
-                    check(True, f"{why}: both partitions committed to the end of part {part} "
-                          f"({', '.join(f'{k}={v:,}' for k, v in got.items())})")
-                    return
-                for m in members:
-                    if m.proc.poll() is not None and m.proc.returncode not in (-9, 0):
-                        raise SystemExit(f"FAILED: {m.name} exited {m.proc.returncode}: "
-                                         f"{open(m.err_path).read()[-2000:]}")
-                time.sleep(0.2)  # polling interval, not synchronisation
-            raise SystemExit(f"FAILED: {why}: committed {got}, expected the end of part {part}")
+            ok, got = poll_until(
+                lambda: {k: committed_offset(TOTE, viewer, url, s["db"], s["topic"])
+                         for k, s in sources.items()},
+                lambda got: all(got[k] == s["bounds"][part] for k, s in sources.items()),
+                members, DEADLINE, 0.2)
+            if not ok:
+                raise SystemExit(f"FAILED: {why}: committed {got}, expected the end of part {part}")
+            check(True, f"{why}: both partitions committed to the end of part {part} "
+                  f"({', '.join(f'{k}={v:,}' for k, v in got.items())})")
 
         def member(name):
             data = os.path.join(work, name)
@@ -204,12 +193,7 @@ def main():
         for s in locals().get("sources", {}).values():
             cleanup(s["data"])
         cleanup(work)
-    print(f"kafka_group: {time.monotonic() - t_start:.0f} s")
-    if failures:
-        print(f"FAILED: {len(failures)} check(s)")
-        return 1
-    print("PASS")
-    return 0
+    return verdict("kafka_group", t_start)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from postgres_cluster import PSQL, installed  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from stack_env import Member, check, failures, missing_tools_exit, run, stack_env  # noqa: E402
+from stack_env import (Member, check, committed_offset, missing_tools_exit,  # noqa: E402
+                       poll_until, run, stack_env, verdict)
 
 TOTE = sys.argv[1]
 ROOT = sys.argv[2]
@@ -93,30 +94,21 @@ def main():
                 check(rc == 0, f"phase {phase}: {os.path.basename(path)} ended with exit {rc}")
             sims.clear()
 
-        viewer = ["--data-dir", os.path.join(work, "viewer"), "--clickhouse-url", url]
+        viewer_dir = os.path.join(work, "viewer")
+        viewer = ["--data-dir", viewer_dir, "--clickhouse-url", url]
 
-        def committed(s):
-            p = run([TOTE, *viewer, "query", f"SELECT next_offset FROM {s['warehouse']}._offsets FINAL "
-                     f"WHERE consumer = 'kafka:{s['topic']}:0'", "--format", "TabSeparated"],
-                    expect_rc=None)
-            text = p.stdout.strip()
-            return int(text) if p.returncode == 0 and text else 0
+        def positions():
+            return {k: committed_offset(TOTE, viewer_dir, url, s["warehouse"], s["topic"])
+                    for k, s in sources.items()}
 
         def wait_moving(why):
             """Both databases' positions advance past where they are now."""
-            start = {k: committed(s) for k, s in sources.items()}
-            end = time.monotonic() + DEADLINE
-            while time.monotonic() < end:
-                now = {k: committed(s) for k, s in sources.items()}
-                if all(now[k] > start[k] for k in sources):
-                    check(True, f"{why}: both databases advance ({start} -> {now})")
-                    return
-                for m in members:
-                    if m.proc.poll() is not None and m.proc.returncode not in (-9, 0):
-                        raise SystemExit(f"FAILED: {m.name} exited {m.proc.returncode}: "
-                                         f"{open(m.err_path).read()[-3000:]}")
-                time.sleep(0.5)  # polling interval, not synchronisation
-            raise SystemExit(f"FAILED: {why}: the positions stay at {start}")
+            start = positions()
+            ok, now = poll_until(positions, lambda now: all(now[k] > start[k] for k in sources),
+                                 members, DEADLINE, 0.5)
+            if not ok:
+                raise SystemExit(f"FAILED: {why}: the positions stay at {start}")
+            check(True, f"{why}: both databases advance ({start} -> {now})")
 
         def member(name):
             args = [TOTE, "--data-dir", os.path.join(work, name), "--clickhouse-url", url, "ingest",
@@ -236,12 +228,7 @@ def main():
                 p.kill()
         subprocess.run([STACK, "down"], env=env, capture_output=True, timeout=300)
         subprocess.run(["rm", "-rf", work])
-    print(f"fault_stack: {time.monotonic() - t_start:.0f} s")
-    if failures:
-        print(f"FAILED: {len(failures)} check(s)")
-        return 1
-    print("PASS")
-    return 0
+    return verdict("fault_stack", t_start)
 
 
 if __name__ == "__main__":

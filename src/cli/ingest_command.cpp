@@ -69,6 +69,28 @@ struct IngestOptions {
     size_t state_memory_mb = kDefaultFactStateMemoryMb;
 };
 
+// What every ingest job of this command runs with, whatever its source: decoding, facts, the
+// mapping, batching, durability, the state budget, the insert lanes of a server.
+IngestJobConfig job_settings(const CliContext& ctx, const IngestOptions& opts) {
+    IngestJobConfig job;
+    job.decoder = opts.decoder;
+    if (!opts.source_catalog.empty())
+        job.decoder.declared_columns = read_source_catalog(opts.source_catalog);
+    job.facts = !opts.no_facts;
+    job.fact_stage = opts.facts;
+    job.mapping = load_mapping_option(opts.mapping);  // a bad file fails here
+    job.ingest = opts.ingest;
+    job.ingest.sync_source = !opts.no_fsync;
+    job.writer.sync_parts = !opts.no_fsync;
+    job.fact_stage.builder.memory_budget_bytes = opts.state_memory_mb << 20;
+    job.checkpoints.every_records = opts.checkpoint_every;
+    if (!ctx.clickhouse_url.empty()) {  // the embedded engine is one connection
+        job.writer.insert_lanes = opts.insert_lanes;
+        job.writer.open_lane = [&ctx] { return open_for_writing(ctx); };
+    }
+    return job;
+}
+
 // `tote ingest --kafka-group G`: this process joins the group and ingests the partitions it is
 // given (GroupIngest), each into its topic's database on the ClickHouse server.
 void run_group_ingest(const CliContext& ctx, IngestOptions& opts) {
@@ -99,21 +121,9 @@ void run_group_ingest(const CliContext& ctx, IngestOptions& opts) {
         config.databases[topic] = database;
     }
     config.group.validate();
+    config.job = job_settings(ctx, opts);
     IngestJobConfig& job = config.job;
-    job.decoder = opts.decoder;
-    if (!opts.source_catalog.empty())
-        job.decoder.declared_columns = read_source_catalog(opts.source_catalog);
-    job.facts = !opts.no_facts;
-    job.fact_stage = opts.facts;
-    job.mapping = load_mapping_option(opts.mapping);  // a bad file fails here
-    job.ingest = opts.ingest;
     job.ingest.follow = true;
-    job.ingest.sync_source = !opts.no_fsync;
-    job.writer.sync_parts = !opts.no_fsync;
-    job.fact_stage.builder.memory_budget_bytes = opts.state_memory_mb << 20;
-    job.checkpoints.every_records = opts.checkpoint_every;
-    job.writer.insert_lanes = opts.insert_lanes;
-    job.writer.open_lane = [&ctx] { return open_for_writing(ctx); };
     if (opts.checkpoint_every > 0)
         config.checkpoint_root = opts.checkpoint_dir.empty()
                                      ? std::filesystem::path(ctx.data_dir) / "checkpoints"
@@ -210,8 +220,7 @@ void run_group_ingest(const CliContext& ctx, IngestOptions& opts) {
         const int64_t rss = resident_memory_bytes();
         for (const auto& [tp, p] : group.held())
             parts.emplace_back(
-                p, IngestMetricsContext{"kafka:" + tp.topic + ":" + std::to_string(tp.partition),
-                                        "kafka", rss});
+                p, IngestMetricsContext{kafka_consumer_name(tp.topic, tp.partition), "kafka", rss});
         return ingest_metrics_text(parts);
     });
     const std::string api_url = api.start(opts.api_port);
@@ -376,31 +385,20 @@ void add_ingest_command(CLI::App& app, CliContext& ctx) {
             job_config.source = ctx.source(opts->jsonl);
             if (consumer.empty()) consumer = opts->jsonl.empty() ? "ingest" : "jsonl";
         }
-        job_config.decoder = opts->decoder;
-        if (!opts->source_catalog.empty())
-            job_config.decoder.declared_columns = read_source_catalog(opts->source_catalog);
+        {
+            const SourceConfig source = job_config.source;
+            job_config = job_settings(ctx, *opts);
+            job_config.source = source;
+        }
         job_config.writer.database = ctx.database;
         job_config.writer.consumer = consumer;
-        if (!ctx.clickhouse_url.empty()) {  // the embedded engine is one connection
-            job_config.writer.insert_lanes = opts->insert_lanes;
-            job_config.writer.open_lane = [&ctx] { return open_for_writing(ctx); };
-        }
-        job_config.facts = !opts->no_facts;
-        job_config.fact_stage = opts->facts;
-        job_config.mapping = load_mapping_option(opts->mapping);  // a bad file fails here
-        job_config.ingest = opts->ingest;
-        job_config.ingest.sync_source = !opts->no_fsync;
-        job_config.writer.sync_parts = !opts->no_fsync;
         if (opts->ingest.stop_at_offset >= 0) job_config.ingest.drain_facts_at_end = false;
-        job_config.fact_stage.builder.memory_budget_bytes = opts->state_memory_mb << 20;
         job_config.cold_state_dir = ctx.checkpoint_dir(consumer) / "cold";
-        if (opts->checkpoint_every > 0) {
+        if (opts->checkpoint_every > 0)
             job_config.checkpoints.dir =
                 opts->checkpoint_dir.empty()
                     ? ctx.checkpoint_dir(consumer)
                     : std::filesystem::path(opts->checkpoint_dir) / (ctx.database + "." + consumer);
-            job_config.checkpoints.every_records = opts->checkpoint_every;
-        }
         WarehouseSession session(ctx);
         job_config.writer.check_schema = false;  // WarehouseSession checked the tables
         if (job_config.facts)

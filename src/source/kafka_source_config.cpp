@@ -51,7 +51,11 @@ std::pair<std::string, std::string> kafka_property(std::string_view text) {
 }
 
 std::string kafka_consumer_name(const KafkaSourceConfig& config) {
-    return "kafka:" + config.topic + ":" + std::to_string(config.partition.value);
+    return kafka_consumer_name(config.topic, config.partition.value);
+}
+
+std::string kafka_consumer_name(std::string_view topic, int32_t partition) {
+    return "kafka:" + std::string(topic) + ":" + std::to_string(partition);
 }
 
 }  // namespace tote

@@ -43,5 +43,6 @@ std::pair<std::string, std::string> kafka_property(std::string_view text);
 // The default name of a Kafka ingest's resume position in `_offsets`: "kafka:<topic>:<partition>",
 // so the positions of different sources (the embedded log's "ingest", another topic) never mix.
 std::string kafka_consumer_name(const KafkaSourceConfig& config);
+std::string kafka_consumer_name(std::string_view topic, int32_t partition);
 
 }  // namespace tote
